@@ -43,8 +43,11 @@ func Slugify(s string) string {
 			out = append(out, byte(r-'A'+'a'))
 			dash = false
 		case r == '_':
-			out = append(out, '_')
-			dash = false
+			// A slug cannot start with '_': drop it there, as separators are.
+			if len(out) > 0 {
+				out = append(out, '_')
+				dash = false
+			}
 		default:
 			if len(out) > 0 && !dash {
 				out = append(out, '-')

@@ -1,0 +1,241 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+	"github.com/raci-dev/terraform-provider-raci/internal/server"
+	"github.com/raci-dev/terraform-provider-raci/internal/sqlite"
+)
+
+// logWatch collects serve's log and reports the address from its "listening" line,
+// which is how a person running serve --listen 127.0.0.1:0 learns the port.
+type logWatch struct {
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	addr chan string
+	sent bool
+}
+
+var listenLine = regexp.MustCompile(`msg="RACI server listening" addr=(\S+)`)
+
+func newLogWatch() *logWatch { return &logWatch{addr: make(chan string, 1)} }
+
+func (w *logWatch) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	if m := listenLine.FindSubmatch(w.buf.Bytes()); m != nil && !w.sent {
+		w.sent = true
+		w.addr <- string(m[1])
+	}
+	return len(p), nil
+}
+
+func (w *logWatch) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+// startServe runs Serve until the test ends and returns its base URL, its log, and
+// a function that stops it and returns what Serve returned.
+func startServe(t *testing.T, args ...string) (string, *logWatch, func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	logs := newLogWatch()
+	done := make(chan error, 1)
+	go func() { done <- Serve(ctx, args, io.Discard, logs) }()
+	stop := sync.OnceValue(func() error {
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(15 * time.Second):
+			t.Error("Serve did not return after its context was cancelled")
+			return nil
+		}
+	})
+	select {
+	case addr := <-logs.addr:
+		t.Cleanup(func() { stop() })
+		return "http://" + addr, logs, stop
+	case err := <-done:
+		cancel()
+		t.Fatalf("Serve returned before listening: %v\n%s", err, logs)
+	case <-time.After(15 * time.Second):
+		cancel()
+		t.Fatalf("Serve did not log its address:\n%s", logs)
+	}
+	return "", nil, nil
+}
+
+func get(t *testing.T, url, token string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestServeAnswersAndShutsDown(t *testing.T) {
+	t.Setenv("RACI_BOOTSTRAP_TOKEN", "")
+	dbPath := filepath.Join(t.TempDir(), "raci.db")
+	base, logs, stop := startServe(t, "--listen", "127.0.0.1:0", "--database", "sqlite:"+dbPath)
+
+	if status, body := get(t, base+"/healthz", ""); status != 200 || strings.TrimSpace(body) != "ok" {
+		t.Errorf("/healthz = %d %q", status, body)
+	}
+	if status, _ := get(t, base+"/readyz", ""); status != 200 {
+		t.Errorf("/readyz = %d", status)
+	}
+	if status, body := get(t, base+"/v1/tenants", ""); status != 200 || !strings.Contains(body, `"items":[]`) {
+		t.Errorf("/v1/tenants = %d %s", status, body)
+	}
+	if !strings.Contains(logs.String(), "unauthenticated") {
+		t.Errorf("no warning that the API is open:\n%s", logs)
+	}
+
+	if err := stop(); err != nil {
+		t.Fatalf("Serve returned %v after cancel, want nil", err)
+	}
+	if _, err := http.Get(base + "/healthz"); err == nil {
+		t.Error("the server still answers after Serve returned")
+	}
+	// The store was closed cleanly: another process can open it.
+	db, err := sqlite.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatalf("reopen the database: %v", err)
+	}
+	db.Close()
+}
+
+func TestServeWithToken(t *testing.T) {
+	const token = "bootstrap-secret-123"
+	t.Setenv("RACI_BOOTSTRAP_TOKEN", token)
+	base, logs, _ := startServe(t, "-listen=127.0.0.1:0", "-database=sqlite:"+filepath.Join(t.TempDir(), "raci.db"))
+
+	if status, _ := get(t, base+"/v1/tenants", ""); status != http.StatusUnauthorized {
+		t.Errorf("/v1/tenants without the token = %d, want 401", status)
+	}
+	if status, _ := get(t, base+"/v1/tenants", token); status != 200 {
+		t.Errorf("/v1/tenants with the token = %d, want 200", status)
+	}
+	if status, _ := get(t, base+"/healthz", ""); status != 200 {
+		t.Errorf("/healthz without the token = %d, want 200", status)
+	}
+	if l := logs.String(); strings.Contains(l, token) || strings.Contains(l, "unauthenticated") {
+		t.Errorf("log shows the token or warns wrongly:\n%s", l)
+	}
+}
+
+func TestServeRejectsBadArguments(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--database", "postgres://raci@db/raci"}, "team mode"},
+		{[]string{"--database", "mysql://db/raci"}, "sqlite:PATH"},
+		{[]string{"--database", "raci.db"}, "sqlite:PATH"},
+		{[]string{"--database", "sqlite:"}, "names no file"},
+		{[]string{"extra"}, "unexpected argument"},
+		{[]string{"--port", "8080"}, "not defined"},
+		{[]string{"--listen", "256.0.0.1:bad", "--database", "sqlite:" + filepath.Join(t.TempDir(), "raci.db")}, "listen on"},
+	}
+	for _, tt := range tests {
+		var stderr bytes.Buffer
+		err := Serve(t.Context(), tt.args, io.Discard, &stderr)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Serve(%q) = %v, want an error mentioning %q", tt.args, err, tt.want)
+		}
+	}
+}
+
+func TestMatrixPrintsTheTable(t *testing.T) {
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "raci.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := t.Context()
+	if _, _, err := db.PutTenant(ctx, &raci.Tenant{Name: "acme", DeploymentModel: raci.PrivateSaaS}, raci.Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []*raci.Party{
+		{Tenant: "acme", Name: "auth0", DisplayName: "Auth0", Kind: raci.Vendor},
+		{Tenant: "acme", Name: "subscriber", DisplayName: "Subscriber", Kind: raci.Customer},
+	} {
+		if _, _, err := db.PutParty(ctx, p, raci.Precondition{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := db.PutResponsibility(ctx, &raci.Responsibility{
+		Tenant: "acme", Key: "backing-up", Title: "Backing Up", Notes: "Use the CLI tools.",
+		Assignments: []raci.Assignment{
+			{Party: "auth0", Roles: []raci.Role{raci.Informed}, When: "in the event that there are issues"},
+			{Party: "subscriber", Roles: []raci.Role{raci.Responsible, raci.Accountable}, Holder: "infrastructure engineer"},
+		},
+	}, raci.Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(server.New(db, server.Options{Token: "matrix-token"}))
+	defer srv.Close()
+
+	t.Setenv("RACI_ENDPOINT", srv.URL)
+	t.Setenv("RACI_TOKEN", "matrix-token")
+	var stdout bytes.Buffer
+	if err := Matrix(ctx, []string{"--tenant", "acme"}, &stdout, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	want := "" +
+		"|Task|Auth0|Subscriber|Notes|\n" +
+		"|---|---|---|---|\n" +
+		"|Backing Up|I (in the event that there are issues)|R, A (infrastructure engineer)|Use the CLI tools.|\n"
+	if stdout.String() != want {
+		t.Errorf("matrix output =\n%s\nwant\n%s", stdout.String(), want)
+	}
+
+	err = Matrix(ctx, []string{"--tenant", "globex"}, io.Discard, io.Discard)
+	if raci.ErrorCode(err) != raci.ENOTFOUND || !strings.Contains(err.Error(), "globex") {
+		t.Errorf("unknown tenant: %v, want ENOTFOUND naming it", err)
+	}
+	t.Setenv("RACI_TOKEN", "")
+	if err := Matrix(ctx, []string{"--tenant", "acme"}, io.Discard, io.Discard); raci.ErrorCode(err) != raci.EUNAUTHORIZED {
+		t.Errorf("without a token: %v, want EUNAUTHORIZED", err)
+	}
+}
+
+func TestMatrixRejectsBadArguments(t *testing.T) {
+	t.Setenv("RACI_ENDPOINT", "")
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--endpoint", "http://127.0.0.1:1"}, "--tenant is required"},
+		{[]string{"--tenant", "acme"}, "RACI_ENDPOINT"},
+		{[]string{"--tenant", "acme", "--endpoint", "raci.example.com"}, "absolute http or https URL"},
+	}
+	for _, tt := range tests {
+		err := Matrix(t.Context(), tt.args, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Matrix(%q) = %v, want an error mentioning %q", tt.args, err, tt.want)
+		}
+	}
+}

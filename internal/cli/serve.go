@@ -1,0 +1,137 @@
+// Package cli holds the binary's commands other than the provider itself: serve runs
+// the RACI server, matrix prints what a server holds. main.go dispatches to them.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+	"github.com/raci-dev/terraform-provider-raci/internal/server"
+	"github.com/raci-dev/terraform-provider-raci/internal/sqlite"
+)
+
+// Defaults for serve.
+const (
+	DefaultListen   = "127.0.0.1:8080"
+	DefaultDatabase = "sqlite:raci.db"
+)
+
+// shutdownTimeout is how long requests in flight may take to finish after a stop
+// signal before their connections are closed.
+const shutdownTimeout = 10 * time.Second
+
+// store is what serve needs of a database: the service plus a readiness probe and
+// a way to close it.
+type store interface {
+	raci.Service
+	Ping(context.Context) error
+	Close() error
+}
+
+// Serve runs the RACI server until ctx is cancelled, then finishes the requests in
+// flight and closes the database. The token comes from RACI_BOOTSTRAP_TOKEN.
+func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	flags := flag.NewFlagSet("serve", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	listen := flags.String("listen", DefaultListen, "`address` to listen on, host:port (port 0 picks a free one)")
+	database := flags.String("database", DefaultDatabase, "database `URL`: sqlite:PATH for an SQLite file (created if missing)")
+	flags.Usage = func() {
+		fmt.Fprintf(flags.Output(), "Usage: terraform-provider-raci serve [--listen ADDR] [--database URL]\n\n"+
+			"Runs the RACI server. Set RACI_BOOTSTRAP_TOKEN to require that token on every /v1 request.\n\n")
+		flags.PrintDefaults()
+	}
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if flags.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q: serve takes only flags (see --help)", flags.Arg(0))
+	}
+
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	db, err := openStore(ctx, *database)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := db.Close(); err != nil {
+			logger.Error("close database", "error", err)
+		}
+	}()
+
+	token := os.Getenv("RACI_BOOTSTRAP_TOKEN")
+	if token == "" {
+		logger.Warn("RACI_BOOTSTRAP_TOKEN is not set: the API is unauthenticated, so anyone who can reach the address can read and change everything")
+	}
+
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", *listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *listen, err)
+	}
+	srv := &http.Server{
+		Handler: server.New(db, server.Options{Token: token, Logger: logger, Ready: db.Ping}),
+		// Bound how long a slow client may hold a connection before its request is
+		// read; bodies are small (1 MiB at most).
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	logger.Info("RACI server listening", "addr", ln.Addr().String(), "database", *database, "url", "http://"+ln.Addr().String())
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve on %s: %w", ln.Addr(), err)
+	case <-ctx.Done():
+	}
+	logger.Info("RACI server shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve on %s: %w", ln.Addr(), err)
+	}
+	logger.Info("RACI server stopped")
+	return nil
+}
+
+// openStore opens the database a --database URL names.
+func openStore(ctx context.Context, database string) (store, error) {
+	switch {
+	case strings.HasPrefix(database, "sqlite:"):
+		path := strings.TrimPrefix(database, "sqlite:")
+		// Accept the URL-looking forms too: sqlite:///abs/raci.db and sqlite://raci.db.
+		path = strings.TrimPrefix(path, "//")
+		if path == "" {
+			return nil, fmt.Errorf("--database %q names no file: use sqlite:PATH, e.g. sqlite:raci.db", database)
+		}
+		db, err := sqlite.Open(ctx, path)
+		if err != nil {
+			return nil, fmt.Errorf("open database %s: %w", path, err)
+		}
+		return db, nil
+	case strings.HasPrefix(database, "postgres://"), strings.HasPrefix(database, "postgresql://"):
+		return nil, errors.New("--database: PostgreSQL is not supported yet; it arrives with team mode. Use sqlite:PATH, e.g. sqlite:raci.db")
+	default:
+		return nil, fmt.Errorf("--database %q is not supported: use sqlite:PATH (e.g. sqlite:raci.db) or, with team mode, a postgres:// URL", database)
+	}
+}

@@ -1,0 +1,182 @@
+// Package provider is the Terraform provider: it declares tenants, parties and
+// responsibilities against any raci.Service, the HTTP client in team mode or an
+// embedded SQLite file in local mode.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/raci-dev/terraform-provider-raci/internal/client"
+	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+	"github.com/raci-dev/terraform-provider-raci/internal/sqlite"
+)
+
+// Environment variables that configure the provider when its block does not.
+const (
+	envEndpoint = "RACI_ENDPOINT"
+	envToken    = "RACI_TOKEN"
+	envDatabase = "RACI_DATABASE"
+)
+
+var (
+	_ provider.Provider              = (*raciProvider)(nil)
+	_ provider.ProviderWithFunctions = (*raciProvider)(nil)
+)
+
+// raciProvider is the provider's implementation.
+type raciProvider struct {
+	version string
+	// openLocal opens the embedded store in local mode; tests do not replace it, but
+	// keeping it a field keeps the provider free of package state.
+	openLocal func(ctx context.Context, path string) (raci.Service, error)
+}
+
+// providerModel is the provider block.
+type providerModel struct {
+	Endpoint types.String `tfsdk:"endpoint"`
+	Token    types.String `tfsdk:"token"`
+	Database types.String `tfsdk:"database"`
+}
+
+// New returns a constructor of the provider, as providerserver expects.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &raciProvider{
+			version: version,
+			openLocal: func(ctx context.Context, path string) (raci.Service, error) {
+				return sqlite.Open(ctx, path)
+			},
+		}
+	}
+}
+
+func (p *raciProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "raci"
+	resp.Version = p.version
+}
+
+func (p *raciProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Declare who is Responsible, Accountable, Consulted and Informed for every task " +
+			"of a private or dedicated SaaS installation. Team mode talks to a RACI server (`endpoint`); " +
+			"local mode writes an embedded SQLite file (`database`) when no endpoint is set.",
+		Attributes: map[string]schema.Attribute{
+			"endpoint": schema.StringAttribute{
+				MarkdownDescription: "Base URL of the RACI server, e.g. `https://raci.example.com`. " +
+					"May also be set with the `" + envEndpoint + "` environment variable. Takes precedence over `database`.",
+				Optional: true,
+			},
+			"token": schema.StringAttribute{
+				MarkdownDescription: "API token sent as a bearer token to the RACI server. " +
+					"May also be set with the `" + envToken + "` environment variable.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"database": schema.StringAttribute{
+				MarkdownDescription: "Path of a local SQLite file to use directly when no `endpoint` is set (local mode); " +
+					"it is created if missing. May also be set with the `" + envDatabase + "` environment variable.",
+				Optional: true,
+			},
+		},
+	}
+}
+
+func (p *raciProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var config providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	for name, v := range map[string]types.String{"endpoint": config.Endpoint, "token": config.Token, "database": config.Database} {
+		if v.IsUnknown() {
+			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown RACI Provider Setting",
+				fmt.Sprintf("The provider's %q depends on a value that is not known until apply, so the provider "+
+					"cannot connect during plan. Set it to a literal, a variable, or use the environment variable instead.", name))
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	endpoint := settingOrEnv(config.Endpoint, envEndpoint)
+	token := settingOrEnv(config.Token, envToken)
+	database := settingOrEnv(config.Database, envDatabase)
+
+	var svc raci.Service
+	switch {
+	case endpoint != "":
+		if database != "" {
+			resp.Diagnostics.AddWarning("RACI Database Ignored",
+				"Both an endpoint and a database are set; the provider uses the server at the endpoint (team mode) "+
+					"and ignores the database. Remove one of them to silence this warning.")
+		}
+		c, err := client.New(endpoint, client.WithToken(token), client.WithUserAgent("terraform-provider-raci/"+p.version))
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid RACI Endpoint",
+				fmt.Sprintf("The endpoint %q cannot be used: %s. Set it to the server's base URL, e.g. http://127.0.0.1:8080.", endpoint, err))
+			return
+		}
+		tflog.Debug(ctx, "RACI provider in team mode", map[string]any{"endpoint": endpoint})
+		svc = c
+	case database != "":
+		store, err := p.openLocal(ctx, database)
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("database"), "Cannot Open RACI Database",
+				fmt.Sprintf("Opening the local database %q failed: %s. Check that its directory exists and is writable.", database, err))
+			return
+		}
+		tflog.Debug(ctx, "RACI provider in local mode", map[string]any{"database": database})
+		svc = store
+	default:
+		resp.Diagnostics.AddError("No RACI Store Configured",
+			"The provider needs a RACI server or a local database. For team mode set `endpoint` (and `token`) in the "+
+				"provider block, or the "+envEndpoint+" (and "+envToken+") environment variables. For local mode set "+
+				"`database` to a file path, or the "+envDatabase+" environment variable, e.g. database = \"raci.db\".")
+		return
+	}
+
+	data := &providerData{svc: svc}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+// settingOrEnv returns the configured value, or the environment variable when the
+// configuration leaves it null.
+func settingOrEnv(v types.String, env string) string {
+	if !v.IsNull() {
+		return v.ValueString()
+	}
+	return os.Getenv(env)
+}
+
+func (p *raciProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		newTenantResource,
+		newPartyResource,
+		newResponsibilityResource,
+	}
+}
+
+func (p *raciProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return nil
+}
+
+func (p *raciProvider) Functions(_ context.Context) []func() function.Function {
+	return nil
+}
+
+// providerData is what Configure hands to resources and data sources.
+type providerData struct {
+	svc raci.Service
+}

@@ -1,0 +1,126 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/raci-dev/terraform-provider-raci/internal/client"
+	"github.com/raci-dev/terraform-provider-raci/internal/server"
+	"github.com/raci-dev/terraform-provider-raci/internal/sqlite"
+)
+
+// testToken is the bootstrap token of the servers the acceptance tests start.
+const testToken = "acceptance-test-token"
+
+// protoV6ProviderFactories runs the provider in-process, for the real terraform
+// binary to talk to.
+var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"raci": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// testServer is a real RACI server on a temporary SQLite file, started in-process.
+type testServer struct {
+	URL string
+	// API is a client of the server, for the out-of-band changes a person or a
+	// script would make between Terraform runs.
+	API *client.Client
+}
+
+// startServer starts a server for one test and stops it when the test ends.
+func startServer(t *testing.T) *testServer {
+	t.Helper()
+	store, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "raci.db"))
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	srv := httptest.NewServer(server.New(store, server.Options{Token: testToken}))
+	t.Cleanup(func() {
+		srv.Close()
+		store.Close()
+	})
+	api, err := client.New(srv.URL, client.WithToken(testToken))
+	if err != nil {
+		t.Fatalf("client: %v", err)
+	}
+	return &testServer{URL: srv.URL, API: api}
+}
+
+// providerBlock configures the provider for team mode against the server.
+func (s *testServer) providerBlock() string {
+	return fmt.Sprintf(`
+provider "raci" {
+  endpoint = %q
+  token    = %q
+}
+`, s.URL, testToken)
+}
+
+// outOfBand runs a change through the API between Terraform runs, failing the test
+// if the server refuses it.
+func outOfBand(t *testing.T, change func(ctx context.Context) error) func() {
+	return func() {
+		t.Helper()
+		if err := change(context.Background()); err != nil {
+			t.Fatalf("out-of-band change: %v", err)
+		}
+	}
+}
+
+// errorLike matches an error message in Terraform's output, which wraps long lines
+// wherever a space was.
+func errorLike(message string) *regexp.Regexp {
+	words := strings.Fields(message)
+	for i, w := range words {
+		words[i] = regexp.QuoteMeta(w)
+	}
+	return regexp.MustCompile(strings.Join(words, `\s+`))
+}
+
+func TestAccProvider_noStoreConfigured(t *testing.T) {
+	t.Setenv(envEndpoint, "")
+	t.Setenv(envDatabase, "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+provider "raci" {}
+
+resource "raci_tenant" "test" {
+  name             = "initech"
+  deployment_model = "private_saas"
+}
+`,
+			ExpectError: errorLike("The provider needs a RACI server or a local database. For team mode set `endpoint`"),
+		}},
+	})
+}
+
+func TestAccProvider_wrongToken(t *testing.T) {
+	srv := startServer(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "raci" {
+  endpoint = %q
+  token    = "not-the-token"
+}
+
+resource "raci_tenant" "test" {
+  name             = "initech"
+  deployment_model = "private_saas"
+}
+`, srv.URL),
+			ExpectError: errorLike("Check the provider's token (or RACI_TOKEN)."),
+		}},
+	})
+}

@@ -1,0 +1,208 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*partyResource)(nil)
+	_ resource.ResourceWithImportState = (*partyResource)(nil)
+)
+
+func newPartyResource() resource.Resource { return &partyResource{} }
+
+// partyResource manages a column of a tenant's matrix.
+type partyResource struct {
+	svc raci.Service
+}
+
+type partyModel struct {
+	ID          types.String `tfsdk:"id"`
+	Tenant      types.String `tfsdk:"tenant"`
+	Name        types.String `tfsdk:"name"`
+	DisplayName types.String `tfsdk:"display_name"`
+	Kind        types.String `tfsdk:"kind"`
+	Contacts    types.Set    `tfsdk:"contacts"`
+	Version     types.Int64  `tfsdk:"version"`
+}
+
+func (r *partyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_party"
+}
+
+func (r *partyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A party is a column of a tenant's responsibility matrix: the vendor, the customer, " +
+			"or a third party. Responsibilities assign letters to parties by name.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`<tenant>/<name>`, also the import id.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"tenant": schema.StringAttribute{
+				MarkdownDescription: "Name of the tenant the party belongs to. Changing it replaces the party.",
+				Required:            true,
+				Validators:          slugValidators(),
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Name of the party inside the tenant: " + raci.SlugRule + ". Changing it replaces the party.",
+				Required:            true,
+				Validators:          slugValidators(),
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"display_name": schema.StringAttribute{
+				MarkdownDescription: "Name of the party for people, e.g. `Auth0`; rendered matrices use it as the column heading.",
+				Optional:            true,
+				Validators:          textValidators(raci.MaxNameLength),
+			},
+			"kind": schema.StringAttribute{
+				MarkdownDescription: "Which side of the contract the party is on: " + quotedValues(raci.PartyKinds) + ".",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.OneOf(stringValues(raci.PartyKinds)...)},
+			},
+			"contacts": schema.SetAttribute{
+				MarkdownDescription: "How to reach the party: e-mail addresses or channels, e.g. `#ops-initech`.",
+				ElementType:         types.StringType,
+				Optional:            true,
+				Computed:            true,
+				Default:             setdefault.StaticValue(types.SetValueMust(types.StringType, []attr.Value{})),
+				Validators: []validator.Set{
+					setvalidator.SizeAtMost(raci.MaxContacts),
+					setvalidator.ValueStringsAre(stringvalidator.LengthBetween(1, raci.MaxContactLength)),
+				},
+			},
+			"version": schema.Int64Attribute{
+				MarkdownDescription: "The server's version of the party, incremented by every write.",
+				Computed:            true,
+			},
+		},
+	}
+}
+
+func (r *partyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.svc = configureResource(req, resp)
+}
+
+func (r *partyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan partyModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	p := plan.toDomain(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	stored, _, err := r.svc.PutParty(ctx, p, raci.Precondition{IfNoneMatch: true})
+	if err != nil {
+		addServiceError(&resp.Diagnostics, "create", partyWhat(p.Tenant, p.Name), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, partyModelFrom(stored))...)
+}
+
+func (r *partyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state partyModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	tenant, name := state.Tenant.ValueString(), state.Name.ValueString()
+	p, err := r.svc.FindParty(ctx, tenant, name)
+	if raci.ErrorCode(err) == raci.ENOTFOUND {
+		tflog.Debug(ctx, "party is gone from the server; removing it from state", map[string]any{"tenant": tenant, "party": name})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addServiceError(&resp.Diagnostics, "read", partyWhat(tenant, name), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, partyModelFrom(p))...)
+}
+
+func (r *partyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state partyModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	p := plan.toDomain(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	stored, _, err := r.svc.PutParty(ctx, p, raci.Precondition{IfMatch: state.Version.ValueInt64()})
+	if err != nil {
+		addServiceError(&resp.Diagnostics, "update", partyWhat(p.Tenant, p.Name), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, partyModelFrom(stored))...)
+}
+
+func (r *partyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state partyModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	tenant, name := state.Tenant.ValueString(), state.Name.ValueString()
+	err := r.svc.DeleteParty(ctx, tenant, name, raci.Precondition{IfMatch: state.Version.ValueInt64()})
+	if err != nil && raci.ErrorCode(err) != raci.ENOTFOUND {
+		addServiceError(&resp.Diagnostics, "delete", partyWhat(tenant, name), err)
+	}
+}
+
+func (r *partyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	parts := splitImportID(req.ID, "<tenant>/<name>", "initech/auth0", &resp.Diagnostics)
+	if parts == nil {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tenant"), parts[0])...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), parts[1])...)
+}
+
+func partyWhat(tenant, name string) string { return fmt.Sprintf("party %q", tenant+"/"+name) }
+
+// toDomain maps the Terraform model to the domain's party.
+func (m partyModel) toDomain(ctx context.Context, diags *diag.Diagnostics) *raci.Party {
+	return &raci.Party{
+		Tenant:      m.Tenant.ValueString(),
+		Name:        m.Name.ValueString(),
+		DisplayName: m.DisplayName.ValueString(),
+		Kind:        raci.PartyKind(m.Kind.ValueString()),
+		Contacts:    setStrings(ctx, m.Contacts, diags),
+	}
+}
+
+// partyModelFrom maps what the server holds to the Terraform model.
+func partyModelFrom(p *raci.Party) partyModel {
+	return partyModel{
+		ID:          types.StringValue(p.Tenant + "/" + p.Name),
+		Tenant:      types.StringValue(p.Tenant),
+		Name:        types.StringValue(p.Name),
+		DisplayName: optionalString(p.DisplayName),
+		Kind:        types.StringValue(string(p.Kind)),
+		Contacts:    stringSet(p.Contacts),
+		Version:     types.Int64Value(p.Version),
+	}
+}

@@ -1,0 +1,364 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+)
+
+var (
+	_ resource.ResourceWithConfigure      = (*responsibilityResource)(nil)
+	_ resource.ResourceWithImportState    = (*responsibilityResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*responsibilityResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*responsibilityResource)(nil)
+)
+
+func newResponsibilityResource() resource.Resource { return &responsibilityResource{} }
+
+// responsibilityResource manages a row of a tenant's matrix.
+type responsibilityResource struct {
+	svc raci.Service
+}
+
+type responsibilityModel struct {
+	ID          types.String `tfsdk:"id"`
+	Tenant      types.String `tfsdk:"tenant"`
+	Key         types.String `tfsdk:"key"`
+	Title       types.String `tfsdk:"title"`
+	Category    types.String `tfsdk:"category"`
+	Description types.String `tfsdk:"description"`
+	Notes       types.String `tfsdk:"notes"`
+	Assignments types.Set    `tfsdk:"assignments"`
+	Version     types.Int64  `tfsdk:"version"`
+}
+
+type assignmentModel struct {
+	Party  types.String `tfsdk:"party"`
+	Roles  types.Set    `tfsdk:"roles"`
+	Holder types.String `tfsdk:"holder"`
+	When   types.String `tfsdk:"when"`
+}
+
+var assignmentType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"party":  types.StringType,
+	"roles":  types.SetType{ElemType: types.StringType},
+	"holder": types.StringType,
+	"when":   types.StringType,
+}}
+
+func (r *responsibilityResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_responsibility"
+}
+
+func (r *responsibilityResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A responsibility is a row of a tenant's matrix: one task or deliverable, and the letters " +
+			"each party holds for it. Every row has exactly one Accountable party and at least one Responsible " +
+			"party (Driver in a DACI tenant), and uses only its tenant's letters; `terraform plan` fails with the " +
+			"row, the rule and the fix when it does not.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`<tenant>/<key>`, also the import id.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"tenant": schema.StringAttribute{
+				MarkdownDescription: "Name of the tenant the row belongs to. Changing it replaces the row.",
+				Required:            true,
+				Validators:          slugValidators(),
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"key": schema.StringAttribute{
+				MarkdownDescription: "Key of the row inside the tenant, e.g. `backing-up`: " + raci.SlugRule + ". Changing it replaces the row.",
+				Required:            true,
+				Validators:          slugValidators(),
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"title": schema.StringAttribute{
+				MarkdownDescription: "The task or deliverable as people say it, e.g. `Backing Up`.",
+				Required:            true,
+				Validators:          textValidators(raci.MaxNameLength),
+			},
+			"category": schema.StringAttribute{
+				MarkdownDescription: "A group of rows, e.g. `Operations`; rendered matrices group rows by it.",
+				Optional:            true,
+				Validators:          textValidators(raci.MaxNameLength),
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "What the task covers.",
+				Optional:            true,
+				Validators:          textValidators(raci.MaxTextLength),
+			},
+			"notes": schema.StringAttribute{
+				MarkdownDescription: "Notes shown beside the row, such as the Notes column of a published matrix.",
+				Optional:            true,
+				Validators:          textValidators(raci.MaxTextLength),
+			},
+			"assignments": schema.SetNestedAttribute{
+				MarkdownDescription: "Who holds which letters. A party may appear in two assignments only with different `when` conditions, " +
+					"e.g. `C` always and `I` only \"in the event that there are issues\".",
+				Required: true,
+				Validators: []validator.Set{
+					setvalidator.SizeBetween(1, raci.MaxAssignments),
+				},
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"party": schema.StringAttribute{
+							MarkdownDescription: "Name of a party of the tenant.",
+							Required:            true,
+							Validators:          slugValidators(),
+						},
+						"roles": schema.SetAttribute{
+							MarkdownDescription: "The letters the party holds: `R`, `A`, `C`, `I` in a RACI tenant, plus `S` in RASCI; `D`, `A`, `C`, `I` in DACI.",
+							ElementType:         types.StringType,
+							Required:            true,
+							Validators: []validator.Set{
+								setvalidator.SizeAtLeast(1),
+								setvalidator.ValueStringsAre(stringvalidator.OneOf(stringValues(raci.AllLetters)...)),
+							},
+						},
+						"holder": schema.StringAttribute{
+							MarkdownDescription: "Who inside the party holds the letters, e.g. `subscriber's infrastructure engineer`.",
+							Optional:            true,
+							Validators:          textValidators(raci.MaxHolderLength),
+						},
+						"when": schema.StringAttribute{
+							MarkdownDescription: "A condition under which the letters apply, e.g. `in the event that there are issues`.",
+							Optional:            true,
+							Validators:          textValidators(raci.MaxConditionLength),
+						},
+					},
+				},
+			},
+			"version": schema.Int64Attribute{
+				MarkdownDescription: "The server's version of the row, incremented by every write.",
+				Computed:            true,
+			},
+		},
+	}
+}
+
+func (r *responsibilityResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.svc = configureResource(req, resp)
+}
+
+// ValidateConfig checks the rules that hold in every scheme (one Accountable, someone
+// doing the work, no party twice under one condition) from the configuration alone.
+func (r *responsibilityResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var config responsibilityModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	row, known := config.toDomain(ctx, &resp.Diagnostics)
+	if !known || resp.Diagnostics.HasError() {
+		return
+	}
+	attributeErrors(&resp.Diagnostics, path.Root("assignments"), "Invalid Responsibility", rowRuleProblems(row, ""))
+}
+
+// ModifyPlan checks the row against its tenant's scheme when the tenant already
+// exists: a letter the scheme does not have, or the doer letter it needs.
+func (r *responsibilityResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.svc == nil {
+		return
+	}
+	var plan responsibilityModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	row, known := plan.toDomain(ctx, &resp.Diagnostics)
+	if !known || resp.Diagnostics.HasError() {
+		return
+	}
+	var scheme raci.Scheme
+	tenant, err := r.svc.FindTenant(ctx, row.Tenant)
+	switch {
+	case err == nil:
+		scheme = tenant.Scheme
+	case raci.ErrorCode(err) == raci.ENOTFOUND:
+		// Created in the same apply: the server checks the scheme when the row is written.
+	default:
+		addServiceError(&resp.Diagnostics, "read", tenantWhat(row.Tenant), err)
+		return
+	}
+	attributeErrors(&resp.Diagnostics, path.Root("assignments"), "Invalid Responsibility", rowRuleProblems(row, scheme))
+}
+
+// rowRuleProblems returns the problems of the row's assignments under scheme ("" when
+// unknown). Field-level problems (slugs, lengths, letters outside every scheme) are
+// left to the attribute validators, which point at the exact attribute.
+func rowRuleProblems(row *raci.Responsibility, scheme raci.Scheme) []raci.Problem {
+	row.Normalize()
+	var out []raci.Problem
+	for _, p := range raci.ErrorProblems(row.Validate(scheme)) {
+		if p.Field == "assignments" || scheme != "" && strings.HasSuffix(p.Field, ".roles") {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (r *responsibilityResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan responsibilityModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	row, _ := plan.toDomain(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	stored, _, err := r.svc.PutResponsibility(ctx, row, raci.Precondition{IfNoneMatch: true})
+	if err != nil {
+		addServiceError(&resp.Diagnostics, "create", responsibilityWhat(row.Tenant, row.Key), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, responsibilityModelFrom(stored))...)
+}
+
+func (r *responsibilityResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state responsibilityModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	tenant, key := state.Tenant.ValueString(), state.Key.ValueString()
+	row, err := r.svc.FindResponsibility(ctx, tenant, key)
+	if raci.ErrorCode(err) == raci.ENOTFOUND {
+		tflog.Debug(ctx, "responsibility is gone from the server; removing it from state", map[string]any{"tenant": tenant, "key": key})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addServiceError(&resp.Diagnostics, "read", responsibilityWhat(tenant, key), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, responsibilityModelFrom(row))...)
+}
+
+func (r *responsibilityResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state responsibilityModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	row, _ := plan.toDomain(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	stored, _, err := r.svc.PutResponsibility(ctx, row, raci.Precondition{IfMatch: state.Version.ValueInt64()})
+	if err != nil {
+		addServiceError(&resp.Diagnostics, "update", responsibilityWhat(row.Tenant, row.Key), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, responsibilityModelFrom(stored))...)
+}
+
+func (r *responsibilityResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state responsibilityModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	tenant, key := state.Tenant.ValueString(), state.Key.ValueString()
+	err := r.svc.DeleteResponsibility(ctx, tenant, key, raci.Precondition{IfMatch: state.Version.ValueInt64()})
+	if err != nil && raci.ErrorCode(err) != raci.ENOTFOUND {
+		addServiceError(&resp.Diagnostics, "delete", responsibilityWhat(tenant, key), err)
+	}
+}
+
+func (r *responsibilityResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	parts := splitImportID(req.ID, "<tenant>/<key>", "initech/backing-up", &resp.Diagnostics)
+	if parts == nil {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tenant"), parts[0])...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("key"), parts[1])...)
+}
+
+func responsibilityWhat(tenant, key string) string {
+	return fmt.Sprintf("responsibility %q", tenant+"/"+key)
+}
+
+// toDomain maps the Terraform model to the domain's row. known is false when a value
+// the rules look at is not known yet (planning with values from other resources).
+func (m responsibilityModel) toDomain(ctx context.Context, diags *diag.Diagnostics) (row *raci.Responsibility, known bool) {
+	row = &raci.Responsibility{
+		Tenant:      m.Tenant.ValueString(),
+		Key:         m.Key.ValueString(),
+		Title:       m.Title.ValueString(),
+		Category:    m.Category.ValueString(),
+		Description: m.Description.ValueString(),
+		Notes:       m.Notes.ValueString(),
+		Assignments: []raci.Assignment{},
+	}
+	known = !m.Tenant.IsUnknown() && !m.Key.IsUnknown() && !m.Assignments.IsUnknown()
+	if m.Assignments.IsNull() || m.Assignments.IsUnknown() {
+		return row, known
+	}
+	var assignments []assignmentModel
+	diags.Append(m.Assignments.ElementsAs(ctx, &assignments, false)...)
+	for _, a := range assignments {
+		if a.Party.IsUnknown() || a.Roles.IsUnknown() || a.When.IsUnknown() {
+			known = false
+		}
+		roles := setStrings(ctx, a.Roles, diags)
+		letters := make([]raci.Role, len(roles))
+		for i, l := range roles {
+			letters[i] = raci.Role(l)
+		}
+		row.Assignments = append(row.Assignments, raci.Assignment{
+			Party:  a.Party.ValueString(),
+			Roles:  letters,
+			Holder: a.Holder.ValueString(),
+			When:   a.When.ValueString(),
+		})
+	}
+	return row, known
+}
+
+// responsibilityModelFrom maps what the server holds to the Terraform model.
+func responsibilityModelFrom(row *raci.Responsibility) responsibilityModel {
+	assignments := make([]attr.Value, len(row.Assignments))
+	for i, a := range row.Assignments {
+		roles := make([]string, len(a.Roles))
+		for j, l := range a.Roles {
+			roles[j] = string(l)
+		}
+		assignments[i] = types.ObjectValueMust(assignmentType.AttrTypes, map[string]attr.Value{
+			"party":  types.StringValue(a.Party),
+			"roles":  stringSet(roles),
+			"holder": optionalString(a.Holder),
+			"when":   optionalString(a.When),
+		})
+	}
+	return responsibilityModel{
+		ID:          types.StringValue(row.Tenant + "/" + row.Key),
+		Tenant:      types.StringValue(row.Tenant),
+		Key:         types.StringValue(row.Key),
+		Title:       types.StringValue(row.Title),
+		Category:    optionalString(row.Category),
+		Description: optionalString(row.Description),
+		Notes:       optionalString(row.Notes),
+		Assignments: types.SetValueMust(assignmentType, assignments),
+		Version:     types.Int64Value(row.Version),
+	}
+}

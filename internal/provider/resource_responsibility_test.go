@@ -1,0 +1,361 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+	"github.com/raci-dev/terraform-provider-raci/internal/sqlite"
+)
+
+// parties is seed 003's two columns, for the rows below.
+const parties = `
+resource "raci_party" "auth0" {
+  tenant       = raci_tenant.initech.name
+  name         = "auth0"
+  display_name = "Auth0"
+  kind         = "vendor"
+}
+
+resource "raci_party" "subscriber" {
+  tenant       = raci_tenant.initech.name
+  name         = "subscriber"
+  display_name = "Subscriber"
+  kind         = "customer"
+}
+`
+
+func rowConfig(providerBlock, key, body string) string {
+	return providerBlock + testTenant + parties + `
+resource "raci_responsibility" "test" {
+  tenant = raci_tenant.initech.name
+  key    = "` + key + `"
+` + body + `
+}
+`
+}
+
+// codeIntegration is seed 003's row "Code Integration into Applications": Auth0 is
+// consulted always and informed only in the event that there are issues.
+const codeIntegration = `
+  title    = "Code Integration into Applications"
+  category = "Integration"
+  notes    = "The subscriber is responsible for Auth0 code integration."
+  assignments = [
+    { party = raci_party.auth0.name, roles = ["C"] },
+    { party = raci_party.auth0.name, roles = ["I"], when = "in the event that there are issues" },
+    { party = raci_party.subscriber.name, roles = ["A", "R"], holder = "subscriber's infrastructure engineer" },
+  ]
+`
+
+func assignment(party string, roles []string, holder, when string) knownvalue.Check {
+	letters := make([]knownvalue.Check, len(roles))
+	for i, r := range roles {
+		letters[i] = knownvalue.StringExact(r)
+	}
+	optional := func(s string) knownvalue.Check {
+		if s == "" {
+			return knownvalue.Null()
+		}
+		return knownvalue.StringExact(s)
+	}
+	return knownvalue.ObjectExact(map[string]knownvalue.Check{
+		"party":  knownvalue.StringExact(party),
+		"roles":  knownvalue.SetExact(letters),
+		"holder": optional(holder),
+		"when":   optional(when),
+	})
+}
+
+func TestAccResponsibility_lifecycle(t *testing.T) {
+	srv := startServer(t)
+	const addr = "raci_responsibility.test"
+	updated := `
+  title    = "Code Integration into Applications"
+  category = "Integration"
+  assignments = [
+    { party = raci_party.auth0.name, roles = ["C", "I"] },
+    { party = raci_party.subscriber.name, roles = ["R", "A"] },
+  ]
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: rowConfig(srv.providerBlock(), "code-integration", codeIntegration),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact("initech/code-integration")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("assignments"), knownvalue.SetExact([]knownvalue.Check{
+						assignment("auth0", []string{"C"}, "", ""),
+						assignment("auth0", []string{"I"}, "", "in the event that there are issues"),
+						assignment("subscriber", []string{"R", "A"}, "subscriber's infrastructure engineer", ""),
+					})),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("version"), knownvalue.Int64Exact(1)),
+				},
+			},
+			{
+				Config: rowConfig(srv.providerBlock(), "code-integration", updated),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("notes"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("assignments"), knownvalue.SetExact([]knownvalue.Check{
+						assignment("auth0", []string{"C", "I"}, "", ""),
+						assignment("subscriber", []string{"R", "A"}, "", ""),
+					})),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("version"), knownvalue.Int64Exact(2)),
+				},
+			},
+			{
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateId:     "initech/code-integration",
+				ImportStateVerify: true,
+			},
+			{
+				// Someone makes Auth0 accountable through the API: the plan shows it,
+				// apply puts the configured matrix back.
+				PreConfig: outOfBand(t, func(ctx context.Context) error {
+					row, err := srv.API.FindResponsibility(ctx, "initech", "code-integration")
+					if err != nil {
+						return err
+					}
+					row.Assignments = []raci.Assignment{
+						{Party: "auth0", Roles: []raci.Role{"R", "A"}},
+						{Party: "subscriber", Roles: []raci.Role{"I"}},
+					}
+					_, _, err = srv.API.PutResponsibility(ctx, row, raci.Precondition{})
+					return err
+				}),
+				Config: rowConfig(srv.providerBlock(), "code-integration", updated),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("assignments"), knownvalue.SetExact([]knownvalue.Check{
+						assignment("auth0", []string{"C", "I"}, "", ""),
+						assignment("subscriber", []string{"R", "A"}, "", ""),
+					})),
+				},
+			},
+			{
+				PreConfig: outOfBand(t, func(ctx context.Context) error {
+					return srv.API.DeleteResponsibility(ctx, "initech", "code-integration", raci.Precondition{})
+				}),
+				Config: rowConfig(srv.providerBlock(), "code-integration", updated),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
+				},
+			},
+			{
+				Config: rowConfig(srv.providerBlock(), "integration", updated),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionReplace)},
+				},
+				Check: func(_ *terraform.State) error {
+					if _, err := srv.API.FindResponsibility(context.Background(), "initech", "code-integration"); raci.ErrorCode(err) != raci.ENOTFOUND {
+						return fmt.Errorf("the replaced row is still on the server (err = %v)", err)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// Rules that the configuration alone breaks fail the plan, naming the row, the rule
+// and the fix, before anything is written.
+func TestAccResponsibility_planTimeErrors(t *testing.T) {
+	srv := startServer(t)
+	cases := map[string]struct {
+		key, body, want string
+	}{
+		"two accountable": {"backing-up", `
+  title = "Backing Up"
+  assignments = [
+    { party = "auth0", roles = ["A", "I"] },
+    { party = "subscriber", roles = ["R", "A"] },
+  ]`, `Row "backing-up" has 2 Accountable assignments (auth0, subscriber); every row needs exactly one: keep "A" on one party`},
+		"no accountable": {"operations-handover", `
+  title = "Operations Handover"
+  assignments = [
+    { party = "auth0", roles = ["R"] },
+    { party = "subscriber", roles = ["C"] },
+  ]`, `Row "operations-handover" has no Accountable party; every row needs exactly one: add "A"`},
+		"no responsible": {"monitoring", `
+  title = "Monitoring"
+  assignments = [
+    { party = "auth0", roles = ["I"] },
+    { party = "subscriber", roles = ["A"] },
+  ]`, `Row "monitoring" has no Responsible party; every row needs at least one: add "R"`},
+		"letter outside every scheme": {"monitoring", `
+  title = "Monitoring"
+  assignments = [{ party = "subscriber", roles = ["R", "A", "X"] }]`, `value must be one of: ["R" "A" "S" "C" "I" "D"]`},
+		"party twice under one condition": {"updates", `
+  title = "Updates"
+  assignments = [
+    { party = "auth0", roles = ["R"] },
+    { party = "auth0", roles = ["C"] },
+    { party = "subscriber", roles = ["R", "A"] },
+  ]`, `Row "updates" assigns party "auth0" twice without a condition: merge the letters into one assignment`},
+		"bad key": {"Backing Up", `
+  title = "Backing Up"
+  assignments = [{ party = "subscriber", roles = ["R", "A"] }]`, "must be 1 to 63 lowercase letters, digits"},
+		"bad party name": {"backing-up", `
+  title = "Backing Up"
+  assignments = [{ party = "The Subscriber", roles = ["R", "A"] }]`, "must be 1 to 63 lowercase letters, digits"},
+		"no letters": {"backing-up", `
+  title = "Backing Up"
+  assignments = [{ party = "subscriber", roles = [] }]`, "set must contain at least 1 elements"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      rowConfig(srv.providerBlock(), tc.key, tc.body),
+					PlanOnly:    true,
+					ExpectError: errorLike(tc.want),
+				}},
+			})
+		})
+	}
+}
+
+// A letter the tenant's scheme lacks is a plan-time error once the tenant exists; a
+// party missing from the tenant is refused by the server at apply, and nothing is
+// written.
+func TestAccResponsibility_schemeAndPartiesChecked(t *testing.T) {
+	srv := startServer(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: srv.providerBlock() + testTenant + parties},
+			{
+				Config: rowConfig(srv.providerBlock(), "updates", `
+  title = "Updates"
+  assignments = [
+    { party = raci_party.auth0.name, roles = ["S"] },
+    { party = raci_party.subscriber.name, roles = ["R", "A"] },
+  ]`),
+				PlanOnly:    true,
+				ExpectError: errorLike(`Row "updates" gives party "auth0" the letter "S", which is not in the tenant's RACI scheme (R, A, C, I): use one of R, A, C, I, or set the tenant's scheme to RASCI.`),
+			},
+			{
+				Config: rowConfig(srv.providerBlock(), "updates", `
+  title = "Updates"
+  assignments = [
+    { party = "initrode", roles = ["R"] },
+    { party = raci_party.subscriber.name, roles = ["A"] },
+  ]`),
+				ExpectError: errorLike(`Row "updates" assigns party "initrode", which is not a party of tenant "initech": create the party in that tenant first`),
+			},
+			{
+				// The refused rows left nothing behind.
+				Config: srv.providerBlock() + testTenant + parties,
+				Check: func(_ *terraform.State) error {
+					if _, err := srv.API.FindResponsibility(context.Background(), "initech", "updates"); raci.ErrorCode(err) != raci.ENOTFOUND {
+						return fmt.Errorf("a refused row was stored (err = %v)", err)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// In a DACI tenant the Driver does the work; R is not a letter there.
+func TestAccResponsibility_daciScheme(t *testing.T) {
+	srv := startServer(t)
+	daci := `
+resource "raci_tenant" "initech" {
+  name             = "initech"
+  deployment_model = "dedicated_saas"
+  scheme           = "DACI"
+}
+`
+	row := func(roles string) string {
+		return srv.providerBlock() + daci + `
+resource "raci_party" "vendor" {
+  tenant = raci_tenant.initech.name
+  name   = "vendor"
+  kind   = "vendor"
+}
+
+resource "raci_responsibility" "test" {
+  tenant      = raci_tenant.initech.name
+  key         = "certificates"
+  title       = "Custom certificates"
+  assignments = [{ party = raci_party.vendor.name, roles = ` + roles + ` }]
+}
+`
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: row(`["D", "A"]`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("raci_responsibility.test", tfjsonpath.New("assignments"), knownvalue.SetExact([]knownvalue.Check{
+						assignment("vendor", []string{"A", "D"}, "", ""),
+					})),
+				},
+			},
+			{
+				Config:      row(`["R", "A"]`),
+				PlanOnly:    true,
+				ExpectError: errorLike(`Row "certificates" gives party "vendor" the letter "R", which is not in the tenant's DACI scheme (D, A, C, I)`),
+			},
+		},
+	})
+}
+
+// Local mode: with no endpoint, the provider writes a SQLite file directly.
+func TestAccProvider_localMode(t *testing.T) {
+	t.Setenv(envEndpoint, "")
+	database := filepath.Join(t.TempDir(), "local.db")
+	providerBlock := fmt.Sprintf("provider \"raci\" {\n  database = %q\n}\n", database)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: rowConfig(providerBlock, "code-integration", codeIntegration),
+				Check: func(_ *terraform.State) error {
+					store, err := sqlite.Open(context.Background(), database)
+					if err != nil {
+						return err
+					}
+					defer store.Close()
+					row, err := store.FindResponsibility(context.Background(), "initech", "code-integration")
+					if err != nil {
+						return fmt.Errorf("the row is not in the local database: %w", err)
+					}
+					if len(row.Assignments) != 3 {
+						return fmt.Errorf("the local database holds %d assignments, want 3", len(row.Assignments))
+					}
+					return nil
+				},
+			},
+			{
+				ResourceName:      "raci_responsibility.test",
+				ImportState:       true,
+				ImportStateId:     "initech/code-integration",
+				ImportStateVerify: true,
+			},
+		},
+	})
+}

@@ -1,0 +1,266 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*tenantResource)(nil)
+	_ resource.ResourceWithImportState = (*tenantResource)(nil)
+)
+
+func newTenantResource() resource.Resource { return &tenantResource{} }
+
+// tenantResource manages one customer's installation.
+type tenantResource struct {
+	svc raci.Service
+}
+
+type tenantModel struct {
+	ID              types.String `tfsdk:"id"`
+	Name            types.String `tfsdk:"name"`
+	DisplayName     types.String `tfsdk:"display_name"`
+	Customer        types.String `tfsdk:"customer"`
+	DeploymentModel types.String `tfsdk:"deployment_model"`
+	Environments    types.Set    `tfsdk:"environments"`
+	Labels          types.Map    `tfsdk:"labels"`
+	Scheme          types.String `tfsdk:"scheme"`
+	Version         types.Int64  `tfsdk:"version"`
+}
+
+func (r *tenantResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_tenant"
+}
+
+func (r *tenantResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A tenant is one customer's installation: a private or dedicated SaaS deployment whose " +
+			"responsibility matrix the provider manages. Parties and responsibilities live inside a tenant.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The tenant's name, also its import id.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Unique name of the tenant: " + raci.SlugRule + ". Changing it replaces the tenant.",
+				Required:            true,
+				Validators:          slugValidators(),
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"display_name": schema.StringAttribute{
+				MarkdownDescription: "Name of the installation for people, e.g. `Initech production`.",
+				Optional:            true,
+				Validators:          textValidators(raci.MaxNameLength),
+			},
+			"customer": schema.StringAttribute{
+				MarkdownDescription: "The customer the installation is run for.",
+				Optional:            true,
+				Validators:          textValidators(raci.MaxNameLength),
+			},
+			"deployment_model": schema.StringAttribute{
+				MarkdownDescription: "How the installation is run: " + quotedValues(raci.DeploymentModels) + ".",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.OneOf(stringValues(raci.DeploymentModels)...)},
+			},
+			"environments": schema.SetAttribute{
+				MarkdownDescription: "The installation's environments, e.g. `development` and `production`; each " + raci.SlugRule + ".",
+				ElementType:         types.StringType,
+				Optional:            true,
+				Computed:            true,
+				Default:             setdefault.StaticValue(types.SetValueMust(types.StringType, []attr.Value{})),
+				Validators: []validator.Set{
+					setvalidator.SizeAtMost(raci.MaxEnvironments),
+					setvalidator.ValueStringsAre(slugValidators()...),
+				},
+			},
+			"labels": schema.MapAttribute{
+				MarkdownDescription: "Free-form labels, e.g. `region = \"eu-west-1\"`.",
+				ElementType:         types.StringType,
+				Optional:            true,
+				Computed:            true,
+				Default:             mapdefault.StaticValue(types.MapValueMust(types.StringType, map[string]attr.Value{})),
+				Validators: []validator.Map{
+					mapvalidator.SizeAtMost(raci.MaxLabels),
+					mapvalidator.KeysAre(stringvalidator.LengthBetween(1, raci.MaxLabelKeyLength)),
+					mapvalidator.ValueStringsAre(stringvalidator.LengthAtMost(raci.MaxLabelValueLength)),
+				},
+			},
+			"scheme": schema.StringAttribute{
+				MarkdownDescription: "The letters the tenant's rows use: `RACI` (Responsible, Accountable, Consulted, Informed), " +
+					"`RASCI` (adds Supportive) or `DACI` (Driver instead of Responsible). Defaults to `RACI`. " +
+					"The server refuses a change that would make an existing row break the new scheme's rules.",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(string(raci.DefaultScheme)),
+				Validators: []validator.String{stringvalidator.OneOf(stringValues(raci.Schemes)...)},
+			},
+			"version": schema.Int64Attribute{
+				MarkdownDescription: "The server's version of the tenant, incremented by every write. Updates send it " +
+					"so that a change made since the plan fails the apply instead of being overwritten.",
+				Computed: true,
+			},
+		},
+	}
+}
+
+func (r *tenantResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.svc = configureResource(req, resp)
+}
+
+func (r *tenantResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan tenantModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	t := plan.toDomain(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	stored, _, err := r.svc.PutTenant(ctx, t, raci.Precondition{IfNoneMatch: true})
+	if err != nil {
+		addServiceError(&resp.Diagnostics, "create", tenantWhat(t.Name), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, tenantModelFrom(stored))...)
+}
+
+func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state tenantModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	t, err := r.svc.FindTenant(ctx, state.Name.ValueString())
+	if raci.ErrorCode(err) == raci.ENOTFOUND {
+		tflog.Debug(ctx, "tenant is gone from the server; removing it from state", map[string]any{"tenant": state.Name.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addServiceError(&resp.Diagnostics, "read", tenantWhat(state.Name.ValueString()), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, tenantModelFrom(t))...)
+}
+
+func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state tenantModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	t := plan.toDomain(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	stored, _, err := r.svc.PutTenant(ctx, t, raci.Precondition{IfMatch: state.Version.ValueInt64()})
+	if err != nil {
+		addServiceError(&resp.Diagnostics, "update", tenantWhat(t.Name), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, tenantModelFrom(stored))...)
+}
+
+func (r *tenantResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state tenantModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	err := r.svc.DeleteTenant(ctx, state.Name.ValueString(), raci.Precondition{IfMatch: state.Version.ValueInt64()})
+	if err != nil && raci.ErrorCode(err) != raci.ENOTFOUND {
+		addServiceError(&resp.Diagnostics, "delete", tenantWhat(state.Name.ValueString()), err)
+	}
+}
+
+func (r *tenantResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	parts := splitImportID(req.ID, "<name>", "initech", &resp.Diagnostics)
+	if parts == nil {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), parts[0])...)
+}
+
+func tenantWhat(name string) string { return fmt.Sprintf("tenant %q", name) }
+
+// toDomain maps the Terraform model to the domain's tenant.
+func (m tenantModel) toDomain(ctx context.Context, diags *diag.Diagnostics) *raci.Tenant {
+	labels := map[string]string{}
+	if !m.Labels.IsNull() && !m.Labels.IsUnknown() {
+		diags.Append(m.Labels.ElementsAs(ctx, &labels, false)...)
+	}
+	return &raci.Tenant{
+		Name:            m.Name.ValueString(),
+		DisplayName:     m.DisplayName.ValueString(),
+		Customer:        m.Customer.ValueString(),
+		DeploymentModel: raci.DeploymentModel(m.DeploymentModel.ValueString()),
+		Environments:    setStrings(ctx, m.Environments, diags),
+		Labels:          labels,
+		Scheme:          raci.Scheme(m.Scheme.ValueString()),
+	}
+}
+
+// tenantModelFrom maps what the server holds to the Terraform model.
+func tenantModelFrom(t *raci.Tenant) tenantModel {
+	labels := make(map[string]attr.Value, len(t.Labels))
+	for k, v := range t.Labels {
+		labels[k] = types.StringValue(v)
+	}
+	return tenantModel{
+		ID:              types.StringValue(t.Name),
+		Name:            types.StringValue(t.Name),
+		DisplayName:     optionalString(t.DisplayName),
+		Customer:        optionalString(t.Customer),
+		DeploymentModel: types.StringValue(string(t.DeploymentModel)),
+		Environments:    stringSet(t.Environments),
+		Labels:          types.MapValueMust(types.StringType, labels),
+		Scheme:          types.StringValue(string(t.Scheme)),
+		Version:         types.Int64Value(t.Version),
+	}
+}
+
+func stringValues[T ~string](values []T) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = string(v)
+	}
+	return out
+}
+
+func quotedValues[T ~string](values []T) string {
+	out := ""
+	for i, v := range values {
+		switch {
+		case i == 0:
+		case i == len(values)-1:
+			out += " or "
+		default:
+			out += ", "
+		}
+		out += "`" + string(v) + "`"
+	}
+	return out
+}

@@ -1,0 +1,163 @@
+package raci
+
+import (
+	"sort"
+	"strings"
+)
+
+// RenderMarkdown returns the tenant's matrix as a Markdown table in the shape vendors
+// publish theirs (seed 003): a Task column, one column per party headed by its
+// display name (or name), the letters in the cells, and a Notes column when any row
+// has notes. Rows are ordered by category then key and parties by name, so the same
+// snapshot always renders the same text and a diff of two renderings shows only
+// what changed.
+//
+// A cell holds the party's unconditional letters, followed by " (holder)" when the
+// assignment names a holder, then each conditional assignment's letters followed by
+// " (when)": "C, I (in the event that there are issues)". Assignments of parties the
+// snapshot does not list are left out.
+func RenderMarkdown(s *Snapshot) string {
+	if s == nil {
+		return ""
+	}
+	var scheme Scheme
+	if s.Tenant != nil {
+		scheme = s.Tenant.Scheme
+	}
+
+	parties := make([]*Party, 0, len(s.Parties))
+	for _, p := range s.Parties {
+		if p != nil {
+			parties = append(parties, p)
+		}
+	}
+	sort.SliceStable(parties, func(i, j int) bool { return parties[i].Name < parties[j].Name })
+
+	rows := make([]*Responsibility, 0, len(s.Responsibilities))
+	withNotes := false
+	for _, r := range s.Responsibilities {
+		if r == nil {
+			continue
+		}
+		rows = append(rows, r)
+		if strings.TrimSpace(r.Notes) != "" {
+			withNotes = true
+		}
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		if rows[i].Category != rows[j].Category {
+			return rows[i].Category < rows[j].Category
+		}
+		return rows[i].Key < rows[j].Key
+	})
+
+	var b strings.Builder
+	header := []string{"Task"}
+	for _, p := range parties {
+		name := p.DisplayName
+		if strings.TrimSpace(name) == "" {
+			name = p.Name
+		}
+		header = append(header, markdownCell(name))
+	}
+	if withNotes {
+		header = append(header, "Notes")
+	}
+	writeMarkdownRow(&b, header)
+	rule := make([]string, len(header))
+	for i := range rule {
+		rule[i] = "---"
+	}
+	writeMarkdownRow(&b, rule)
+
+	for _, r := range rows {
+		title := r.Title
+		if strings.TrimSpace(title) == "" {
+			title = r.Key
+		}
+		cells := []string{markdownCell(title)}
+		for _, p := range parties {
+			cells = append(cells, matrixCell(scheme, r.Assignments, p.Name))
+		}
+		if withNotes {
+			cells = append(cells, markdownCell(r.Notes))
+		}
+		writeMarkdownRow(&b, cells)
+	}
+	return b.String()
+}
+
+// matrixCell renders what one party holds in one row.
+func matrixCell(scheme Scheme, assignments []Assignment, party string) string {
+	var plain, conditional []Assignment
+	for _, a := range assignments {
+		switch {
+		case a.Party != party:
+		case a.When == "":
+			plain = append(plain, a)
+		default:
+			conditional = append(conditional, a)
+		}
+	}
+	sort.SliceStable(conditional, func(i, j int) bool {
+		if conditional[i].When != conditional[j].When {
+			return conditional[i].When < conditional[j].When
+		}
+		return conditional[i].Holder < conditional[j].Holder
+	})
+
+	var parts []string
+	for _, a := range append(plain, conditional...) {
+		part := joinLetters(scheme, a.Roles)
+		if a.Holder != "" {
+			part += " (" + a.Holder + ")"
+		}
+		if a.When != "" {
+			part += " (" + a.When + ")"
+		}
+		parts = append(parts, part)
+	}
+	return markdownCell(strings.Join(parts, ", "))
+}
+
+// joinLetters lists letters in the order the scheme's name spells them (D, A, C, I
+// in DACI), which is how people read them, and any other letter after those.
+func joinLetters(scheme Scheme, roles []Role) string {
+	letters := scheme.Letters()
+	rank := func(r Role) int {
+		for i, l := range letters {
+			if l == r {
+				return i
+			}
+		}
+		for i, l := range AllLetters {
+			if l == r {
+				return len(letters) + i
+			}
+		}
+		return len(letters) + len(AllLetters)
+	}
+	sorted := SortRoles(roles)
+	sort.SliceStable(sorted, func(i, j int) bool { return rank(sorted[i]) < rank(sorted[j]) })
+	out := make([]string, len(sorted))
+	for i, r := range sorted {
+		out[i] = string(r)
+	}
+	return strings.Join(out, ", ")
+}
+
+// markdownCell makes text safe inside a table cell: a pipe would end the cell and a
+// newline the row.
+func markdownCell(s string) string {
+	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "|", `\|`).Replace(s)
+	return strings.TrimSpace(s)
+}
+
+func writeMarkdownRow(b *strings.Builder, cells []string) {
+	b.WriteString("|")
+	for _, c := range cells {
+		b.WriteString(c)
+		b.WriteString("|")
+	}
+	b.WriteString("\n")
+}

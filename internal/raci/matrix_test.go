@@ -1,0 +1,103 @@
+package raci_test
+
+import (
+	"testing"
+
+	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+)
+
+func TestRenderMarkdownSeedShape(t *testing.T) {
+	// Rows and parties arrive out of order on purpose: the table must not depend on
+	// the order a store returns them in.
+	s := &raci.Snapshot{
+		Tenant: &raci.Tenant{Name: "acme", Scheme: raci.RACI},
+		Parties: []*raci.Party{
+			{Tenant: "acme", Name: "subscriber", DisplayName: "Subscriber", Kind: raci.Customer},
+			{Tenant: "acme", Name: "auth0", DisplayName: "Auth0", Kind: raci.Vendor},
+		},
+		Responsibilities: []*raci.Responsibility{
+			{
+				Key: "code-integration", Title: "Code Integration into Applications", Category: "operation",
+				Notes: "The subscriber is responsible for Auth0 code integration.",
+				Assignments: []raci.Assignment{
+					{Party: "auth0", Roles: []raci.Role{raci.Informed}, When: "in the event that there are issues"},
+					{Party: "auth0", Roles: []raci.Role{raci.Consulted}},
+					{Party: "subscriber", Roles: []raci.Role{raci.Accountable, raci.Responsible}},
+				},
+			},
+			{
+				Key: "backing-up", Title: "Backing Up", Category: "operation",
+				Assignments: []raci.Assignment{
+					{Party: "auth0", Roles: []raci.Role{raci.Informed}, When: "in the event that there are issues"},
+					{Party: "subscriber", Roles: []raci.Role{raci.Responsible, raci.Accountable}},
+				},
+			},
+			{
+				Key: "preparing-vm-infrastructure", Title: "Preparing VM Infrastructure", Category: "deployment",
+				Notes: "The subscriber will submit the Private SaaS Infrastructure Checklist.",
+				Assignments: []raci.Assignment{
+					{Party: "auth0", Roles: []raci.Role{raci.Consulted}},
+					{Party: "subscriber", Roles: []raci.Role{raci.Responsible, raci.Accountable}, Holder: "subscriber's infrastructure engineer"},
+				},
+			},
+		},
+	}
+	want := "" +
+		"|Task|Auth0|Subscriber|Notes|\n" +
+		"|---|---|---|---|\n" +
+		"|Preparing VM Infrastructure|C|R, A (subscriber's infrastructure engineer)|The subscriber will submit the Private SaaS Infrastructure Checklist.|\n" +
+		"|Backing Up|I (in the event that there are issues)|R, A||\n" +
+		"|Code Integration into Applications|C, I (in the event that there are issues)|R, A|The subscriber is responsible for Auth0 code integration.|\n"
+	if got := raci.RenderMarkdown(s); got != want {
+		t.Errorf("RenderMarkdown() =\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestRenderMarkdownOmitsNotesWithoutNotes(t *testing.T) {
+	s := &raci.Snapshot{
+		Tenant:  &raci.Tenant{Name: "acme", Scheme: raci.RACI},
+		Parties: []*raci.Party{{Name: "vendor", DisplayName: "Vendor"}},
+		Responsibilities: []*raci.Responsibility{{
+			Key: "monitoring", Title: "Monitoring",
+			Assignments: []raci.Assignment{{Party: "vendor", Roles: []raci.Role{raci.Responsible, raci.Accountable}}},
+		}},
+	}
+	want := "|Task|Vendor|\n|---|---|\n|Monitoring|R, A|\n"
+	if got := raci.RenderMarkdown(s); got != want {
+		t.Errorf("RenderMarkdown() =\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestRenderMarkdownEscapesAndEdgeCases(t *testing.T) {
+	s := &raci.Snapshot{
+		Tenant: &raci.Tenant{Name: "acme", Scheme: raci.DACI},
+		Parties: []*raci.Party{
+			{Name: "ops"}, // no display name: the column is headed by the name
+			{Name: "customer", DisplayName: "Customer | Inc."},
+			{Name: "auditor", DisplayName: "Auditor"}, // assigned nothing: an empty column
+		},
+		Responsibilities: []*raci.Responsibility{{
+			Key: "updates", Title: "Updates\nand patches", Category: "operation",
+			Notes: "Line one\r\nline two | with a pipe",
+			Assignments: []raci.Assignment{
+				{Party: "ops", Roles: []raci.Role{raci.Accountable, raci.Driver}},
+				{Party: "customer", Roles: []raci.Role{raci.Informed}, Holder: "on-call", When: "outside business hours"},
+				{Party: "customer", Roles: []raci.Role{raci.Consulted}, When: "before a major version"},
+			},
+		}},
+	}
+	want := "" +
+		"|Task|Auditor|Customer \\| Inc.|ops|Notes|\n" +
+		"|---|---|---|---|---|\n" +
+		"|Updates and patches||C (before a major version), I (on-call) (outside business hours)|D, A|Line one line two \\| with a pipe|\n"
+	if got := raci.RenderMarkdown(s); got != want {
+		t.Errorf("RenderMarkdown() =\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestRenderMarkdownEmptyTenant(t *testing.T) {
+	s := &raci.Snapshot{Tenant: &raci.Tenant{Name: "acme"}}
+	if got, want := raci.RenderMarkdown(s), "|Task|\n|---|\n"; got != want {
+		t.Errorf("RenderMarkdown() = %q, want %q", got, want)
+	}
+}

@@ -1,0 +1,166 @@
+package raci_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+)
+
+// wantInvalid fails unless err is EINVALID with a problem on field whose detail
+// contains every one of details.
+func wantInvalid(t *testing.T, err error, field string, details ...string) {
+	t.Helper()
+	if code := raci.ErrorCode(err); code != raci.EINVALID {
+		t.Fatalf("error code = %q (%v), want %q", code, err, raci.EINVALID)
+	}
+	ps := raci.ErrorProblems(err)
+	for _, p := range ps {
+		if p.Field != field {
+			continue
+		}
+		missing := false
+		for _, d := range details {
+			missing = missing || !strings.Contains(p.Detail, d)
+		}
+		if !missing {
+			// The message people see carries every problem too.
+			if !strings.Contains(raci.ErrorMessage(err), p.Detail) {
+				t.Errorf("message %q leaves out the problem %q", raci.ErrorMessage(err), p.Detail)
+			}
+			return
+		}
+	}
+	t.Fatalf("no problem on field %q mentioning %q; problems: %+v", field, details, ps)
+}
+
+// wantNoProblemOn fails if err has a problem on field.
+func wantNoProblemOn(t *testing.T, err error, field string) {
+	t.Helper()
+	for _, p := range raci.ErrorProblems(err) {
+		if p.Field == field {
+			t.Errorf("unexpected problem on %q: %s", field, p.Detail)
+		}
+	}
+}
+
+func TestCheckPrecondition(t *testing.T) {
+	const what = `party "acme/auth0"`
+	cases := []struct {
+		name    string
+		pre     raci.Precondition
+		exists  bool
+		version int64
+		want    []string // substrings of the EPRECONDITION message; nil when allowed
+	}{
+		{"no precondition, missing", raci.Precondition{}, false, 0, nil},
+		{"no precondition, exists", raci.Precondition{}, true, 4, nil},
+		{"if-none-match, missing", raci.Precondition{IfNoneMatch: true}, false, 0, nil},
+		{"if-none-match, exists", raci.Precondition{IfNoneMatch: true}, true, 1, []string{what, "already exists", "import it"}},
+		{"if-match, same version", raci.Precondition{IfMatch: 3}, true, 3, nil},
+		{"if-match, other version", raci.Precondition{IfMatch: 3}, true, 5, []string{what, "changed since it was read", "version 3, now 5", "read it again"}},
+		{"if-match, missing", raci.Precondition{IfMatch: 3}, false, 0, []string{what, "no longer exists", "deleted"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := raci.CheckPrecondition(c.pre, what, c.exists, c.version)
+			if c.want == nil {
+				if err != nil {
+					t.Fatalf("CheckPrecondition = %v, want nil", err)
+				}
+				return
+			}
+			if raci.ErrorCode(err) != raci.EPRECONDITION {
+				t.Fatalf("CheckPrecondition = %v (code %q), want %q", err, raci.ErrorCode(err), raci.EPRECONDITION)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(raci.ErrorMessage(err), w) {
+					t.Errorf("message %q does not say %q", raci.ErrorMessage(err), w)
+				}
+			}
+		})
+	}
+}
+
+func TestETag(t *testing.T) {
+	for _, v := range []int64{1, 2, 81, 1 << 40} {
+		tag := raci.ETag(v)
+		if want := fmt.Sprintf(`"%d"`, v); tag != want {
+			t.Errorf("ETag(%d) = %s, want %s", v, tag, want)
+		}
+		if got, ok := raci.ParseETag(tag); !ok || got != v {
+			t.Errorf("ParseETag(ETag(%d)) = %d, %v", v, got, ok)
+		}
+	}
+	cases := map[string]int64{
+		`"7"`:    7,
+		`W/"7"`:  7, // weak: a version names the content exactly either way
+		` "12" `: 12,
+	}
+	for tag, want := range cases {
+		if got, ok := raci.ParseETag(tag); !ok || got != want {
+			t.Errorf("ParseETag(%q) = %d, %v; want %d, true", tag, got, ok, want)
+		}
+	}
+	for _, bad := range []string{``, `7`, `""`, `"0"`, `"-1"`, `"abc"`, `"7`, `7"`, `"7"x`, `*`, `"1.5"`, `W/7`} {
+		if v, ok := raci.ParseETag(bad); ok {
+			t.Errorf("ParseETag(%q) = %d, true; want false", bad, v)
+		}
+	}
+}
+
+func TestPageLimit(t *testing.T) {
+	cases := map[int]int{
+		-5:                   raci.DefaultPageSize,
+		0:                    raci.DefaultPageSize,
+		1:                    1,
+		50:                   50,
+		raci.MaxPageSize:     raci.MaxPageSize,
+		raci.MaxPageSize + 1: raci.MaxPageSize,
+	}
+	for limit, want := range cases {
+		if got := (raci.ListOptions{Limit: limit}).PageLimit(); got != want {
+			t.Errorf("PageLimit with Limit %d = %d, want %d", limit, got, want)
+		}
+	}
+}
+
+func TestErrors(t *testing.T) {
+	if raci.ErrorCode(nil) != "" || raci.ErrorMessage(nil) != "" || raci.ErrorProblems(nil) != nil {
+		t.Error("nil error must have no code, message or problems")
+	}
+
+	app := raci.Errorf(raci.ECONFLICT, "Tenant %q still has %d parties.", "acme", 2)
+	wrapped := fmt.Errorf("delete tenant: %w", app)
+	if raci.ErrorCode(wrapped) != raci.ECONFLICT || raci.ErrorMessage(wrapped) != `Tenant "acme" still has 2 parties.` {
+		t.Errorf("wrapped application error: code %q message %q", raci.ErrorCode(wrapped), raci.ErrorMessage(wrapped))
+	}
+
+	// Anything else is internal, and its details stay out of the message.
+	internal := fmt.Errorf("query: %w", errors.New("SQL logic error: no such table: tenants"))
+	if raci.ErrorCode(internal) != raci.EINTERNAL {
+		t.Errorf("ErrorCode(internal) = %q, want %q", raci.ErrorCode(internal), raci.EINTERNAL)
+	}
+	if msg := raci.ErrorMessage(internal); strings.Contains(msg, "SQL") || msg == "" {
+		t.Errorf("ErrorMessage(internal) = %q: must be a generic sentence", msg)
+	}
+
+	inv := raci.Invalid(
+		raci.Problem{Field: "name", Detail: "Tenant name is required."},
+		raci.Problem{Detail: "Something without a field."},
+	)
+	if inv.Code != raci.EINVALID {
+		t.Errorf("Invalid code = %q", inv.Code)
+	}
+	if want := "name: Tenant name is required.; Something without a field."; inv.Error() != want {
+		t.Errorf("Invalid message = %q, want %q", inv.Error(), want)
+	}
+	if ps := raci.ErrorProblems(fmt.Errorf("put: %w", inv)); len(ps) != 2 || ps[0].Field != "name" {
+		t.Errorf("ErrorProblems through wrapping = %+v", ps)
+	}
+	if (&raci.Error{Code: raci.ENOTFOUND}).Error() != raci.ENOTFOUND {
+		t.Error("an error without a message must still say its code")
+	}
+}

@@ -1,0 +1,73 @@
+package raci
+
+import "context"
+
+// Snapshot is a whole tenant in one object: the tenant, its parties ordered by name
+// and its rows ordered by key. The provider reads one per tenant and run instead of
+// one request per object, and the matrix is rendered from one.
+type Snapshot struct {
+	Tenant           *Tenant           `json:"tenant"`
+	Parties          []*Party          `json:"parties"`
+	Responsibilities []*Responsibility `json:"responsibilities"`
+}
+
+// SnapshotService reads a whole tenant at once. A store implements it when it can
+// read the tenant consistently (in one transaction) or more cheaply than by paging;
+// callers that get a plain Service assemble the snapshot from Find and List calls.
+type SnapshotService interface {
+	// Snapshot returns the tenant with all its parties and rows, as of one moment.
+	// Parties and Responsibilities are never nil. ENOTFOUND when the tenant does
+	// not exist.
+	Snapshot(ctx context.Context, tenant string) (*Snapshot, error)
+}
+
+// ReadSnapshot returns the tenant's snapshot from svc: through SnapshotService when
+// svc implements it, otherwise from FindTenant and every page of ListParties and
+// ListResponsibilities. The assembled snapshot is not read in one transaction, so a
+// write that lands between the calls may show in one part and not another; stores
+// that can do better implement SnapshotService. ENOTFOUND when the tenant does not
+// exist.
+func ReadSnapshot(ctx context.Context, svc Service, tenant string) (*Snapshot, error) {
+	if ss, ok := svc.(SnapshotService); ok {
+		return ss.Snapshot(ctx, tenant)
+	}
+	t, err := svc.FindTenant(ctx, tenant)
+	if err != nil {
+		return nil, err
+	}
+	parties, err := listAll(ctx, func(ctx context.Context, opts ListOptions) (*Page[*Party], error) {
+		return svc.ListParties(ctx, tenant, opts)
+	})
+	if err != nil {
+		return nil, err
+	}
+	rows, err := listAll(ctx, func(ctx context.Context, opts ListOptions) (*Page[*Responsibility], error) {
+		return svc.ListResponsibilities(ctx, tenant, opts)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Snapshot{Tenant: t, Parties: parties, Responsibilities: rows}, nil
+}
+
+// listAll follows Next from page to page until the last one.
+func listAll[T any](ctx context.Context, list func(context.Context, ListOptions) (*Page[T], error)) ([]T, error) {
+	items := []T{}
+	opts := ListOptions{Limit: MaxPageSize}
+	for {
+		page, err := list(ctx, opts)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, page.Items...)
+		if page.Next == "" {
+			return items, nil
+		}
+		// Names sort, so a Next that does not move forward is a store bug that would
+		// otherwise loop for ever.
+		if page.Next <= opts.After {
+			return nil, Errorf(EINTERNAL, "list did not advance past %q", opts.After)
+		}
+		opts.After = page.Next
+	}
+}

@@ -1,0 +1,128 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+)
+
+// listOptions reads ?after= and ?limit= from a list request.
+func listOptions(r *http.Request) (raci.ListOptions, error) {
+	q := r.URL.Query()
+	opts := raci.ListOptions{After: q.Get("after")}
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > raci.MaxPageSize {
+			return opts, raci.Invalid(raci.Problem{
+				Field:  "limit",
+				Detail: "The query parameter limit must be a whole number from 1 to " + strconv.Itoa(raci.MaxPageSize) + ", not " + strconv.Quote(s) + ".",
+			})
+		}
+		opts.Limit = n
+	}
+	return opts, nil
+}
+
+// writePrecondition reads the conditions of a write: If-None-Match: * to create
+// only, If-Match: "N" to replace or delete only version N.
+func writePrecondition(r *http.Request) (raci.Precondition, error) {
+	var pre raci.Precondition
+	if h := r.Header.Get("If-None-Match"); h != "" {
+		if strings.TrimSpace(h) != "*" {
+			return pre, badRequest("If-None-Match", "On a write, If-None-Match must be \"*\" (create only, never replace), not %q.", h)
+		}
+		pre.IfNoneMatch = true
+	}
+	if h := r.Header.Get("If-Match"); h != "" {
+		v, ok := raci.ParseETag(h)
+		if !ok {
+			return pre, badRequest("If-Match", "If-Match must be one entity tag naming the version read, such as \"\\\"3\\\"\" from the ETag header, not %q.", h)
+		}
+		pre.IfMatch = v
+	}
+	return pre, nil
+}
+
+// notModified reports whether the If-None-Match header of a read names the stored
+// version, so the caller's copy is current. Tags that do not parse never match.
+func notModified(r *http.Request, version int64) bool {
+	h := r.Header.Get("If-None-Match")
+	if h == "" {
+		return false
+	}
+	for _, tag := range strings.Split(h, ",") {
+		tag = strings.TrimSpace(tag)
+		if tag == "*" {
+			return true
+		}
+		if v, ok := raci.ParseETag(tag); ok && v == version {
+			return true
+		}
+	}
+	return false
+}
+
+// writeObject answers a read with the object and its ETag, or 304 when the caller
+// already holds that version.
+func (s *Server) writeObject(w http.ResponseWriter, r *http.Request, version int64, v any) {
+	w.Header().Set("ETag", raci.ETag(version))
+	if notModified(r, version) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	s.writeJSON(w, r, http.StatusOK, v)
+}
+
+// writeStored answers a PUT with what is stored now: 201 and its Location when the
+// object was created, 200 when replaced.
+func (s *Server) writeStored(w http.ResponseWriter, r *http.Request, created bool, location string, version int64, v any) {
+	w.Header().Set("ETag", raci.ETag(version))
+	status := http.StatusOK
+	if created {
+		w.Header().Set("Location", location)
+		status = http.StatusCreated
+	}
+	s.writeJSON(w, r, status, v)
+}
+
+// urlNames makes the names in the URL authoritative over the body: a name the body
+// omits is filled in, one that differs is a problem. Each entry pairs the JSON field
+// with the body's value and the URL's.
+type urlName struct {
+	field string
+	body  *string
+	url   string
+}
+
+func applyURLNames(names ...urlName) error {
+	var ps []raci.Problem
+	for _, n := range names {
+		switch *n.body {
+		case "":
+			*n.body = n.url
+		case n.url:
+		default:
+			ps = append(ps, raci.Problem{
+				Field:  n.field,
+				Detail: "The body's " + n.field + " " + strconv.Quote(*n.body) + " differs from the URL's " + strconv.Quote(n.url) + ": the URL names the object, so omit the field or make them equal.",
+			})
+		}
+	}
+	if len(ps) > 0 {
+		return raci.Invalid(ps...)
+	}
+	return nil
+}
+
+// objectPath builds a URL path from escaped segments.
+func objectPath(segments ...string) string {
+	var b strings.Builder
+	for _, s := range segments {
+		b.WriteString("/")
+		b.WriteString(url.PathEscape(s))
+	}
+	return b.String()
+}

@@ -1,0 +1,162 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+)
+
+type openAPIDoc struct {
+	OpenAPI    string                                `json:"openapi"`
+	Paths      map[string]map[string]json.RawMessage `json:"paths"`
+	Components struct {
+		Schemas map[string]struct {
+			Properties map[string]json.RawMessage `json:"properties"`
+		} `json:"schemas"`
+		Parameters map[string]struct {
+			Name string `json:"name"`
+			In   string `json:"in"`
+		} `json:"parameters"`
+	} `json:"components"`
+}
+
+func loadOpenAPI(t *testing.T) openAPIDoc {
+	t.Helper()
+	s := newTestServer(t, nil, Options{})
+	r := s.do("GET", "/v1/openapi.json", "")
+	wantStatus(t, r, http.StatusOK)
+	if ct := r.header.Get("Content-Type"); ct != "application/json" {
+		t.Errorf("Content-Type = %q", ct)
+	}
+	var doc openAPIDoc
+	r.decode(t, &doc)
+	if !strings.HasPrefix(doc.OpenAPI, "3.1") {
+		t.Errorf("openapi = %q, want 3.1.x", doc.OpenAPI)
+	}
+	return doc
+}
+
+// operations are the HTTP methods OpenAPI path items may hold; other keys
+// ("parameters", "summary") are not operations.
+var operations = []string{"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+
+// The document and the route table must describe the same API: a route missing
+// from the document is undocumented, a documented operation without a route is a
+// lie.
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	doc := loadOpenAPI(t)
+
+	routed := map[string]bool{}
+	for _, rt := range (&Server{}).routes() {
+		op := rt.path + " " + strings.ToLower(rt.method)
+		routed[op] = true
+		item, ok := doc.Paths[rt.path]
+		if !ok {
+			t.Errorf("route %s %s: path not in the document", rt.method, rt.path)
+			continue
+		}
+		if _, ok := item[strings.ToLower(rt.method)]; !ok {
+			t.Errorf("route %s %s: method not in the document", rt.method, rt.path)
+		}
+	}
+	for path, item := range doc.Paths {
+		for key := range item {
+			if slices.Contains(operations, key) && !routed[path+" "+key] {
+				t.Errorf("documented %s %s has no route", strings.ToUpper(key), path)
+			}
+		}
+	}
+}
+
+// Every documented operation lists each status it can answer with, and the path
+// parameters it uses are declared.
+func TestOpenAPIOperationsAreComplete(t *testing.T) {
+	doc := loadOpenAPI(t)
+	declared := map[string]bool{}
+	for _, p := range doc.Components.Parameters {
+		if p.In == "path" {
+			declared[p.Name] = true
+		}
+	}
+	for path, item := range doc.Paths {
+		for _, seg := range strings.Split(path, "/") {
+			if strings.HasPrefix(seg, "{") && !declared[strings.Trim(seg, "{}")] {
+				t.Errorf("%s: path parameter %s is not declared", path, seg)
+			}
+		}
+		for method, raw := range item {
+			if !slices.Contains(operations, method) {
+				continue
+			}
+			var op struct {
+				Responses map[string]json.RawMessage `json:"responses"`
+			}
+			if err := json.Unmarshal(raw, &op); err != nil {
+				t.Fatalf("%s %s: %v", method, path, err)
+			}
+			want := []string{"200"}
+			switch {
+			case method == "put":
+				want = []string{"200", "201", "400", "401", "412", "413", "422", "500"}
+			case method == "delete":
+				want = []string{"204", "400", "401", "404", "412", "500"}
+			case strings.HasPrefix(path, "/v1/tenants/"):
+				want = []string{"200", "401", "404", "500"}
+			case strings.HasPrefix(path, "/v1/"):
+				want = []string{"200", "401"}
+			}
+			for _, status := range want {
+				if _, ok := op.Responses[status]; !ok {
+					t.Errorf("%s %s does not document %s", strings.ToUpper(method), path, status)
+				}
+			}
+		}
+	}
+}
+
+// The schemas must name exactly the fields the server reads and writes.
+func TestOpenAPISchemasMatchTypes(t *testing.T) {
+	doc := loadOpenAPI(t)
+	types := map[string]reflect.Type{
+		"Tenant":             reflect.TypeOf(raci.Tenant{}),
+		"Party":              reflect.TypeOf(raci.Party{}),
+		"Responsibility":     reflect.TypeOf(raci.Responsibility{}),
+		"Assignment":         reflect.TypeOf(raci.Assignment{}),
+		"Snapshot":           reflect.TypeOf(raci.Snapshot{}),
+		"TenantPage":         reflect.TypeOf(raci.Page[*raci.Tenant]{}),
+		"PartyPage":          reflect.TypeOf(raci.Page[*raci.Party]{}),
+		"ResponsibilityPage": reflect.TypeOf(raci.Page[*raci.Responsibility]{}),
+		"Problem":            reflect.TypeOf(problem{}),
+		"FieldProblem":       reflect.TypeOf(raci.Problem{}),
+	}
+	for name, schema := range doc.Components.Schemas {
+		typ, ok := types[name]
+		if !ok {
+			if len(schema.Properties) > 0 {
+				t.Errorf("schema %s has properties but no Go type to check them against: add it to this test", name)
+			}
+			continue
+		}
+		var documented []string
+		for p := range schema.Properties {
+			documented = append(documented, p)
+		}
+		sort.Strings(documented)
+		tags := fieldNames(jsonFields(typ))
+		sort.Strings(tags)
+		if !slices.Equal(documented, tags) {
+			t.Errorf("schema %s has properties %v, %s has JSON fields %v", name, documented, typ, tags)
+		}
+	}
+	for name := range types {
+		if _, ok := doc.Components.Schemas[name]; !ok {
+			t.Errorf("schema %s is missing from the document", name)
+		}
+	}
+}

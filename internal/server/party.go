@@ -1,0 +1,70 @@
+package server
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+)
+
+func (s *Server) listParties(w http.ResponseWriter, r *http.Request) error {
+	opts, err := listOptions(r)
+	if err != nil {
+		return err
+	}
+	page, err := s.svc.ListParties(r.Context(), r.PathValue("tenant"), opts)
+	if err != nil {
+		return err
+	}
+	if page.Items == nil {
+		page.Items = []*raci.Party{}
+	}
+	s.writeJSON(w, r, http.StatusOK, page)
+	return nil
+}
+
+func (s *Server) getParty(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.svc.FindParty(r.Context(), r.PathValue("tenant"), r.PathValue("party"))
+	if err != nil {
+		return err
+	}
+	s.writeObject(w, r, p.Version, p)
+	return nil
+}
+
+func (s *Server) putParty(w http.ResponseWriter, r *http.Request) error {
+	pre, err := writePrecondition(r)
+	if err != nil {
+		return err
+	}
+	var p raci.Party
+	if err := decodeBody(w, r, &p); err != nil {
+		return err
+	}
+	if err := applyURLNames(
+		urlName{"tenant", &p.Tenant, r.PathValue("tenant")},
+		urlName{"name", &p.Name, r.PathValue("party")},
+	); err != nil {
+		return err
+	}
+	// The store owns versions and timestamps; a body may echo them from a read.
+	p.Version, p.CreatedAt, p.UpdatedAt = 0, time.Time{}, time.Time{}
+	stored, created, err := s.svc.PutParty(r.Context(), &p, pre)
+	if err != nil {
+		return err
+	}
+	s.writeStored(w, r, created, objectPath("v1", "tenants", stored.Tenant, "parties", stored.Name), stored.Version, stored)
+	return nil
+}
+
+func (s *Server) deleteParty(w http.ResponseWriter, r *http.Request) error {
+	pre, err := writePrecondition(r)
+	if err != nil {
+		return err
+	}
+	if err := s.svc.DeleteParty(r.Context(), r.PathValue("tenant"), r.PathValue("party"), pre); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

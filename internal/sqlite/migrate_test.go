@@ -1,0 +1,183 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+)
+
+// openRaw opens a database file the way Open does for writes, without migrating.
+func openRaw(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite", dsn(path, "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_txlock=immediate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.SetMaxOpenConns(1)
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func appliedVersions(t *testing.T, db *sql.DB) []int {
+	t.Helper()
+	rows, err := db.Query(`SELECT version FROM schema_migrations ORDER BY version`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var vs []int
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		vs = append(vs, v)
+	}
+	return vs
+}
+
+func tableExists(t *testing.T, db *sql.DB, name string) bool {
+	t.Helper()
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?`, name).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n == 1
+}
+
+func TestMigrateAppliesOnlyNewMigrations(t *testing.T) {
+	ctx := context.Background()
+	db := openRaw(t, filepath.Join(t.TempDir(), "m.db"))
+	// Plain CREATE TABLE fails if run twice: a migration applied again shows.
+	v1 := fstest.MapFS{
+		"0001_a.sql": {Data: []byte(`CREATE TABLE a (x INTEGER);`)},
+		"0002_b.sql": {Data: []byte(`CREATE TABLE b (x INTEGER); INSERT INTO b VALUES (1);`)},
+	}
+	if err := migrate(ctx, db, v1); err != nil {
+		t.Fatalf("first migrate: %v", err)
+	}
+	if err := migrate(ctx, db, v1); err != nil {
+		t.Fatalf("migrate with nothing new: %v", err)
+	}
+
+	v2 := fstest.MapFS{
+		"0001_a.sql":  v1["0001_a.sql"],
+		"0002_b.sql":  v1["0002_b.sql"],
+		"0010_c.sql":  {Data: []byte(`CREATE TABLE c (x INTEGER);`)},
+		"0003_bb.sql": {Data: []byte(`INSERT INTO b VALUES (2);`)},
+		"README.md":   {Data: []byte(`not a migration`)},
+	}
+	if err := migrate(ctx, db, v2); err != nil {
+		t.Fatalf("migrate with new files: %v", err)
+	}
+	if got := appliedVersions(t, db); len(got) != 4 || got[0] != 1 || got[1] != 2 || got[2] != 3 || got[3] != 10 {
+		t.Errorf("applied versions = %v, want [1 2 3 10]", got)
+	}
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM b`).Scan(&n); err != nil || n != 2 {
+		t.Errorf("rows in b = %d (%v), want 2: 0002 once, then 0003", n, err)
+	}
+	if !tableExists(t, db, "c") {
+		t.Error("table c of migration 0010 missing")
+	}
+}
+
+func TestMigrateIsAllOrNothing(t *testing.T) {
+	ctx := context.Background()
+	db := openRaw(t, filepath.Join(t.TempDir(), "m.db"))
+	if err := migrate(ctx, db, fstest.MapFS{"0001_a.sql": {Data: []byte(`CREATE TABLE a (x INTEGER);`)}}); err != nil {
+		t.Fatal(err)
+	}
+	broken := fstest.MapFS{
+		"0001_a.sql": {Data: []byte(`CREATE TABLE a (x INTEGER);`)},
+		"0002_b.sql": {Data: []byte(`CREATE TABLE b (x INTEGER);`)},
+		"0003_c.sql": {Data: []byte(`CREATE TABLE c (x INTEGER); THIS IS NOT SQL;`)},
+	}
+	err := migrate(ctx, db, broken)
+	if err == nil || !strings.Contains(err.Error(), "0003_c.sql") {
+		t.Fatalf("migrate with a broken file = %v, want an error naming it", err)
+	}
+	if tableExists(t, db, "b") || tableExists(t, db, "c") {
+		t.Error("a failed migration run left tables behind")
+	}
+	if got := appliedVersions(t, db); len(got) != 1 {
+		t.Errorf("applied versions = %v after a failed run, want [1]", got)
+	}
+}
+
+func TestMigrateRefusesBadNamesAndNewerDatabases(t *testing.T) {
+	ctx := context.Background()
+	for name, fsys := range map[string]fstest.MapFS{
+		"no number":      {"init.sql": {Data: []byte(`SELECT 1;`)}},
+		"zero":           {"0000_init.sql": {Data: []byte(`SELECT 1;`)}},
+		"same number":    {"0001_a.sql": {Data: []byte(`SELECT 1;`)}, "1_b.sql": {Data: []byte(`SELECT 1;`)}},
+		"no underscore":  {"0001.sql": {Data: []byte(`SELECT 1;`)}},
+		"letters prefix": {"v1_init.sql": {Data: []byte(`SELECT 1;`)}},
+	} {
+		db := openRaw(t, filepath.Join(t.TempDir(), "m.db"))
+		if err := migrate(ctx, db, fsys); err == nil {
+			t.Errorf("%s: migrate succeeded, want an error", name)
+		}
+	}
+
+	// A database migrated by a newer build is not touched by an older one.
+	path := filepath.Join(t.TempDir(), "m.db")
+	db := openRaw(t, path)
+	newer := fstest.MapFS{
+		"0001_a.sql": {Data: []byte(`CREATE TABLE a (x INTEGER);`)},
+		"0002_b.sql": {Data: []byte(`CREATE TABLE b (x INTEGER);`)},
+	}
+	if err := migrate(ctx, db, newer); err != nil {
+		t.Fatal(err)
+	}
+	older := fstest.MapFS{"0001_a.sql": newer["0001_a.sql"]}
+	if err := migrate(ctx, db, older); err == nil || !strings.Contains(err.Error(), "newer") {
+		t.Errorf("older migrations on a newer database = %v, want an error saying it is newer", err)
+	}
+}
+
+// TestDatabaseEnforcesAssignedParties checks the schema itself, below the store's own
+// checks: an assignment needs its party, and a party cannot go while assigned.
+func TestDatabaseEnforcesAssignedParties(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "raci.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, _, err := db.PutTenant(ctx, &raci.Tenant{Name: "acme", DeploymentModel: raci.PrivateSaaS}, raci.Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"vendor", "customer"} {
+		if _, _, err := db.PutParty(ctx, &raci.Party{Tenant: "acme", Name: p, Kind: raci.Vendor}, raci.Precondition{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := &raci.Responsibility{Tenant: "acme", Key: "backups", Title: "Backups", Assignments: []raci.Assignment{
+		{Party: "vendor", Roles: []raci.Role{raci.Responsible}},
+		{Party: "customer", Roles: []raci.Role{raci.Accountable}},
+	}}
+	if _, _, err := db.PutResponsibility(ctx, r, raci.Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+
+	if _, err := db.write.ExecContext(ctx, `INSERT INTO assignments (tenant, responsibility, position, party, roles, holder, condition)
+		VALUES ('acme', 'backups', 5, 'ghost', '["I"]', '', '')`); err == nil {
+		t.Error("the database accepted an assignment of a party that does not exist")
+	}
+	if _, err := db.write.ExecContext(ctx, `DELETE FROM parties WHERE tenant = 'acme' AND name = 'vendor'`); err == nil {
+		t.Error("the database deleted a party a row still assigns")
+	}
+	if _, err := db.write.ExecContext(ctx, `DELETE FROM tenants WHERE name = 'acme'`); err == nil {
+		t.Error("the database deleted a tenant that still has parties")
+	}
+	if _, err := db.write.ExecContext(ctx, `INSERT INTO assignments (tenant, responsibility, position, party, roles, holder, condition)
+		VALUES ('acme', 'backups', 5, 'vendor', '["I"]', '', '')`); err == nil {
+		t.Error("the database accepted the same party twice under the same condition in one row")
+	}
+}

@@ -1,0 +1,38 @@
+package sqlite
+
+import (
+	"context"
+
+	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+)
+
+var _ raci.SnapshotService = (*DB)(nil)
+
+// Snapshot returns the tenant with all its parties and rows, read in one transaction
+// and four queries however large the tenant is.
+func (db *DB) Snapshot(ctx context.Context, tenant string) (*raci.Snapshot, error) {
+	var s *raci.Snapshot
+	err := db.view(ctx, func(tx *tx) error {
+		t, err := findTenant(ctx, tx, tenant)
+		if err != nil {
+			return err
+		}
+		if t == nil {
+			return tenantMissing(tenant)
+		}
+		parties, err := listParties(ctx, tx, tenant, "", -1)
+		if err != nil {
+			return err
+		}
+		rows, err := listResponsibilities(ctx, tx, tenant, "", -1)
+		if err != nil {
+			return err
+		}
+		s = &raci.Snapshot{Tenant: t, Parties: parties, Responsibilities: rows}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}

@@ -1,0 +1,88 @@
+// Command terraform-provider-raci is the RACI Terraform provider and its server in one
+// binary: started by Terraform with no arguments it serves the provider; `serve` runs
+// the RACI server; `matrix` prints a tenant's matrix; `version` prints the version.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+
+	"github.com/raci-dev/terraform-provider-raci/internal/cli"
+	"github.com/raci-dev/terraform-provider-raci/internal/provider"
+)
+
+// version is set by the release build (goreleaser's ldflags).
+var version = "dev"
+
+// providerAddress is the provider's source address, as Terraform resolves it.
+const providerAddress = "registry.terraform.io/raci-dev/raci"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	if len(args) > 0 {
+		var err error
+		switch args[0] {
+		case "serve":
+			err = cli.Serve(ctx, args[1:], stdout, stderr)
+		case "matrix":
+			err = cli.Matrix(ctx, args[1:], stdout, stderr)
+		case "version", "--version":
+			fmt.Fprintf(stdout, "terraform-provider-raci %s\n", version)
+			return 0
+		case "help", "-h", "--help":
+			fmt.Fprint(stdout, usage)
+			return 0
+		default:
+			return serveProvider(ctx, args, stderr)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "terraform-provider-raci %s: %v\n", args[0], err)
+			return 1
+		}
+		return 0
+	}
+	return serveProvider(ctx, args, stderr)
+}
+
+// serveProvider runs the Terraform provider over protocol 6, as Terraform starts it.
+func serveProvider(ctx context.Context, args []string, stderr io.Writer) int {
+	flags := flag.NewFlagSet("terraform-provider-raci", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	debug := flags.Bool("debug", false, "run the provider with support for debuggers like delve")
+	if err := flags.Parse(args); err != nil {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	err := providerserver.Serve(ctx, provider.New(version), providerserver.ServeOpts{
+		Address: providerAddress,
+		Debug:   *debug,
+	})
+	if err != nil {
+		log.New(stderr, "", 0).Print(err)
+		return 1
+	}
+	return 0
+}
+
+const usage = `Usage:
+  terraform-provider-raci [-debug]       serve the Terraform provider (Terraform starts it)
+  terraform-provider-raci serve [--listen ADDR] [--database sqlite:PATH]
+                                         run the RACI server
+  terraform-provider-raci matrix --tenant NAME [--endpoint URL]
+                                         print a tenant's matrix as a Markdown table
+  terraform-provider-raci version        print the version
+`
