@@ -1,0 +1,40 @@
+resource "raci_tenant" "example" {
+  name             = "initech"
+  customer         = "Initech"
+  deployment_model = "private_saas"
+}
+
+resource "raci_party" "vendor" {
+  tenant = raci_tenant.example.name
+  name   = "auth0"
+  kind   = "vendor"
+}
+
+resource "raci_party" "customer" {
+  tenant = raci_tenant.example.name
+  name   = "subscriber"
+  kind   = "customer"
+}
+
+# A row of the matrix. The subscriber does the backups and answers for them; the vendor
+# is informed, but only when something goes wrong.
+resource "raci_responsibility" "example" {
+  tenant   = raci_tenant.example.name
+  key      = "backing-up"
+  title    = "Backing Up"
+  category = "Operations"
+  notes    = "The subscriber backs up the installation with the command-line tools."
+
+  assignments = [
+    {
+      party  = raci_party.customer.name
+      roles  = ["R", "A"]
+      holder = "infrastructure engineer"
+    },
+    {
+      party = raci_party.vendor.name
+      roles = ["I"]
+      when  = "in the event that there are issues"
+    },
+  ]
+}
