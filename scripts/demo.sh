@@ -128,7 +128,7 @@ tf() {
   terraform -chdir="$tmp/config" "$cmd" -input=false -compact-warnings ${color[@]+"${color[@]}"} "$@"
 }
 
-step "4. terraform apply: examples/private-saas (1 tenant, 2 parties, 12 responsibilities)"
+step "4. terraform apply: examples/private-saas (1 tenant, 2 parties, 12 responsibilities, 1 checklist)"
 tf apply -auto-approve
 
 step "5. The matrix of tenant '$tenant', as the server now holds it"
@@ -168,5 +168,34 @@ case "$plan_rc" in
   *) fail "terraform plan failed (exit code $plan_rc)." ;;
 esac
 
-step "8. Done"
-echo "The next 'terraform apply' would restore the row as the configuration declares it."
+step "8. terraform apply: the configuration wins, the row is restored"
+tf apply -auto-approve >/dev/null
+echo "Applied. Auth0 is informed about backups again."
+
+step "9. terraform plan -var deploy=true: the deployment waits for the subscriber's infrastructure checklist"
+set +e
+tf plan -var deploy=true > "$tmp/gate.out" 2>&1
+gate_rc=$?
+set -e
+cat "$tmp/gate.out"
+[[ "$gate_rc" -ne 0 ]] || fail "the deployment was planned although no checklist item is done."
+grep -q "required items block deploy:production" "$tmp/gate.out" ||
+  fail "the plan failed, but not with the readiness summary."
+echo
+echo "terraform plan stopped at the precondition, naming each blocking item and its owner."
+
+step "10. The subscriber ticks every item through the API (PATCH .../checklists/infrastructure/items/{item})"
+for item in vms load-balancers networks ssl-certificates dns-records smtp-servers vendor-access; do
+  api --fail-with-body --output "$tmp/patch.json" --request PATCH \
+    --header 'Content-Type: application/json' \
+    --data "{\"status\": \"done\", \"evidence\": \"ticked in the demo\"}" \
+    "$endpoint/v1/tenants/$tenant/checklists/infrastructure/items/$item" ||
+    { cat "$tmp/patch.json" >&2 2>/dev/null; fail "ticking $item was refused."; }
+  echo "  $item: done"
+done
+
+step "11. terraform plan -var deploy=true: ready, so the deployment is planned; the ticks are not drift"
+tf plan -var deploy=true
+
+step "12. Done"
+echo "The server held the ticks; Terraform showed them and planned no change to the checklist."

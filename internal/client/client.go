@@ -1,16 +1,19 @@
-// Package client is the RACI API over HTTP. *Client implements raci.Service and
-// raci.SnapshotService, and turns problem details back into *raci.Error with the
-// server's code, message and problems, so code above it handles errors the same
-// whether the data lives in a local SQLite file or behind a server.
+// Package client is the RACI API over HTTP. *Client implements raci.Service,
+// raci.SnapshotService and raci.ChecklistService, and turns problem details back
+// into *raci.Error with the server's code, message and problems, so code above it
+// handles errors the same whether the data lives in a local SQLite file or behind a
+// server.
 package client
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -21,8 +24,9 @@ import (
 )
 
 var (
-	_ raci.Service         = (*Client)(nil)
-	_ raci.SnapshotService = (*Client)(nil)
+	_ raci.Service          = (*Client)(nil)
+	_ raci.SnapshotService  = (*Client)(nil)
+	_ raci.ChecklistService = (*Client)(nil)
 )
 
 // Defaults for retries: four attempts in all, the first retry after about 100ms.
@@ -121,6 +125,12 @@ type request struct {
 	pre    raci.Precondition
 }
 
+// idempotent reports whether sending req twice has the effect of sending it once.
+// PATCH is not: a resent item change that was already applied is applied again
+// over whatever happened in between, or, carrying If-Match, fails as stale although
+// it succeeded. So a PATCH is resent only when it never left or was refused unread.
+func (req request) idempotent() bool { return req.method != http.MethodPatch }
+
 // do sends req, retrying where that is safe, decodes a 2xx body into out when out is
 // not nil, and returns the response status.
 func (c *Client) do(ctx context.Context, req request, out any) (int, error) {
@@ -139,6 +149,9 @@ func (c *Client) do(ctx context.Context, req request, out any) (int, error) {
 			if ctx.Err() != nil {
 				return 0, fmt.Errorf("%s %s: %w", req.method, u.Path, ctx.Err())
 			}
+			if !req.idempotent() && !notSent(err) {
+				return 0, fmt.Errorf("%s %s: the RACI server did not answer, and the change may have been made; it was not sent again: read the object before retrying: %w", req.method, u.Path, err)
+			}
 			if attempt >= c.attempts {
 				return 0, fmt.Errorf("RACI server not reachable after %d attempts: %w", attempt, err)
 			}
@@ -148,7 +161,7 @@ func (c *Client) do(ctx context.Context, req request, out any) (int, error) {
 			continue
 		}
 
-		if retryable(resp.StatusCode) && attempt < c.attempts {
+		if retryable(req, resp.StatusCode) && attempt < c.attempts {
 			delay := c.backoff(attempt, resp.Header.Get("Retry-After"))
 			discard(resp)
 			if err := c.sleep(ctx, delay); err != nil {
@@ -204,9 +217,19 @@ func (c *Client) finish(req request, u *url.URL, resp *http.Response, out any) e
 }
 
 // retryable reports whether a status says the server may succeed if asked again:
-// too many requests, or a server or gateway failure.
-func retryable(status int) bool {
-	return status == http.StatusTooManyRequests || status >= 500
+// too many requests, which the server refused before doing anything, or, for an
+// idempotent request, a server or gateway failure, after which a non-idempotent one
+// may or may not have been applied.
+func retryable(req request, status int) bool {
+	return status == http.StatusTooManyRequests || (status >= 500 && req.idempotent())
+}
+
+// notSent reports whether a transport error happened before the request could
+// reach the server: no connection was made (refused, unreachable, DNS), so sending
+// it again cannot apply it twice.
+func notSent(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
 }
 
 // backoff returns the wait before the retry that follows attempt: Retry-After when

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/client"
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
@@ -35,6 +36,11 @@ func openRemote(t *testing.T, token string, opts ...client.Option) *client.Clien
 // The client in front of the server in front of SQLite must behave as SQLite does.
 func TestConformance(t *testing.T) {
 	racitest.Run(t, func(t *testing.T) raci.Service { return openRemote(t, "conformance-token") })
+}
+
+// Checklists through the client, the server and SQLite behave as in SQLite alone.
+func TestChecklistConformance(t *testing.T) {
+	racitest.RunChecklists(t, func(t *testing.T) racitest.ChecklistStore { return openRemote(t, "conformance-token") })
 }
 
 func TestSnapshotOverTheWire(t *testing.T) {
@@ -82,5 +88,76 @@ func TestWrongTokenOverTheWire(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "RACI_TOKEN") || strings.Contains(err.Error(), "wrong-token") {
 		t.Errorf("message = %q: want it to point at RACI_TOKEN without repeating the token", err)
+	}
+}
+
+// A person ticking an item through the API and Terraform replacing the definition
+// meet over the wire as they would in one store: the tick survives, stale versions
+// fail, and problems name fields as the store does.
+func TestChecklistOverTheWire(t *testing.T) {
+	c := openRemote(t, "")
+	ctx := t.Context()
+	mustPut := func(_ any, _ bool, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustPut(c.PutTenant(ctx, &raci.Tenant{Name: "acme", DeploymentModel: raci.PrivateSaaS}, raci.Precondition{}))
+	mustPut(c.PutParty(ctx, &raci.Party{Tenant: "acme", Name: "auth0", Kind: raci.Vendor}, raci.Precondition{}))
+	mustPut(c.PutParty(ctx, &raci.Party{Tenant: "acme", Name: "subscriber", Kind: raci.Customer}, raci.Precondition{}))
+	def := &raci.Checklist{Tenant: "acme", Key: "infra", Title: "Infrastructure", Gate: "deploy:production", Items: []raci.ChecklistItem{
+		{Key: "dns", Title: "DNS records created", Owner: "subscriber", Required: true},
+	}}
+	stored, created, err := c.PutChecklist(ctx, def, raci.Precondition{IfNoneMatch: true})
+	if err != nil || !created {
+		t.Fatalf("PutChecklist: created %v, err %v", created, err)
+	}
+
+	done := raci.Done
+	evidence := "https://tickets.example/INF-1"
+	ticked, err := c.UpdateChecklistItem(ctx, "acme", "infra", "dns", raci.ItemPatch{Status: &done, Evidence: &evidence}, raci.Precondition{IfMatch: stored.Version})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ticked.Version != stored.Version+1 || ticked.Item("dns").Status != raci.Done {
+		t.Errorf("after PATCH: version %d, dns %+v", ticked.Version, ticked.Item("dns"))
+	}
+	_, err = c.UpdateChecklistItem(ctx, "acme", "infra", "dns", raci.ItemPatch{Status: &done}, raci.Precondition{IfMatch: stored.Version})
+	if raci.ErrorCode(err) != raci.EPRECONDITION {
+		t.Errorf("PATCH with a stale version: %v, want EPRECONDITION", err)
+	}
+
+	// Terraform's definition leaves status out: the tick stays.
+	replaced, _, err := c.PutChecklist(ctx, def, raci.Precondition{IfMatch: ticked.Version})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dns := replaced.Item("dns"); dns.Status != raci.Done || dns.Evidence != evidence {
+		t.Errorf("dns after replacing the definition = %+v, want the tick kept", dns)
+	}
+	rd, err := c.ChecklistReadiness(ctx, "acme", "infra")
+	if err != nil || !rd.Ready || rd.Total != 1 || len(rd.Blocking) != 0 {
+		t.Errorf("readiness = %+v, %v; want ready", rd, err)
+	}
+
+	_, err = c.UpdateChecklistItem(ctx, "acme", "infra", "dns", raci.ItemPatch{Waiver: &raci.Waiver{Reason: "r", ApprovedBy: "subscriber", Expires: time.Now().Add(time.Hour)}}, raci.Precondition{})
+	if ps := raci.ErrorProblems(err); raci.ErrorCode(err) != raci.EINVALID || len(ps) != 1 || ps[0].Field != "items[0].waiver.approved_by" {
+		t.Errorf("waiver approved by the owner: %v, problems %+v; want EINVALID naming items[0].waiver.approved_by", err, ps)
+	}
+	_, err = c.UpdateChecklistItem(ctx, "acme", "infra", "backups", raci.ItemPatch{Status: &done}, raci.Precondition{})
+	if raci.ErrorCode(err) != raci.ENOTFOUND {
+		t.Errorf("PATCH of a missing item: %v, want ENOTFOUND", err)
+	}
+
+	snap, err := c.Snapshot(ctx, "acme")
+	if err != nil || len(snap.Checklists) != 1 || snap.Checklists[0].Item("dns").Status != raci.Done {
+		t.Errorf("snapshot checklists = %+v, %v", snap, err)
+	}
+	if err := c.DeleteChecklist(ctx, "acme", "infra", raci.Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.FindChecklist(ctx, "acme", "infra"); raci.ErrorCode(err) != raci.ENOTFOUND {
+		t.Errorf("FindChecklist after delete: %v, want ENOTFOUND", err)
 	}
 }

@@ -165,15 +165,22 @@ func (p *raciProvider) Resources(_ context.Context) []func() resource.Resource {
 		newTenantResource,
 		newPartyResource,
 		newResponsibilityResource,
+		newChecklistResource,
 	}
 }
 
 func (p *raciProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		newReadinessDataSource,
+		newMatrixDataSource,
+		newResponsibilitiesDataSource,
+	}
 }
 
 func (p *raciProvider) Functions(_ context.Context) []func() function.Function {
-	return nil
+	return []func() function.Function{
+		newParseMatrixFunction,
+	}
 }
 
 // providerData is what Configure hands to resources and data sources.

@@ -173,9 +173,27 @@ func (r *responsibilityResource) ValidateConfig(ctx context.Context, req resourc
 }
 
 // ModifyPlan checks the row against its tenant's scheme when the tenant already
-// exists: a letter the scheme does not have, or the doer letter it needs.
+// exists: a letter the scheme does not have, or the doer letter it needs. It also
+// adds the review warnings of reviewResponsibilityChange (accountability moving, a
+// party losing its last Responsible row), on updates and on destroy.
 func (r *responsibilityResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.svc == nil {
+	if r.svc == nil {
+		return
+	}
+	var prior *raci.Responsibility
+	if !req.State.Raw.IsNull() {
+		var state responsibilityModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		prior, _ = state.toDomain(ctx, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	if req.Plan.Raw.IsNull() {
+		resp.Diagnostics.Append(reviewResponsibilityChange(ctx, r.svc, prior, nil)...)
 		return
 	}
 	var plan responsibilityModel
@@ -199,6 +217,10 @@ func (r *responsibilityResource) ModifyPlan(ctx context.Context, req resource.Mo
 		return
 	}
 	attributeErrors(&resp.Diagnostics, path.Root("assignments"), "Invalid Responsibility", rowRuleProblems(row, scheme))
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(reviewResponsibilityChange(ctx, r.svc, prior, row)...)
 }
 
 // rowRuleProblems returns the problems of the row's assignments under scheme ("" when

@@ -20,45 +20,20 @@ func RenderMarkdown(s *Snapshot) string {
 	if s == nil {
 		return ""
 	}
-	var scheme Scheme
-	if s.Tenant != nil {
-		scheme = s.Tenant.Scheme
-	}
-
-	parties := make([]*Party, 0, len(s.Parties))
-	for _, p := range s.Parties {
-		if p != nil {
-			parties = append(parties, p)
-		}
-	}
-	sort.SliceStable(parties, func(i, j int) bool { return parties[i].Name < parties[j].Name })
-
-	rows := make([]*Responsibility, 0, len(s.Responsibilities))
+	scheme := snapshotScheme(s)
+	parties := matrixParties(s)
+	rows := matrixRows(s)
 	withNotes := false
-	for _, r := range s.Responsibilities {
-		if r == nil {
-			continue
-		}
-		rows = append(rows, r)
+	for _, r := range rows {
 		if strings.TrimSpace(r.Notes) != "" {
 			withNotes = true
 		}
 	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		if rows[i].Category != rows[j].Category {
-			return rows[i].Category < rows[j].Category
-		}
-		return rows[i].Key < rows[j].Key
-	})
 
 	var b strings.Builder
 	header := []string{"Task"}
 	for _, p := range parties {
-		name := p.DisplayName
-		if strings.TrimSpace(name) == "" {
-			name = p.Name
-		}
-		header = append(header, markdownCell(name))
+		header = append(header, markdownCell(partyColumn(p)))
 	}
 	if withNotes {
 		header = append(header, "Notes")
@@ -71,13 +46,9 @@ func RenderMarkdown(s *Snapshot) string {
 	writeMarkdownRow(&b, rule)
 
 	for _, r := range rows {
-		title := r.Title
-		if strings.TrimSpace(title) == "" {
-			title = r.Key
-		}
-		cells := []string{markdownCell(title)}
+		cells := []string{markdownCell(rowTitle(r))}
 		for _, p := range parties {
-			cells = append(cells, matrixCell(scheme, r.Assignments, p.Name))
+			cells = append(cells, markdownCell(matrixCell(scheme, r.Assignments, p.Name)))
 		}
 		if withNotes {
 			cells = append(cells, markdownCell(r.Notes))
@@ -87,7 +58,63 @@ func RenderMarkdown(s *Snapshot) string {
 	return b.String()
 }
 
-// matrixCell renders what one party holds in one row.
+// snapshotScheme is the tenant's scheme, or "" when the snapshot has no tenant.
+func snapshotScheme(s *Snapshot) Scheme {
+	if s.Tenant == nil {
+		return ""
+	}
+	return s.Tenant.Scheme
+}
+
+// matrixParties returns the snapshot's parties ordered by name: the matrix's columns
+// in every rendering.
+func matrixParties(s *Snapshot) []*Party {
+	parties := make([]*Party, 0, len(s.Parties))
+	for _, p := range s.Parties {
+		if p != nil {
+			parties = append(parties, p)
+		}
+	}
+	sort.SliceStable(parties, func(i, j int) bool { return parties[i].Name < parties[j].Name })
+	return parties
+}
+
+// matrixRows returns the snapshot's rows ordered by category then key: the matrix's
+// rows in every rendering.
+func matrixRows(s *Snapshot) []*Responsibility {
+	rows := make([]*Responsibility, 0, len(s.Responsibilities))
+	for _, r := range s.Responsibilities {
+		if r != nil {
+			rows = append(rows, r)
+		}
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		if rows[i].Category != rows[j].Category {
+			return rows[i].Category < rows[j].Category
+		}
+		return rows[i].Key < rows[j].Key
+	})
+	return rows
+}
+
+// partyColumn heads a party's column: its display name, or its name without one.
+func partyColumn(p *Party) string {
+	if strings.TrimSpace(p.DisplayName) == "" {
+		return p.Name
+	}
+	return p.DisplayName
+}
+
+// rowTitle names a row in the Task column: its title, or its key without one.
+func rowTitle(r *Responsibility) string {
+	if strings.TrimSpace(r.Title) == "" {
+		return r.Key
+	}
+	return r.Title
+}
+
+// matrixCell renders what one party holds in one row, unescaped; each format
+// escapes it its own way.
 func matrixCell(scheme Scheme, assignments []Assignment, party string) string {
 	var plain, conditional []Assignment
 	for _, a := range assignments {
@@ -117,7 +144,7 @@ func matrixCell(scheme Scheme, assignments []Assignment, party string) string {
 		}
 		parts = append(parts, part)
 	}
-	return markdownCell(strings.Join(parts, ", "))
+	return strings.Join(parts, ", ")
 }
 
 // joinLetters lists letters in the order the scheme's name spells them (D, A, C, I

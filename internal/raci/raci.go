@@ -84,8 +84,8 @@ type TenantService interface {
 	PutTenant(ctx context.Context, t *Tenant, pre Precondition) (stored *Tenant, created bool, err error)
 
 	// DeleteTenant deletes the tenant. ENOTFOUND if it does not exist; EPRECONDITION
-	// when pre.IfMatch names another version; ECONFLICT while it still has parties or
-	// responsibilities.
+	// when pre.IfMatch names another version; ECONFLICT while it still has parties,
+	// responsibilities or checklists.
 	DeleteTenant(ctx context.Context, name string, pre Precondition) error
 }
 
@@ -105,7 +105,8 @@ type PartyService interface {
 	PutParty(ctx context.Context, p *Party, pre Precondition) (stored *Party, created bool, err error)
 
 	// DeleteParty deletes the party. ENOTFOUND if it does not exist; EPRECONDITION
-	// when pre.IfMatch names another version; ECONFLICT while a row still assigns it.
+	// when pre.IfMatch names another version; ECONFLICT while a row still assigns it,
+	// or a checklist item names it as owner or waiver approver.
 	DeleteParty(ctx context.Context, tenant, name string, pre Precondition) error
 }
 
@@ -136,6 +137,7 @@ type Service interface {
 	TenantService
 	PartyService
 	ResponsibilityService
+	ChecklistService
 }
 
 // CheckPrecondition tells whether a write may go ahead given what is stored: exists

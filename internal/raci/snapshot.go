@@ -2,28 +2,30 @@ package raci
 
 import "context"
 
-// Snapshot is a whole tenant in one object: the tenant, its parties ordered by name
-// and its rows ordered by key. The provider reads one per tenant and run instead of
-// one request per object, and the matrix is rendered from one.
+// Snapshot is a whole tenant in one object: the tenant, its parties ordered by name,
+// its rows ordered by key and its checklists ordered by key. The provider reads one
+// per tenant and run instead of one request per object, and the matrix is rendered
+// from one.
 type Snapshot struct {
 	Tenant           *Tenant           `json:"tenant"`
 	Parties          []*Party          `json:"parties"`
 	Responsibilities []*Responsibility `json:"responsibilities"`
+	Checklists       []*Checklist      `json:"checklists"`
 }
 
 // SnapshotService reads a whole tenant at once. A store implements it when it can
 // read the tenant consistently (in one transaction) or more cheaply than by paging;
 // callers that get a plain Service assemble the snapshot from Find and List calls.
 type SnapshotService interface {
-	// Snapshot returns the tenant with all its parties and rows, as of one moment.
-	// Parties and Responsibilities are never nil. ENOTFOUND when the tenant does
-	// not exist.
+	// Snapshot returns the tenant with all its parties, rows and checklists, as of
+	// one moment. Parties, Responsibilities and Checklists are never nil (a store
+	// without checklists returns none). ENOTFOUND when the tenant does not exist.
 	Snapshot(ctx context.Context, tenant string) (*Snapshot, error)
 }
 
 // ReadSnapshot returns the tenant's snapshot from svc: through SnapshotService when
-// svc implements it, otherwise from FindTenant and every page of ListParties and
-// ListResponsibilities. The assembled snapshot is not read in one transaction, so a
+// svc implements it, otherwise from FindTenant and every page of ListParties,
+// ListResponsibilities and ListChecklists. The assembled snapshot is not read in one transaction, so a
 // write that lands between the calls may show in one part and not another; stores
 // that can do better implement SnapshotService. ENOTFOUND when the tenant does not
 // exist.
@@ -47,7 +49,13 @@ func ReadSnapshot(ctx context.Context, svc Service, tenant string) (*Snapshot, e
 	if err != nil {
 		return nil, err
 	}
-	return &Snapshot{Tenant: t, Parties: parties, Responsibilities: rows}, nil
+	checklists, err := listAll(ctx, func(ctx context.Context, opts ListOptions) (*Page[*Checklist], error) {
+		return svc.ListChecklists(ctx, tenant, opts)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Snapshot{Tenant: t, Parties: parties, Responsibilities: rows, Checklists: checklists}, nil
 }
 
 // listAll follows Next from page to page until the last one.

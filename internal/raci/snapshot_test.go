@@ -24,6 +24,11 @@ func (s *pagedService) FindTenant(_ context.Context, name string) (*raci.Tenant,
 	return &raci.Tenant{Name: "acme"}, nil
 }
 
+// ListChecklists serves a tenant with no checklists.
+func (s *pagedService) ListChecklists(context.Context, string, raci.ListOptions) (*raci.Page[*raci.Checklist], error) {
+	return &raci.Page[*raci.Checklist]{Items: []*raci.Checklist{}}, nil
+}
+
 func page(names []string, opts raci.ListOptions, next func(string) string) (items []string, nextName string) {
 	for _, n := range names {
 		if n > opts.After && len(items) < 2 {

@@ -158,21 +158,29 @@ type jsonField struct {
 }
 
 // jsonFields lists the fields encoding/json reads into a struct, by their JSON name.
+// The fields of an untagged embedded struct are promoted, and a field of the outer
+// struct shadows a promoted one of the same name, as encoding/json does.
 func jsonFields(t reflect.Type) []jsonField {
-	var fields []jsonField
+	var fields, promoted []jsonField
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
-		if !f.IsExported() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			promoted = append(promoted, jsonFields(f.Type)...)
 			continue
 		}
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "-" {
+		if !f.IsExported() || name == "-" {
 			continue
 		}
 		if name == "" {
 			name = f.Name
 		}
 		fields = append(fields, jsonField{name: name, typ: f.Type})
+	}
+	for _, p := range promoted {
+		if _, shadowed := lookupField(fields, p.name); !shadowed {
+			fields = append(fields, p)
+		}
 	}
 	return fields
 }

@@ -104,6 +104,8 @@ func TestOpenAPIOperationsAreComplete(t *testing.T) {
 			switch {
 			case method == "put":
 				want = []string{"200", "201", "400", "401", "412", "413", "422", "500"}
+			case method == "patch":
+				want = []string{"200", "400", "401", "404", "412", "413", "422", "500"}
 			case method == "delete":
 				want = []string{"204", "400", "401", "404", "412", "500"}
 			case strings.HasPrefix(path, "/v1/tenants/"):
@@ -132,6 +134,13 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		"TenantPage":         reflect.TypeOf(raci.Page[*raci.Tenant]{}),
 		"PartyPage":          reflect.TypeOf(raci.Page[*raci.Party]{}),
 		"ResponsibilityPage": reflect.TypeOf(raci.Page[*raci.Responsibility]{}),
+		"Checklist":          reflect.TypeOf(raci.Checklist{}),
+		"ChecklistItem":      reflect.TypeOf(raci.ChecklistItem{}),
+		"Waiver":             reflect.TypeOf(raci.Waiver{}),
+		"ItemPatch":          reflect.TypeOf(raci.ItemPatch{}),
+		"Readiness":          reflect.TypeOf(raci.Readiness{}),
+		"Blocker":            reflect.TypeOf(raci.Blocker{}),
+		"ChecklistPage":      reflect.TypeOf(raci.Page[*raci.Checklist]{}),
 		"Problem":            reflect.TypeOf(problem{}),
 		"FieldProblem":       reflect.TypeOf(raci.Problem{}),
 	}

@@ -43,6 +43,13 @@ func (s *Server) routes() []route {
 		{method: http.MethodGet, path: "/v1/tenants/{tenant}/responsibilities/{key}", handle: s.getResponsibility},
 		{method: http.MethodPut, path: "/v1/tenants/{tenant}/responsibilities/{key}", handle: s.putResponsibility},
 		{method: http.MethodDelete, path: "/v1/tenants/{tenant}/responsibilities/{key}", handle: s.deleteResponsibility},
+
+		{method: http.MethodGet, path: "/v1/tenants/{tenant}/checklists", handle: s.listChecklists},
+		{method: http.MethodGet, path: "/v1/tenants/{tenant}/checklists/{key}", handle: s.getChecklist},
+		{method: http.MethodPut, path: "/v1/tenants/{tenant}/checklists/{key}", handle: s.putChecklist},
+		{method: http.MethodDelete, path: "/v1/tenants/{tenant}/checklists/{key}", handle: s.deleteChecklist},
+		{method: http.MethodPatch, path: "/v1/tenants/{tenant}/checklists/{key}/items/{item}", handle: s.patchChecklistItem},
+		{method: http.MethodGet, path: "/v1/tenants/{tenant}/checklists/{key}/readiness", handle: s.getReadiness},
 	}
 }
 

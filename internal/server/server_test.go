@@ -464,7 +464,7 @@ func TestSnapshotWithoutSnapshotService(t *testing.T) {
 	wantStatus(t, s.do("PUT", "/v1/tenants/acme", acmeTenant), http.StatusCreated)
 	r := s.do("GET", "/v1/tenants/acme/snapshot", "")
 	wantStatus(t, r, 200)
-	if !bytes.Contains(r.body, []byte(`"parties":[]`)) || !bytes.Contains(r.body, []byte(`"responsibilities":[]`)) {
+	if !bytes.Contains(r.body, []byte(`"parties":[]`)) || !bytes.Contains(r.body, []byte(`"responsibilities":[]`)) || !bytes.Contains(r.body, []byte(`"checklists":[]`)) {
 		t.Errorf("empty tenant snapshot = %s, want empty arrays", r.body)
 	}
 }

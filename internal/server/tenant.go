@@ -77,6 +77,9 @@ func (s *Server) getSnapshot(w http.ResponseWriter, r *http.Request) error {
 	if snap.Responsibilities == nil {
 		snap.Responsibilities = []*raci.Responsibility{}
 	}
+	if snap.Checklists == nil {
+		snap.Checklists = []*raci.Checklist{}
+	}
 	s.writeJSON(w, r, http.StatusOK, snap)
 	return nil
 }

@@ -3,10 +3,12 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"io/fs"
 	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 )
@@ -179,5 +181,96 @@ func TestDatabaseEnforcesAssignedParties(t *testing.T) {
 	if _, err := db.write.ExecContext(ctx, `INSERT INTO assignments (tenant, responsibility, position, party, roles, holder, condition)
 		VALUES ('acme', 'backups', 5, 'vendor', '["I"]', '', '')`); err == nil {
 		t.Error("the database accepted the same party twice under the same condition in one row")
+	}
+}
+
+// TestDatabaseEnforcesChecklistParties checks the schema itself: an item's owner and
+// its waiver's approver must be parties of its tenant, and neither a party nor a
+// tenant goes while a checklist names it.
+func TestDatabaseEnforcesChecklistParties(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "raci.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, _, err := db.PutTenant(ctx, &raci.Tenant{Name: "acme", DeploymentModel: raci.PrivateSaaS}, raci.Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"vendor", "customer", "auditor"} {
+		if _, _, err := db.PutParty(ctx, &raci.Party{Tenant: "acme", Name: p, Kind: raci.Vendor}, raci.Precondition{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := &raci.Checklist{Tenant: "acme", Key: "infra", Title: "Infra", Items: []raci.ChecklistItem{
+		{Key: "dns", Title: "DNS", Owner: "customer", Required: true, Status: raci.Waived,
+			Waiver: &raci.Waiver{Reason: "own DNS", ApprovedBy: "auditor", Expires: time.Now().AddDate(1, 0, 0)}},
+	}}
+	if _, _, err := db.PutChecklist(ctx, c, raci.Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+
+	insert := func(position int, key, owner string, approver any) error {
+		_, err := db.write.ExecContext(ctx, `INSERT INTO checklist_items (tenant, checklist, position, key, title, owner, required,
+			status, evidence, waiver_reason, waiver_approver, waiver_expires) VALUES ('acme', 'infra', ?, ?, 't', ?, 1, 'pending', '', ?, ?, ?)`,
+			position, key, owner, approver, approver, 1)
+		return err
+	}
+	if err := insert(5, "tls", "ghost", nil); err == nil {
+		t.Error("the database accepted an item owned by a party that does not exist")
+	}
+	if err := insert(5, "tls", "vendor", "ghost"); err == nil {
+		t.Error("the database accepted a waiver approved by a party that does not exist")
+	}
+	if err := insert(5, "dns", "vendor", nil); err == nil {
+		t.Error("the database accepted two items with one key in a checklist")
+	}
+	if _, err := db.write.ExecContext(ctx, `DELETE FROM parties WHERE tenant = 'acme' AND name = 'customer'`); err == nil {
+		t.Error("the database deleted a party that owns an item")
+	}
+	if _, err := db.write.ExecContext(ctx, `DELETE FROM parties WHERE tenant = 'acme' AND name = 'auditor'`); err == nil {
+		t.Error("the database deleted a party that approves a waiver")
+	}
+	if _, err := db.write.ExecContext(ctx, `DELETE FROM checklist_items`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.write.ExecContext(ctx, `DELETE FROM parties`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.write.ExecContext(ctx, `DELETE FROM tenants WHERE name = 'acme'`); err == nil {
+		t.Error("the database deleted a tenant that still has a checklist")
+	}
+}
+
+// TestOpenUpgradesADatabaseWithoutChecklists opens a file written before checklists
+// existed: its data stays and checklists work.
+func TestOpenUpgradesADatabaseWithoutChecklists(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "raci.db")
+	raw := openRaw(t, path)
+	first, err := fs.ReadFile(migrationFiles, "migrations/0001_init.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := migrate(ctx, raw, fstest.MapFS{"0001_init.sql": {Data: first}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.ExecContext(ctx, `INSERT INTO tenants VALUES ('acme', '', '', 'private_saas', '[]', '{}', 'RACI', 1, 0, 0);
+		INSERT INTO parties VALUES ('acme', 'customer', '', 'customer', '[]', 1, 0, 0)`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open of a database without checklists: %v", err)
+	}
+	defer db.Close()
+	if got := appliedVersions(t, db.write); len(got) != 2 || got[1] != 2 {
+		t.Errorf("applied versions = %v, want [1 2]", got)
+	}
+	c := &raci.Checklist{Tenant: "acme", Key: "infra", Title: "Infra", Items: []raci.ChecklistItem{{Key: "dns", Title: "DNS", Owner: "customer", Required: true}}}
+	if _, _, err := db.PutChecklist(ctx, c, raci.Precondition{}); err != nil {
+		t.Fatalf("PutChecklist after the upgrade: %v", err)
 	}
 }

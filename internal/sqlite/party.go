@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 )
@@ -125,7 +126,8 @@ func (db *DB) PutParty(ctx context.Context, in *raci.Party, pre raci.Preconditio
 	return &p, created, nil
 }
 
-// DeleteParty deletes the party once no row assigns it.
+// DeleteParty deletes the party once no row assigns it and no checklist item names
+// it as owner or waiver approver.
 func (db *DB) DeleteParty(ctx context.Context, tenant, name string, pre raci.Precondition) error {
 	what := fmt.Sprintf("party %q", tenant+"/"+name)
 	return db.update(ctx, func(tx *tx) error {
@@ -143,19 +145,42 @@ func (db *DB) DeleteParty(ctx context.Context, tenant, name string, pre raci.Pre
 		if err != nil {
 			return err
 		}
-		if len(keys) > 0 {
-			rowWord := "rows"
-			if len(keys) == 1 {
-				rowWord = "row"
-			}
-			return raci.Errorf(raci.ECONFLICT, "Party %q of tenant %q is still assigned in %s %s: remove those assignments first, then delete the party.",
-				name, tenant, rowWord, quoteList(keys, 5))
+		owned, approved, err := checklistItemsNaming(ctx, tx, tenant, name)
+		if err != nil {
+			return err
+		}
+		if len(keys) > 0 || len(owned) > 0 || len(approved) > 0 {
+			return partyStillNamed(tenant, name, keys, owned, approved)
 		}
 		if err := tx.exec(ctx, qDeleteParty, tenant, name); err != nil {
 			return fmt.Errorf("delete %s: %w", what, err)
 		}
 		return nil
 	})
+}
+
+// partyStillNamed returns the ECONFLICT error for a party that rows assign or
+// checklist items name, saying where and what to change first.
+func partyStillNamed(tenant, name string, rows []string, owned, approved []checklistItemsHeld) error {
+	var held, fixes []string
+	if len(rows) > 0 {
+		rowWord := "rows"
+		if len(rows) == 1 {
+			rowWord = "row"
+		}
+		held = append(held, fmt.Sprintf("is still assigned in %s %s", rowWord, quoteList(rows, 5)))
+		fixes = append(fixes, "remove those assignments")
+	}
+	if len(owned) > 0 {
+		held = append(held, "owns "+describeItemsHeld(owned))
+		fixes = append(fixes, "give those items another owner")
+	}
+	if len(approved) > 0 {
+		held = append(held, "approves the waivers of "+describeItemsHeld(approved))
+		fixes = append(fixes, "have another party approve those waivers")
+	}
+	return raci.Errorf(raci.ECONFLICT, "Party %q of tenant %q %s: %s first, then delete the party.",
+		name, tenant, strings.Join(held, "; "), joinAnd(fixes))
 }
 
 // listParties returns up to limit parties of the tenant whose names sort after

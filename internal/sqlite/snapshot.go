@@ -8,8 +8,8 @@ import (
 
 var _ raci.SnapshotService = (*DB)(nil)
 
-// Snapshot returns the tenant with all its parties and rows, read in one transaction
-// and four queries however large the tenant is.
+// Snapshot returns the tenant with all its parties, rows and checklists, read in one
+// transaction and six queries however large the tenant is.
 func (db *DB) Snapshot(ctx context.Context, tenant string) (*raci.Snapshot, error) {
 	var s *raci.Snapshot
 	err := db.view(ctx, func(tx *tx) error {
@@ -28,7 +28,11 @@ func (db *DB) Snapshot(ctx context.Context, tenant string) (*raci.Snapshot, erro
 		if err != nil {
 			return err
 		}
-		s = &raci.Snapshot{Tenant: t, Parties: parties, Responsibilities: rows}
+		checklists, err := listChecklists(ctx, tx, tenant, "", -1)
+		if err != nil {
+			return err
+		}
+		s = &raci.Snapshot{Tenant: t, Parties: parties, Responsibilities: rows, Checklists: checklists}
 		return nil
 	})
 	if err != nil {

@@ -1,6 +1,6 @@
-// Package sqlite stores tenants, parties and responsibilities in one SQLite file. It
-// is the server's embedded default and the provider's local mode, and implements
-// raci.Service.
+// Package sqlite stores tenants, parties, responsibilities and checklists in one
+// SQLite file. It is the server's embedded default and the provider's local mode, and
+// implements raci.Service and raci.ChecklistService.
 package sqlite
 
 import (
@@ -160,6 +160,8 @@ var queries = []string{
 	qFindParty, qListParties, qPartyNames, qInsertParty, qUpdateParty, qDeleteParty, qRowsAssigning,
 	qFindResponsibility, qListResponsibilities, qFindAssignments, qListAssignments,
 	qInsertResponsibility, qUpdateResponsibility, qDeleteResponsibility, qDeleteAssignments, qInsertAssignment,
+	qFindChecklist, qListChecklists, qFindChecklistItems, qListChecklistItems,
+	qInsertChecklist, qUpdateChecklist, qDeleteChecklist, qDeleteChecklistItems, qInsertChecklistItem, qItemsNamingParty,
 }
 
 // statements are a pool's prepared statements by query text. SQLite compiles a

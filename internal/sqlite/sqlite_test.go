@@ -34,6 +34,12 @@ func TestConformance(t *testing.T) {
 	})
 }
 
+func TestChecklistConformance(t *testing.T) {
+	racitest.RunChecklists(t, func(t *testing.T) racitest.ChecklistStore {
+		return open(t, filepath.Join(t.TempDir(), "raci.db"))
+	})
+}
+
 // seed writes a tenant with the parties vendor and customer and one row per key.
 func seed(t *testing.T, db *sqlite.DB, tenant string, keys ...string) {
 	t.Helper()

@@ -22,7 +22,8 @@ const (
 	qUpdateTenant = `UPDATE tenants SET display_name = ?, customer = ?, deployment_model = ?, environments = ?,
 		labels = ?, scheme = ?, version = ?, updated_at = ? WHERE name = ?`
 	qDeleteTenant       = `DELETE FROM tenants WHERE name = ?`
-	qCountTenantContent = `SELECT (SELECT count(*) FROM parties WHERE tenant = ?), (SELECT count(*) FROM responsibilities WHERE tenant = ?)`
+	qCountTenantContent = `SELECT (SELECT count(*) FROM parties WHERE tenant = ?1), (SELECT count(*) FROM responsibilities WHERE tenant = ?1),
+		(SELECT count(*) FROM checklists WHERE tenant = ?1)`
 )
 
 // FindTenant returns the tenant with this name, or ENOTFOUND.
@@ -132,7 +133,8 @@ func (db *DB) PutTenant(ctx context.Context, in *raci.Tenant, pre raci.Precondit
 	return t, created, nil
 }
 
-// DeleteTenant deletes the tenant once it has no parties and no responsibilities.
+// DeleteTenant deletes the tenant once it has no parties, responsibilities or
+// checklists.
 func (db *DB) DeleteTenant(ctx context.Context, name string, pre raci.Precondition) error {
 	what := fmt.Sprintf("tenant %q", name)
 	return db.update(ctx, func(tx *tx) error {
@@ -146,17 +148,20 @@ func (db *DB) DeleteTenant(ctx context.Context, name string, pre raci.Preconditi
 		if err := raci.CheckPrecondition(raci.Precondition{IfMatch: pre.IfMatch}, what, true, t.Version); err != nil {
 			return err
 		}
-		var parties, rows int
-		if err := tx.queryRow(ctx, qCountTenantContent, name, name).Scan(&parties, &rows); err != nil {
+		var parties, rows, checklists int
+		if err := tx.queryRow(ctx, qCountTenantContent, name).Scan(&parties, &rows, &checklists); err != nil {
 			return fmt.Errorf("delete %s: count content: %w", what, err)
 		}
-		if parties > 0 || rows > 0 {
+		if parties > 0 || rows > 0 || checklists > 0 {
 			var held []string
 			if parties > 0 {
 				held = append(held, plural(parties, "party", "parties"))
 			}
 			if rows > 0 {
 				held = append(held, plural(rows, "responsibility", "responsibilities"))
+			}
+			if checklists > 0 {
+				held = append(held, plural(checklists, "checklist", "checklists"))
 			}
 			return raci.Errorf(raci.ECONFLICT, "Tenant %q still has %s: delete them first, then the tenant.", name, joinAnd(held))
 		}

@@ -1,0 +1,1 @@
+terraform import raci_checklist.infrastructure initech/infrastructure

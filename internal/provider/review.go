@@ -1,0 +1,138 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+)
+
+// Review aids: warnings in `terraform plan` for changes to a row that a reviewer of
+// the pull request should not miss, although they break no rule.
+
+// reviewResponsibilityChange warns about what the plan changes in one row: prior is
+// the row in state (nil on create), planned the row as planned (nil on destroy), both
+// with known values. It reads the tenant's snapshot from svc only when the plan takes
+// the doer letter (R, D in DACI) from some party, to tell whether another row still
+// gives it one; otherwise it makes no request.
+//
+// Each row is judged against the other rows as the server holds them now, so two rows
+// changed in the same plan do not see each other: a party whose R moves from one row
+// to another in one apply may be reported as losing its last one.
+func reviewResponsibilityChange(ctx context.Context, svc raci.Service, prior, planned *raci.Responsibility) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if prior == nil {
+		return diags
+	}
+	if planned != nil {
+		if from, to, moved := accountabilityMove(prior, planned); moved {
+			title := planned.Title
+			if title == "" {
+				title = prior.Title
+			}
+			diags.AddAttributeWarning(path.Root("assignments"), "Accountability Moves",
+				fmt.Sprintf("Accountability for %q moves from %s to %s. Check that %s has agreed to answer for this "+
+					"row before you apply.", title, from, to, to))
+		}
+	}
+
+	lost := lostDoers(prior, planned)
+	if len(lost) == 0 || svc == nil {
+		return diags
+	}
+	snap, err := raci.ReadSnapshot(ctx, svc, prior.Tenant)
+	if raci.ErrorCode(err) == raci.ENOTFOUND {
+		// The tenant is gone, and with it every row: nothing left to compare.
+		return diags
+	}
+	if err != nil {
+		// A review aid that cannot run must not stop the plan, but must not stay silent.
+		diags.AddWarning("Cannot Review Responsibility Change",
+			fmt.Sprintf("Reading tenant %q to check whether parties keep a Responsible row failed: %s", prior.Tenant, errorText(err)))
+		return diags
+	}
+	doer := snap.Tenant.Scheme.Doer()
+	for _, party := range lost {
+		if !doesWorkElsewhere(snap, party, prior, planned) {
+			diags.AddAttributeWarning(path.Root("assignments"), "Party Loses Its Last Responsible Row",
+				fmt.Sprintf("Party %q is no longer %s for any row of tenant %q. Check that this is intended: "+
+					"the party still exists, but does no work in the matrix.", party, doer.Name(), prior.Tenant))
+		}
+	}
+	return diags
+}
+
+// accountabilityMove reports the party holding A before and after, when each row has
+// exactly one and they differ. A row with none or several breaks a rule that is
+// reported as an error elsewhere.
+func accountabilityMove(prior, planned *raci.Responsibility) (from, to string, moved bool) {
+	from, to = soleAccountable(prior), soleAccountable(planned)
+	return from, to, from != "" && to != "" && from != to
+}
+
+func soleAccountable(r *raci.Responsibility) string {
+	party := ""
+	for _, a := range r.Assignments {
+		if !a.Has(raci.Accountable) {
+			continue
+		}
+		if party != "" && party != a.Party {
+			return ""
+		}
+		party = a.Party
+	}
+	return party
+}
+
+// lostDoers returns, sorted, the parties that do the work (R or D) in prior and no
+// longer do in planned: all of prior's when the row is destroyed or moves to another
+// tenant.
+func lostDoers(prior, planned *raci.Responsibility) []string {
+	keep := map[string]bool{}
+	if planned != nil && planned.Tenant == prior.Tenant {
+		for p := range doers(planned) {
+			keep[p] = true
+		}
+	}
+	var lost []string
+	for p := range doers(prior) {
+		if !keep[p] {
+			lost = append(lost, p)
+		}
+	}
+	sort.Strings(lost)
+	return lost
+}
+
+// doers returns the parties holding a doer letter. Stored rows only hold their
+// scheme's letters, so R or D is the doer without knowing the scheme.
+func doers(r *raci.Responsibility) map[string]bool {
+	out := map[string]bool{}
+	for _, a := range r.Assignments {
+		if a.Has(raci.Responsible) || a.Has(raci.Driver) {
+			out[a.Party] = true
+		}
+	}
+	return out
+}
+
+// doesWorkElsewhere reports whether a row of the snapshot other than this one (under
+// its prior or planned key) gives the party the scheme's doer letter.
+func doesWorkElsewhere(snap *raci.Snapshot, party string, prior, planned *raci.Responsibility) bool {
+	doer := snap.Tenant.Scheme.Doer()
+	for _, r := range snap.Responsibilities {
+		if r.Key == prior.Key || planned != nil && planned.Tenant == prior.Tenant && r.Key == planned.Key {
+			continue
+		}
+		for _, a := range r.Assignments {
+			if a.Party == party && a.Has(doer) {
+				return true
+			}
+		}
+	}
+	return false
+}

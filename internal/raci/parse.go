@@ -1,0 +1,613 @@
+package raci
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// ParsedRow is one row of a matrix read from Markdown: the task as titled in the
+// table, a key made from that title, the row's notes as written, and what each party
+// column holds, in column order.
+type ParsedRow struct {
+	Key         string
+	Title       string
+	Notes       string
+	Assignments []Assignment
+}
+
+// maxParseProblems bounds the problems reported for one table: past a few, people fix
+// the table's shape rather than read every cell.
+const maxParseProblems = 20
+
+// ParseMarkdownMatrix reads the first Markdown table whose header has a party column,
+// the way vendors publish their matrices (seed 003), and returns its rows in table
+// order. Prose, headings and other tables around it are ignored; so are tables inside
+// fenced code blocks.
+//
+// The first column is the task: its text, with Markdown formatting removed, is the
+// row's Title and Slugify of it the Key, cut at a word boundary to fit a slug. A
+// column headed "Notes" holds the row's notes, kept as written. Every other column is
+// a party, named by Slugify of its heading ("Auth0" is party "auth0").
+//
+// A cell lists letters (R, A, S, C, I, D, in any case) separated by commas. A
+// parenthesis after a letter is a condition when it reads as one ("in the event that
+// there are issues", "if ...", "only ...") and otherwise names the holder inside the
+// party; so does text after a dash ("R, A - Auth0 Customer Success Engineer"). A
+// condition applies to the letter it follows: "C, I (in the event that there are
+// issues)" is C always and I under the condition, two assignments. A holder written
+// on a letter without a condition applies to all such letters of the cell, since a
+// party holds those as one assignment: "R, A (infrastructure engineer)". A letter
+// with a condition carries its own holder, which is how RenderMarkdown writes it:
+// "I (on-call) (outside business hours)". An empty cell, or "-" or "n/a", holds
+// nothing.
+//
+// The error is EINVALID, with one problem per broken cell or row, each naming the row
+// and column ("row 6, column Auth0"): a row with more or fewer cells than the header,
+// a word that is not a letter, a key two rows share, a table with no party column, no
+// table at all.
+func ParseMarkdownMatrix(markdown string) ([]ParsedRow, error) {
+	tables := findMarkdownTables(markdown)
+	if len(tables) == 0 {
+		return nil, Invalid(Problem{Detail: "Found no Markdown table: write a header row, then a row of dashes with one cell " +
+			"per column such as |---|---|---|, then one row per task, e.g. |Task|Vendor|Customer|."})
+	}
+	for _, t := range tables {
+		if cols := t.columns(); cols.hasParty() {
+			return t.parse(cols)
+		}
+	}
+	t := tables[0]
+	return nil, Invalid(Problem{
+		Field: "header",
+		Detail: fmt.Sprintf("The table on line %d has no party column: after the task column, give each party a "+
+			"column headed by its name, e.g. |Task|Vendor|Customer|Notes|.", t.line),
+	})
+}
+
+// markdownTable is a table as found in the text: cells still as written.
+type markdownTable struct {
+	line   int // of the header
+	header []string
+	rows   []markdownRow
+}
+
+type markdownRow struct {
+	line  int
+	cells []string
+}
+
+// findMarkdownTables returns the tables of a GitHub Flavored Markdown document: a row
+// of cells, a delimiter row with as many cells, then every following line that has a
+// pipe. A table ends at a blank line or a line without a pipe.
+func findMarkdownTables(markdown string) []markdownTable {
+	lines := strings.Split(strings.ReplaceAll(markdown, "\r\n", "\n"), "\n")
+	var tables []markdownTable
+	fence := ""
+	for i := 0; i < len(lines); i++ {
+		line := strings.TrimSpace(lines[i])
+		if f := fenceOf(line); f != "" {
+			switch {
+			case fence == "":
+				fence = f
+			case strings.HasPrefix(f, fence) && strings.TrimLeft(line, f[:1]) == "":
+				fence = ""
+			}
+			continue
+		}
+		if fence != "" || i+1 >= len(lines) || !hasPipe(line) {
+			continue
+		}
+		header := splitMarkdownRow(line)
+		if !isDelimiterRow(strings.TrimSpace(lines[i+1]), len(header)) {
+			continue
+		}
+		t := markdownTable{line: i + 1, header: header}
+		i += 2
+		for ; i < len(lines); i++ {
+			body := strings.TrimSpace(lines[i])
+			if body == "" || !hasPipe(body) || fenceOf(body) != "" {
+				break
+			}
+			t.rows = append(t.rows, markdownRow{line: i + 1, cells: splitMarkdownRow(body)})
+		}
+		i-- // the line that ended the table may start the next one
+		tables = append(tables, t)
+	}
+	return tables
+}
+
+// fenceOf returns the fence that opens or closes a fenced code block on this line
+// ("```", "~~~~"), or "".
+func fenceOf(line string) string {
+	for _, c := range []string{"`", "~"} {
+		n := len(line) - len(strings.TrimLeft(line, c))
+		if n >= 3 {
+			return line[:n]
+		}
+	}
+	return ""
+}
+
+// hasPipe reports whether the line has a pipe that is not escaped.
+func hasPipe(line string) bool {
+	for i := 0; i < len(line); i++ {
+		if line[i] == '|' && (i == 0 || line[i-1] != '\\') {
+			return true
+		}
+	}
+	return false
+}
+
+// splitMarkdownRow splits a table row into its cells, trimmed, with the outer pipes
+// optional and "\|" read as a pipe inside a cell.
+func splitMarkdownRow(line string) []string {
+	line = strings.TrimSpace(line)
+	line = strings.TrimPrefix(line, "|")
+	if strings.HasSuffix(line, "|") && !strings.HasSuffix(line, `\|`) {
+		line = line[:len(line)-1]
+	}
+	var cells []string
+	var cell strings.Builder
+	for i := 0; i < len(line); i++ {
+		switch {
+		case line[i] == '\\' && i+1 < len(line) && line[i+1] == '|':
+			cell.WriteByte('|')
+			i++
+		case line[i] == '|':
+			cells = append(cells, strings.TrimSpace(cell.String()))
+			cell.Reset()
+		default:
+			cell.WriteByte(line[i])
+		}
+	}
+	return append(cells, strings.TrimSpace(cell.String()))
+}
+
+var delimiterCell = regexp.MustCompile(`^:?-+:?$`)
+
+// isDelimiterRow reports whether the line is the row of dashes under a header of n
+// cells, alignment colons allowed.
+func isDelimiterRow(line string, n int) bool {
+	if !hasPipe(line) && n > 1 {
+		return false
+	}
+	cells := splitMarkdownRow(line)
+	if len(cells) != n {
+		return false
+	}
+	for _, c := range cells {
+		if !delimiterCell.MatchString(strings.ReplaceAll(c, " ", "")) {
+			return false
+		}
+	}
+	return true
+}
+
+// matrixColumns says what each column of a table holds.
+type matrixColumns struct {
+	names   []string // headings without formatting, for messages
+	parties []string // party name per column; "" for the task and notes columns
+	notes   int      // index of the notes column, or -1
+}
+
+func (c matrixColumns) hasParty() bool {
+	for _, p := range c.parties {
+		if p != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func (t markdownTable) columns() matrixColumns {
+	c := matrixColumns{names: make([]string, len(t.header)), parties: make([]string, len(t.header)), notes: -1}
+	for i, h := range t.header {
+		c.names[i] = plainText(h)
+		if i == 0 {
+			continue
+		}
+		if strings.EqualFold(strings.TrimSuffix(c.names[i], ":"), "notes") && c.notes < 0 {
+			c.notes = i
+			continue
+		}
+		c.parties[i] = Slugify(c.names[i])
+	}
+	return c
+}
+
+// column names a column for messages: its heading, or its position when it has none.
+func (c matrixColumns) column(i int) string {
+	if i < len(c.names) && c.names[i] != "" {
+		return "column " + c.names[i]
+	}
+	return fmt.Sprintf("column %d", i+1)
+}
+
+func (t markdownTable) parse(cols matrixColumns) ([]ParsedRow, error) {
+	var ps problems
+	seenParty := map[string]int{}
+	for i, party := range cols.parties {
+		if i == 0 || i == cols.notes {
+			continue
+		}
+		switch first, dup := seenParty[party]; {
+		case party == "":
+			ps.add("header, "+cols.column(i), "Column %d of the table on line %d is not a party name: head it with the party's name, e.g. \"Vendor\" or \"Customer\".", i+1, t.line)
+		case dup:
+			ps.add("header, "+cols.column(i), "Columns %d and %d are both party %q: give each party one column.", first+1, i+1, party)
+		default:
+			seenParty[party] = i
+		}
+	}
+	if len(ps) > 0 {
+		return nil, ps.err()
+	}
+
+	rows := []ParsedRow{}
+	keyRow := map[string]int{} // key -> index into rows
+	rowNumbers := []int{}
+	for n, mr := range t.rows {
+		number := n + 1
+		if len(ps) >= maxParseProblems {
+			ps.add("", "Stopped after %d problems: fix these and parse again.", maxParseProblems)
+			break
+		}
+		if allBlank(mr.cells) {
+			continue
+		}
+		if len(mr.cells) != len(t.header) {
+			ps.add(raggedField(number, cols, len(mr.cells)),
+				"Row %d (line %d) has %s but the header has %d columns: give every row one cell per column, "+
+					"leave a cell empty rather than out, and write a pipe inside a cell as \\|.",
+				number, mr.line, cellCount(len(mr.cells)), len(t.header))
+			continue
+		}
+		row, rowProblems := parseMatrixRow(number, mr, cols)
+		ps = append(ps, rowProblems...)
+		if row.Key != "" {
+			if first, dup := keyRow[row.Key]; dup {
+				ps.add(fmt.Sprintf("row %d, %s", number, cols.column(0)),
+					"Row %d (%q, line %d) has the key %q, as row %d (%q) does: keys come from titles, so make one of the titles different.",
+					number, row.Title, mr.line, row.Key, rowNumbers[first], rows[first].Title)
+				continue
+			}
+			keyRow[row.Key] = len(rows)
+		}
+		rows = append(rows, row)
+		rowNumbers = append(rowNumbers, number)
+	}
+	if err := ps.err(); err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+// raggedField names the first column a short row leaves out, or the first cell past
+// the header of a long row.
+func raggedField(number int, cols matrixColumns, cells int) string {
+	if cells < len(cols.names) {
+		return fmt.Sprintf("row %d, %s", number, cols.column(cells))
+	}
+	return fmt.Sprintf("row %d, column %d", number, len(cols.names)+1)
+}
+
+func cellCount(n int) string {
+	if n == 1 {
+		return "1 cell"
+	}
+	return fmt.Sprintf("%d cells", n)
+}
+
+func allBlank(cells []string) bool {
+	for _, c := range cells {
+		if c != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func parseMatrixRow(number int, mr markdownRow, cols matrixColumns) (ParsedRow, problems) {
+	var ps problems
+	row := ParsedRow{Title: plainText(mr.cells[0]), Assignments: []Assignment{}}
+	field := func(i int) string { return fmt.Sprintf("row %d, %s", number, cols.column(i)) }
+	if row.Title == "" {
+		ps.add(field(0), "Row %d (line %d) has no task: write the task or deliverable in the first column.", number, mr.line)
+	} else if row.Key = rowKey(row.Title); row.Key == "" {
+		ps.add(field(0), "Row %d (line %d) has the task %q, which has no letters or digits to make a key from: give it a title in words.", number, mr.line, row.Title)
+	}
+	for i, cell := range mr.cells {
+		switch {
+		case i == 0:
+		case i == cols.notes:
+			row.Notes = cell
+		default:
+			assignments, detail := parseMatrixCell(cols.parties[i], cell)
+			if detail != "" {
+				ps.add(field(i), "Row %d (%q, line %d): %s", number, row.Title, mr.line, detail)
+				continue
+			}
+			row.Assignments = append(row.Assignments, assignments...)
+		}
+	}
+	return row, ps
+}
+
+// rowKey makes a row's key from its title. A title too long for a slug is cut after
+// the last whole word that fits, so the key still reads as the title's beginning.
+func rowKey(title string) string {
+	key := Slugify(title)
+	if len(key) < MaxSlugLength {
+		return key
+	}
+	words := strings.FieldsFunc(title, func(r rune) bool { return !isSlugWordRune(r) })
+	cut := ""
+	for _, w := range words {
+		w = Slugify(w)
+		if w == "" {
+			continue
+		}
+		next := w
+		if cut != "" {
+			next = cut + "-" + w
+		}
+		if len(next) > MaxSlugLength {
+			break
+		}
+		cut = next
+	}
+	if cut == "" {
+		return key // a first word longer than a slug: Slugify's plain cut will do
+	}
+	return cut
+}
+
+func isSlugWordRune(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_'
+}
+
+// cellLetter is one letter of a cell with what its parentheses and dash said.
+type cellLetter struct {
+	role   Role
+	holder string
+	when   string
+}
+
+// parseMatrixCell returns the assignments one cell gives its party: one for the
+// letters without a condition, one per condition. detail is "" or what is wrong.
+func parseMatrixCell(party, cell string) ([]Assignment, string) {
+	letters, detail := scanCell(plainText(cell))
+	if detail != "" {
+		return nil, detail
+	}
+	var out []Assignment
+	index := map[string]int{} // condition -> index into out; "" for no condition
+	for _, l := range letters {
+		i, ok := index[l.when]
+		if !ok {
+			i = len(out)
+			index[l.when] = i
+			out = append(out, Assignment{Party: party, When: l.when})
+		}
+		a := &out[i]
+		a.Roles = append(a.Roles, l.role)
+		if l.holder == "" || l.holder == a.Holder {
+			continue
+		}
+		if a.Holder != "" {
+			if l.when == "" {
+				return nil, fmt.Sprintf("two holders, %q and %q, for letters without a condition: a party holds those as one "+
+					"assignment, so name one holder, or give one of the letters a condition.", a.Holder, l.holder)
+			}
+			return nil, fmt.Sprintf("two holders, %q and %q, under the condition %q: name one holder per condition.", a.Holder, l.holder, l.when)
+		}
+		a.Holder = l.holder
+	}
+	// The letters without a condition come first, as RenderMarkdown writes them.
+	if i, ok := index[""]; ok && i > 0 {
+		plain := out[i]
+		copy(out[1:i+1], out[:i])
+		out[0] = plain
+	}
+	for i := range out {
+		out[i].Roles = SortRoles(out[i].Roles)
+	}
+	return out, ""
+}
+
+// emptyCells are what people write in a cell to say "nothing here".
+var emptyCells = map[string]bool{"": true, "-": true, "–": true, "—": true, "n/a": true}
+
+// scanCell reads a cell's letters, each with its parentheses and a trailing dash.
+func scanCell(cell string) ([]cellLetter, string) {
+	if emptyCells[strings.ToLower(cell)] {
+		return nil, ""
+	}
+	rs := []rune(cell)
+	var letters []cellLetter
+	for i := 0; i < len(rs); {
+		r := rs[i]
+		switch {
+		case unicode.IsSpace(r) || strings.ContainsRune(",;/&+.", r):
+			i++
+		case r == '-' || r == '–' || r == '—':
+			if len(letters) == 0 {
+				return nil, fmt.Sprintf("%q names a holder after a dash but no letter before it: write the letters first, e.g. \"R, A - engineer\".", cell)
+			}
+			if detail := letters[len(letters)-1].annotate(cleanText(string(rs[i+1:])), false); detail != "" {
+				return nil, detail
+			}
+			i = len(rs)
+		case r == '(':
+			end := closingParen(rs, i)
+			if end < 0 {
+				return nil, fmt.Sprintf("%q opens a parenthesis that it does not close: close it with \")\".", cell)
+			}
+			if len(letters) == 0 {
+				return nil, fmt.Sprintf("%q has a parenthesis before any letter: write the letter first, e.g. \"I (in the event that there are issues)\".", cell)
+			}
+			text := cleanText(string(rs[i+1 : end]))
+			if detail := letters[len(letters)-1].annotate(text, isCondition(text)); detail != "" {
+				return nil, detail
+			}
+			i = end + 1
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			j := i
+			for j < len(rs) && (unicode.IsLetter(rs[j]) || unicode.IsDigit(rs[j])) {
+				j++
+			}
+			word := string(rs[i:j])
+			role, detail := parseLetter(word)
+			if detail != "" {
+				return nil, detail
+			}
+			letters = append(letters, cellLetter{role: role})
+			i = j
+		default:
+			return nil, fmt.Sprintf("%q has %q where a letter or a comma belongs: list letters separated by commas, "+
+				"with a holder or condition in parentheses, e.g. \"C, I (in the event that there are issues)\".", cell, string(r))
+		}
+	}
+	return letters, ""
+}
+
+// annotate records what a parenthesis or dash after the letter says.
+func (l *cellLetter) annotate(text string, condition bool) string {
+	switch {
+	case text == "":
+		return ""
+	case condition && l.when != "":
+		return fmt.Sprintf("the letter %s has two conditions, %q and %q: write one condition per letter.", l.role, l.when, text)
+	case condition:
+		l.when = text
+	case l.holder != "":
+		return fmt.Sprintf("the letter %s has two holders, %q and %q: name one holder per letter.", l.role, l.holder, text)
+	default:
+		l.holder = text
+	}
+	return ""
+}
+
+func parseLetter(word string) (Role, string) {
+	upper := Role(strings.ToUpper(word))
+	for _, l := range AllLetters {
+		if l == upper {
+			return l, ""
+		}
+	}
+	if utf8.RuneCountInString(word) > 1 {
+		allLetters := true
+		for _, r := range word {
+			if _, detail := parseLetter(string(r)); detail != "" {
+				allLetters = false
+			}
+		}
+		if allLetters {
+			return "", fmt.Sprintf("%q is not one letter: separate the letters with commas, e.g. %q.", word, spaced(word))
+		}
+	}
+	return "", fmt.Sprintf("%q is not a letter of any supported scheme: use R, A, S, C, I or D, separated by commas, "+
+		"with a holder or condition in parentheses.", word)
+}
+
+func spaced(word string) string {
+	parts := make([]string, 0, len(word))
+	for _, r := range strings.ToUpper(word) {
+		parts = append(parts, string(r))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// closingParen returns the index of the parenthesis that closes the one at open, or
+// -1. Parentheses nest: "(if the update (or patch) fails)".
+func closingParen(rs []rune, open int) int {
+	depth := 0
+	for i := open; i < len(rs); i++ {
+		switch rs[i] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// conditionWords start a parenthesis that is a condition rather than a holder:
+// "(if required)", "(only for production)", "(in the event that there are issues)".
+var (
+	conditionWords = map[string]bool{
+		"if": true, "when": true, "whenever": true, "unless": true, "only": true, "during": true,
+		"after": true, "before": true, "upon": true, "where": true, "wherever": true, "while": true,
+		"until": true, "once": true, "outside": true, "within": true, "except": true, "following": true,
+		"prior": true,
+	}
+	conditionPhrases = []string{
+		"in the event", "in case", "in the case", "in an emergency", "in emergencies", "on request",
+		"on demand", "as needed", "as required", "as necessary", "at the request",
+	}
+)
+
+func isCondition(text string) bool {
+	lower := strings.ToLower(text)
+	for _, p := range conditionPhrases {
+		if lower == p || strings.HasPrefix(lower, p+" ") {
+			return true
+		}
+	}
+	first, _, _ := strings.Cut(lower, " ")
+	return conditionWords[strings.TrimRight(first, ",:;")]
+}
+
+var (
+	markdownImageOrLink = regexp.MustCompile(`!?\[([^\]]*)\]\([^)]*\)`)
+	markdownRefLink     = regexp.MustCompile(`\[([^\]]*)\]\[[^\]]*\]`)
+	markdownAutolink    = regexp.MustCompile(`<((?:https?|mailto):[^>\s]*)>`)
+	htmlBreak           = regexp.MustCompile(`(?i)<br\s*/?>`)
+	htmlTag             = regexp.MustCompile(`</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>`)
+)
+
+// plainText is a cell's text as people read it: links reduced to their text,
+// emphasis, code marks and HTML tags removed, escapes resolved, spaces collapsed.
+func plainText(s string) string {
+	s = markdownImageOrLink.ReplaceAllString(s, "$1")
+	s = markdownRefLink.ReplaceAllString(s, "$1")
+	s = markdownAutolink.ReplaceAllString(s, "$1")
+	s = htmlBreak.ReplaceAllString(s, " ")
+	s = htmlTag.ReplaceAllString(s, "")
+	rs := []rune(s)
+	var b strings.Builder
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		switch {
+		case r == '\\' && i+1 < len(rs) && isASCIIPunct(rs[i+1]):
+			b.WriteRune(rs[i+1])
+			i++
+		case r == '*' || r == '`' || r == '~':
+		case r == '_' && (i == 0 || i == len(rs)-1 || !isWordRune(rs[i-1]) || !isWordRune(rs[i+1])):
+			// "_italic_" marks; an underscore inside a word ("on_call") is text.
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return cleanText(b.String())
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// isASCIIPunct reports whether a backslash before r escapes it, as in CommonMark.
+func isASCIIPunct(r rune) bool {
+	return r < utf8.RuneSelf && (unicode.IsPunct(r) || unicode.IsSymbol(r))
+}
+
+// cleanText collapses runs of spaces, so that "in the  event" and "in the event" are
+// one condition.
+func cleanText(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

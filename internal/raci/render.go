@@ -1,0 +1,691 @@
+package raci
+
+import (
+	"bytes"
+	"crypto/sha1"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/mail"
+	"sort"
+	"strings"
+	"time"
+)
+
+// RenderCSV returns the tenant's matrix as CSV (RFC 4180) for spreadsheets: a header
+// Task,Key,Category, one column per party headed as in RenderMarkdown, then Notes;
+// one record per row in RenderMarkdown's order, the cells spelled as in the Markdown
+// ("C, I (in the event that there are issues)") but unescaped, since CSV quotes what
+// needs quoting. The Notes column is always there, so the columns of a tenant do not
+// depend on whether some row has notes.
+func RenderCSV(s *Snapshot) string {
+	if s == nil {
+		return ""
+	}
+	scheme := snapshotScheme(s)
+	parties := matrixParties(s)
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	header := []string{"Task", "Key", "Category"}
+	for _, p := range parties {
+		header = append(header, partyColumn(p))
+	}
+	// csv.Writer only fails when the underlying writer does, and a bytes.Buffer does
+	// not, so its errors are not checked record by record.
+	_ = w.Write(append(header, "Notes"))
+	for _, r := range matrixRows(s) {
+		record := []string{rowTitle(r), r.Key, r.Category}
+		for _, p := range parties {
+			record = append(record, matrixCell(scheme, r.Assignments, p.Name))
+		}
+		_ = w.Write(append(record, r.Notes))
+	}
+	w.Flush()
+	return b.String()
+}
+
+// MatrixFormatVersion is the "format_version" of RenderJSON's document. It changes
+// only when a key is removed or changes meaning; new keys may appear without it.
+const MatrixFormatVersion = 1
+
+// MatrixDocument is the JSON document RenderJSON writes: the tenant's matrix for
+// programs (jq, scripts, other tools). Every key is always present; text a row or
+// party does not have is "". Parties are ordered by name, rows by category then key
+// (the Markdown's order), assignments by party, then unconditional before
+// conditional, then condition and holder; letters in the scheme's order (R, A, C, I).
+type MatrixDocument struct {
+	FormatVersion int            `json:"format_version"`
+	Tenant        MatrixTenant   `json:"tenant"`
+	Scheme        Scheme         `json:"scheme"`
+	Parties       []MatrixParty  `json:"parties"`
+	Rows          []MatrixRow    `json:"rows"`
+	Legend        []MatrixLetter `json:"legend"`
+}
+
+// MatrixTenant describes the tenant in a MatrixDocument.
+type MatrixTenant struct {
+	Name            string            `json:"name"`
+	DisplayName     string            `json:"display_name"`
+	Customer        string            `json:"customer"`
+	DeploymentModel DeploymentModel   `json:"deployment_model"`
+	Environments    []string          `json:"environments"`
+	Labels          map[string]string `json:"labels"`
+}
+
+// MatrixParty is a column of a MatrixDocument.
+type MatrixParty struct {
+	Name        string    `json:"name"`
+	DisplayName string    `json:"display_name"`
+	Kind        PartyKind `json:"kind"`
+	Contacts    []string  `json:"contacts"`
+}
+
+// MatrixRow is a row of a MatrixDocument. Cells maps each party's name to its cell
+// as the Markdown spells it ("" for a party that holds nothing in the row).
+type MatrixRow struct {
+	Key         string             `json:"key"`
+	Title       string             `json:"title"`
+	Category    string             `json:"category"`
+	Description string             `json:"description"`
+	Notes       string             `json:"notes"`
+	Assignments []MatrixAssignment `json:"assignments"`
+	Cells       map[string]string  `json:"cells"`
+}
+
+// MatrixAssignment is one assignment of a MatrixRow.
+type MatrixAssignment struct {
+	Party  string `json:"party"`
+	Roles  []Role `json:"roles"`
+	Holder string `json:"holder"`
+	When   string `json:"when"`
+}
+
+// MatrixLetter spells out one letter of the scheme.
+type MatrixLetter struct {
+	Letter Role   `json:"letter"`
+	Name   string `json:"name"`
+}
+
+// RenderJSON returns the tenant's matrix as a MatrixDocument, indented by two spaces
+// and ending in a newline. The same snapshot always renders the same bytes: map keys
+// are sorted by encoding/json and every list has a defined order.
+func RenderJSON(s *Snapshot) string {
+	if s == nil {
+		return ""
+	}
+	scheme := snapshotScheme(s)
+	doc := MatrixDocument{
+		FormatVersion: MatrixFormatVersion,
+		Scheme:        scheme,
+		Parties:       []MatrixParty{},
+		Rows:          []MatrixRow{},
+		Legend:        []MatrixLetter{},
+	}
+	if t := s.Tenant; t != nil {
+		doc.Tenant = MatrixTenant{
+			Name:            t.Name,
+			DisplayName:     t.DisplayName,
+			Customer:        t.Customer,
+			DeploymentModel: t.DeploymentModel,
+			Environments:    sortedSet(t.Environments),
+			Labels:          map[string]string{},
+		}
+		for k, v := range t.Labels {
+			doc.Tenant.Labels[k] = v
+		}
+	} else {
+		doc.Tenant = MatrixTenant{Environments: []string{}, Labels: map[string]string{}}
+	}
+	for _, l := range scheme.Letters() {
+		doc.Legend = append(doc.Legend, MatrixLetter{Letter: l, Name: l.Name()})
+	}
+	parties := matrixParties(s)
+	for _, p := range parties {
+		doc.Parties = append(doc.Parties, MatrixParty{
+			Name: p.Name, DisplayName: p.DisplayName, Kind: p.Kind, Contacts: sortedSet(p.Contacts),
+		})
+	}
+	for _, r := range matrixRows(s) {
+		row := MatrixRow{
+			Key: r.Key, Title: r.Title, Category: r.Category, Description: r.Description, Notes: r.Notes,
+			Assignments: []MatrixAssignment{},
+			Cells:       map[string]string{},
+		}
+		for _, a := range sortedAssignments(r.Assignments) {
+			row.Assignments = append(row.Assignments, MatrixAssignment{
+				Party: a.Party, Roles: schemeOrder(scheme, a.Roles), Holder: a.Holder, When: a.When,
+			})
+		}
+		for _, p := range parties {
+			row.Cells[p.Name] = matrixCell(scheme, r.Assignments, p.Name)
+		}
+		doc.Rows = append(doc.Rows, row)
+	}
+	out, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		// Only strings, ints, slices and maps of strings: nothing that cannot encode.
+		panic(fmt.Sprintf("raci: encoding the matrix: %v", err))
+	}
+	return string(out) + "\n"
+}
+
+// sortedAssignments returns a copy of the assignments ordered by party, then
+// unconditional first, then by condition and holder.
+func sortedAssignments(in []Assignment) []Assignment {
+	out := append([]Assignment(nil), in...)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		switch {
+		case a.Party != b.Party:
+			return a.Party < b.Party
+		case a.When != b.When:
+			return a.When < b.When // "" sorts first: unconditional before conditional
+		default:
+			return a.Holder < b.Holder
+		}
+	})
+	return out
+}
+
+// schemeOrder returns the letters in the order people read them in the scheme, as
+// the Markdown writes them.
+func schemeOrder(scheme Scheme, roles []Role) []Role {
+	joined := joinLetters(scheme, roles)
+	if joined == "" {
+		return []Role{}
+	}
+	parts := strings.Split(joined, ", ")
+	out := make([]Role, len(parts))
+	for i, p := range parts {
+		out[i] = Role(p)
+	}
+	return out
+}
+
+// Violation is a rule a tenant's matrix breaks as a whole. Stores refuse rows that
+// break the per-row rules, so on a stored tenant only the rules that span rows
+// (a party that holds nothing) and checklists find anything; a snapshot put together
+// elsewhere (a parsed Markdown table) may break any of them.
+type Violation struct {
+	// Rule is one of the Rule constants: stable, for programs to match.
+	Rule string `json:"rule"`
+	// Row is the key of the row concerned, "" when the rule is not about one row.
+	Row string `json:"row"`
+	// Party is the name of the party concerned, "" when the rule is not about one.
+	Party string `json:"party"`
+	// Detail says what is wrong and what to do, for people.
+	Detail string `json:"detail"`
+}
+
+// The rules Violations checks.
+const (
+	// RuleOneAccountable: every row has exactly one Accountable party.
+	RuleOneAccountable = "one_accountable"
+	// RuleDoer: every row has at least one party doing the work (R, or D in DACI).
+	RuleDoer = "doer"
+	// RuleUnknownParty: every assignment names a party of the tenant.
+	RuleUnknownParty = "unknown_party"
+	// RuleIdleParty: every party holds a letter in at least one row.
+	RuleIdleParty = "idle_party"
+	// RuleChecklistOwner: every checklist item is owned by a party of the tenant.
+	RuleChecklistOwner = "checklist_owner"
+)
+
+// Violations returns every rule the snapshot breaks: rows without exactly one
+// Accountable party or without a party doing the work, assignments of parties the
+// tenant does not have, parties that hold nothing in any row, and checklist items
+// whose owner is not a party. Row rules come first, rows ordered by key, then party
+// rules, parties ordered by name, then checklist rules, checklists ordered by key and
+// items in their order. Never nil.
+func Violations(s *Snapshot) []Violation {
+	out := []Violation{}
+	if s == nil {
+		return out
+	}
+	scheme := snapshotScheme(s)
+	doer := scheme.Doer()
+	doerName := doer.Name()
+	if scheme == "" {
+		doerName = "Responsible (or Driver)"
+	}
+
+	known := map[string]bool{}
+	for _, p := range matrixParties(s) {
+		known[p.Name] = true
+	}
+	holds := map[string]bool{}
+
+	rows := matrixRows(s)
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Key < rows[j].Key })
+	for _, r := range rows {
+		var accountable []string
+		doers := 0
+		unknown := map[string]bool{}
+		for _, a := range r.Assignments {
+			if len(a.Roles) > 0 {
+				holds[a.Party] = true
+			}
+			if a.Has(Accountable) {
+				accountable = append(accountable, a.Party)
+			}
+			if a.doesWork(scheme) {
+				doers++
+			}
+			if !known[a.Party] {
+				unknown[a.Party] = true
+			}
+		}
+		title := rowTitle(r)
+		switch len(accountable) {
+		case 1:
+		case 0:
+			out = append(out, Violation{Rule: RuleOneAccountable, Row: r.Key,
+				Detail: fmt.Sprintf("Row %q (%s) has no Accountable party: give \"A\" to the one party that answers for the outcome.", r.Key, title)})
+		default:
+			out = append(out, Violation{Rule: RuleOneAccountable, Row: r.Key,
+				Detail: fmt.Sprintf("Row %q (%s) has %d Accountable assignments (%s): keep \"A\" on one party.", r.Key, title, len(accountable), strings.Join(accountable, ", "))})
+		}
+		if doers == 0 {
+			out = append(out, Violation{Rule: RuleDoer, Row: r.Key,
+				Detail: fmt.Sprintf("Row %q (%s) has no %s party: give %q to the party that does the work.", r.Key, title, doerName, string(doer))})
+		}
+		for _, p := range sortedKeysOf(unknown) {
+			out = append(out, Violation{Rule: RuleUnknownParty, Row: r.Key, Party: p,
+				Detail: fmt.Sprintf("Row %q (%s) assigns %q, which is not a party of the tenant: create the party, or correct the name.", r.Key, title, p)})
+		}
+	}
+	for _, p := range matrixParties(s) {
+		if !holds[p.Name] {
+			out = append(out, Violation{Rule: RuleIdleParty, Party: p.Name,
+				Detail: fmt.Sprintf("Party %q holds no letter in any row: assign it where it takes part, or delete it.", p.Name)})
+		}
+	}
+	checklists := make([]*Checklist, 0, len(s.Checklists))
+	for _, c := range s.Checklists {
+		if c != nil {
+			checklists = append(checklists, c)
+		}
+	}
+	sort.SliceStable(checklists, func(i, j int) bool { return checklists[i].Key < checklists[j].Key })
+	for _, c := range checklists {
+		for _, it := range c.Items {
+			if !known[it.Owner] {
+				out = append(out, Violation{Rule: RuleChecklistOwner, Party: it.Owner,
+					Detail: fmt.Sprintf("Item %q of checklist %q is owned by %q, which is not a party of the tenant: create the party, or correct the owner.", it.Key, c.Key, it.Owner)})
+			}
+		}
+	}
+	return out
+}
+
+func sortedKeysOf(m map[string]bool) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// OSCAL rendering.
+
+// OSCALVersion is the OSCAL release RenderOSCAL's documents conform to.
+const OSCALVersion = "1.1.2"
+
+// OSCALNamespace qualifies every property RenderOSCAL adds (OSCAL's "ns"), so that
+// tools reading the document do not take our names for OSCAL's own. A URN rather than
+// a URL: it names the vocabulary and is never fetched.
+const OSCALNamespace = "urn:raci-dev:raci:oscal"
+
+// RenderOSCAL returns the tenant's matrix as an OSCAL 1.1.2 component definition in
+// JSON, indented by two spaces and ending in a newline:
+//
+//   - metadata.parties: one organization per party (uuid, name, short-name, kind,
+//     contacts: e-mail addresses as email-addresses, others as "contact" props);
+//   - metadata.roles: one role per letter of the scheme ("responsible",
+//     "accountable", ...), each with a "letter" prop;
+//   - components: one "process-procedure" component per row (title, description,
+//     "key" and "category" props, the notes as remarks), whose responsible-roles give
+//     each letter the parties holding it. An assignment's holder and condition are
+//     "party", "holder" and "when" props of that responsible-role sharing a "group",
+//     and the role's remarks spell the cells out as the Markdown does.
+//
+// Every uuid is a name-based (version 5) UUID of the tenant and the object's name, so
+// a party or row keeps its uuid from one rendering to the next; the document's own
+// uuid derives from its content, so it changes when the document does, as OSCAL asks.
+// last-modified (and version) is the latest update time of the tenant, its parties
+// and its rows.
+func RenderOSCAL(s *Snapshot) string {
+	if s == nil {
+		return ""
+	}
+	tenant := ""
+	title := ""
+	if s.Tenant != nil {
+		tenant = s.Tenant.Name
+		title = s.Tenant.DisplayName
+	}
+	if strings.TrimSpace(title) == "" {
+		title = tenant
+	}
+	scheme := snapshotScheme(s)
+	modified := lastModified(s)
+
+	md := oscalMetadata{
+		Title:        oscalLine("Responsibility matrix of " + title),
+		LastModified: modified,
+		Version:      modified,
+		OSCALVersion: OSCALVersion,
+		Props:        tenantProps(s),
+	}
+
+	parties := matrixParties(s)
+	partyUUID := map[string]string{}
+	for _, p := range parties {
+		partyUUID[p.Name] = oscalUUID(tenant, "party", p.Name)
+		md.Parties = append(md.Parties, oscalPartyFrom(p, partyUUID[p.Name]))
+	}
+
+	rows := matrixRows(s)
+	letters := usedLetters(scheme, rows)
+	for _, l := range letters {
+		md.Roles = append(md.Roles, oscalRole{
+			ID:          roleID(l),
+			Title:       l.Name(),
+			Description: letterMeaning[l],
+			Props:       []oscalProp{prop("letter", string(l), "")},
+		})
+	}
+
+	def := oscalComponentDefinition{Metadata: md}
+	for _, r := range rows {
+		def.Components = append(def.Components, oscalComponentFrom(tenant, scheme, letters, r, partyUUID))
+	}
+
+	// The document's uuid is a digest of everything else in it.
+	content, err := json.Marshal(def)
+	if err != nil {
+		panic(fmt.Sprintf("raci: encoding the OSCAL document: %v", err))
+	}
+	digest := sha1.Sum(content)
+	def.UUID = oscalUUID(tenant, "document", hex.EncodeToString(digest[:]))
+
+	out, err := json.MarshalIndent(oscalDocument{ComponentDefinition: def}, "", "  ")
+	if err != nil {
+		panic(fmt.Sprintf("raci: encoding the OSCAL document: %v", err))
+	}
+	return string(out) + "\n"
+}
+
+// The OSCAL JSON objects RenderOSCAL writes; empty lists are left out because OSCAL
+// requires every list it has to hold at least one item.
+type oscalDocument struct {
+	ComponentDefinition oscalComponentDefinition `json:"component-definition"`
+}
+
+type oscalComponentDefinition struct {
+	UUID       string           `json:"uuid"`
+	Metadata   oscalMetadata    `json:"metadata"`
+	Components []oscalComponent `json:"components,omitempty"`
+}
+
+type oscalMetadata struct {
+	Title        string       `json:"title"`
+	LastModified string       `json:"last-modified"`
+	Version      string       `json:"version"`
+	OSCALVersion string       `json:"oscal-version"`
+	Props        []oscalProp  `json:"props,omitempty"`
+	Roles        []oscalRole  `json:"roles,omitempty"`
+	Parties      []oscalParty `json:"parties,omitempty"`
+}
+
+type oscalRole struct {
+	ID          string      `json:"id"`
+	Title       string      `json:"title"`
+	Description string      `json:"description,omitempty"`
+	Props       []oscalProp `json:"props,omitempty"`
+}
+
+type oscalParty struct {
+	UUID           string      `json:"uuid"`
+	Type           string      `json:"type"`
+	Name           string      `json:"name"`
+	ShortName      string      `json:"short-name"`
+	Props          []oscalProp `json:"props,omitempty"`
+	EmailAddresses []string    `json:"email-addresses,omitempty"`
+}
+
+type oscalComponent struct {
+	UUID             string                 `json:"uuid"`
+	Type             string                 `json:"type"`
+	Title            string                 `json:"title"`
+	Description      string                 `json:"description"`
+	Props            []oscalProp            `json:"props,omitempty"`
+	ResponsibleRoles []oscalResponsibleRole `json:"responsible-roles,omitempty"`
+	Remarks          string                 `json:"remarks,omitempty"`
+}
+
+type oscalResponsibleRole struct {
+	RoleID     string      `json:"role-id"`
+	Props      []oscalProp `json:"props,omitempty"`
+	PartyUUIDs []string    `json:"party-uuids,omitempty"`
+	Remarks    string      `json:"remarks,omitempty"`
+}
+
+type oscalProp struct {
+	Name  string `json:"name"`
+	NS    string `json:"ns"`
+	Value string `json:"value"`
+	Group string `json:"group,omitempty"`
+}
+
+// prop returns one of our properties. OSCAL's string type has no leading or trailing
+// space and no line break, so the value's whitespace is collapsed.
+func prop(name, value, group string) oscalProp {
+	return oscalProp{Name: name, NS: OSCALNamespace, Value: oscalLine(value), Group: group}
+}
+
+// oscalLine makes text fit OSCAL's single-line types: runs of whitespace, line
+// breaks included, become one space, and none is left at either end.
+func oscalLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// letterMeaning describes each letter as seed 003's legend does.
+var letterMeaning = map[Role]string{
+	Responsible: "The party responsible for implementing the task as required.",
+	Accountable: "The party accountable for the task being completed as required.",
+	Supportive:  "A party that supports the Responsible party in doing the work.",
+	Consulted:   "A party whose opinion is requested, with two-way communication.",
+	Informed:    "A party kept up to date on progress, with one-way communication.",
+	Driver:      "The party that drives the task and does the work.",
+}
+
+// roleID is the OSCAL role id of a letter: its name in lower case ("responsible").
+func roleID(l Role) string { return strings.ToLower(l.Name()) }
+
+// usedLetters returns the scheme's letters, then any other letter a row uses (only
+// possible in a snapshot no store checked), in the order the Markdown writes them.
+func usedLetters(scheme Scheme, rows []*Responsibility) []Role {
+	letters := append([]Role(nil), scheme.Letters()...)
+	for _, r := range rows {
+		for _, a := range r.Assignments {
+			letters = append(letters, a.Roles...)
+		}
+	}
+	return schemeOrder(scheme, letters)
+}
+
+func tenantProps(s *Snapshot) []oscalProp {
+	t := s.Tenant
+	if t == nil {
+		return nil
+	}
+	var props []oscalProp
+	add := func(name, value string) {
+		if oscalLine(value) != "" {
+			props = append(props, prop(name, value, ""))
+		}
+	}
+	add("tenant", t.Name)
+	add("customer", t.Customer)
+	add("deployment-model", string(t.DeploymentModel))
+	add("scheme", string(t.Scheme))
+	for _, env := range sortedSet(t.Environments) {
+		add("environment", env)
+	}
+	return props
+}
+
+func oscalPartyFrom(p *Party, uuid string) oscalParty {
+	party := oscalParty{
+		UUID: uuid,
+		// OSCAL knows persons and organizations; vendors, customers and third
+		// parties are all organizations.
+		Type:      "organization",
+		Name:      oscalLine(partyColumn(p)),
+		ShortName: p.Name,
+	}
+	if p.Kind != "" {
+		party.Props = append(party.Props, prop("kind", string(p.Kind), ""))
+	}
+	for _, c := range sortedSet(p.Contacts) {
+		if isEmailAddress(c) {
+			party.EmailAddresses = append(party.EmailAddresses, c)
+		} else if oscalLine(c) != "" {
+			party.Props = append(party.Props, prop("contact", c, ""))
+		}
+	}
+	return party
+}
+
+// isEmailAddress reports whether a contact is a bare e-mail address, as OSCAL's
+// email-addresses hold, rather than a channel such as "#ops-acme".
+func isEmailAddress(c string) bool {
+	a, err := mail.ParseAddress(c)
+	return err == nil && a.Name == "" && a.Address == c
+}
+
+func oscalComponentFrom(tenant string, scheme Scheme, letters []Role, r *Responsibility, partyUUID map[string]string) oscalComponent {
+	c := oscalComponent{
+		UUID:        oscalUUID(tenant, "responsibility", r.Key),
+		Type:        "process-procedure",
+		Title:       oscalLine(rowTitle(r)),
+		Description: strings.TrimSpace(r.Description),
+		Props:       []oscalProp{prop("key", r.Key, "")},
+		Remarks:     strings.TrimSpace(r.Notes),
+	}
+	if c.Description == "" {
+		// OSCAL requires a description; the title is the best one a row without one has.
+		c.Description = c.Title
+	}
+	if oscalLine(r.Category) != "" {
+		c.Props = append(c.Props, prop("category", r.Category, ""))
+	}
+
+	// Assignments of parties the snapshot does not list are left out, as in the
+	// Markdown: a responsible-role may only name parties the document defines.
+	assignments := []Assignment{}
+	for _, a := range sortedAssignments(r.Assignments) {
+		if _, ok := partyUUID[a.Party]; ok {
+			assignments = append(assignments, a)
+		}
+	}
+	for _, l := range letters {
+		role := oscalResponsibleRole{RoleID: roleID(l)}
+		seen := map[string]bool{}
+		var cells []string
+		for i, a := range assignments {
+			if !a.Has(l) {
+				continue
+			}
+			if !seen[a.Party] {
+				seen[a.Party] = true
+				role.PartyUUIDs = append(role.PartyUUIDs, partyUUID[a.Party])
+			}
+			cell := a.Party
+			if a.Holder != "" || a.When != "" {
+				// The group ties an assignment's props together; its index is stable
+				// because the assignments are sorted.
+				group := fmt.Sprintf("assignment-%d", i+1)
+				role.Props = append(role.Props, prop("party", a.Party, group))
+				if oscalLine(a.Holder) != "" {
+					role.Props = append(role.Props, prop("holder", a.Holder, group))
+					cell += " (" + oscalLine(a.Holder) + ")"
+				}
+				if oscalLine(a.When) != "" {
+					role.Props = append(role.Props, prop("when", a.When, group))
+					cell += " (" + oscalLine(a.When) + ")"
+				}
+			}
+			cells = append(cells, cell)
+		}
+		if len(role.PartyUUIDs) == 0 {
+			continue
+		}
+		role.Remarks = l.Name() + ": " + strings.Join(cells, ", ") + "."
+		c.ResponsibleRoles = append(c.ResponsibleRoles, role)
+	}
+	return c
+}
+
+// lastModified is the latest update time in the snapshot, in UTC as RFC 3339. A
+// snapshot without times (built by hand) gets the Unix epoch, since OSCAL requires
+// a date and time with a time zone and years from 1900 on.
+func lastModified(s *Snapshot) string {
+	var latest time.Time
+	consider := func(t time.Time) {
+		if t.After(latest) {
+			latest = t
+		}
+	}
+	if s.Tenant != nil {
+		consider(s.Tenant.UpdatedAt)
+	}
+	for _, p := range s.Parties {
+		if p != nil {
+			consider(p.UpdatedAt)
+		}
+	}
+	for _, r := range s.Responsibilities {
+		if r != nil {
+			consider(r.UpdatedAt)
+		}
+	}
+	if latest.IsZero() {
+		latest = time.Unix(0, 0)
+	}
+	return latest.UTC().Format(time.RFC3339Nano)
+}
+
+// oscalUUIDSpace is the name space of every uuid RenderOSCAL makes: the version 5
+// UUID of OSCALNamespace in RFC 9562's URL name space.
+var oscalUUIDSpace = uuidV5(uuidSpaceURL, OSCALNamespace)
+
+// uuidSpaceURL is RFC 9562's name space for URLs (6ba7b811-9dad-11d1-80b4-00c04fd430c8).
+var uuidSpaceURL = [16]byte{0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8}
+
+// oscalUUID names one object of one tenant: kind ("party", "responsibility") and
+// name keep a party and a row with the same name apart.
+func oscalUUID(tenant, kind, name string) string {
+	return formatUUID(uuidV5(oscalUUIDSpace, tenant+"/"+kind+"/"+name))
+}
+
+// UUIDv5 returns the name-based (version 5, SHA-1) UUID of name in the name space
+// space, as RFC 9562 defines it, in its canonical text form.
+func UUIDv5(space [16]byte, name string) string { return formatUUID(uuidV5(space, name)) }
+
+func uuidV5(space [16]byte, name string) [16]byte {
+	h := sha1.New()
+	h.Write(space[:])
+	h.Write([]byte(name))
+	var u [16]byte
+	copy(u[:], h.Sum(nil))
+	u[6] = u[6]&0x0f | 0x50 // version 5
+	u[8] = u[8]&0x3f | 0x80 // RFC 9562 variant
+	return u
+}
+
+// formatUUID writes a UUID in its canonical 8-4-4-4-12 hexadecimal form.
+func formatUUID(u [16]byte) string {
+	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
+}
