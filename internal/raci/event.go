@@ -1,0 +1,72 @@
+package raci
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Event records one change, appended in the transaction that made it and never
+// rewritten.
+type Event struct {
+	Seq    int64     `json:"seq"`
+	At     time.Time `json:"at"`
+	Actor  string    `json:"actor"`
+	Tenant string    `json:"tenant"`
+	// Object names what changed: "tenant", "party/auth0", "responsibility/backing-up",
+	// "checklist/infrastructure".
+	Object string `json:"object"`
+	// Action is "create", "update" or "delete" ("update" for an item patch too).
+	Action string `json:"action"`
+	// Before and After are the object as JSON, null when it did not exist.
+	Before json.RawMessage `json:"before"`
+	After  json.RawMessage `json:"after"`
+}
+
+// Event actions.
+const (
+	ActionCreate = "create"
+	ActionUpdate = "update"
+	ActionDelete = "delete"
+)
+
+// Object names for events.
+func TenantObject() string                   { return "tenant" }
+func PartyObject(name string) string         { return "party/" + name }
+func ResponsibilityObject(key string) string { return "responsibility/" + key }
+func ChecklistObject(key string) string      { return "checklist/" + key }
+
+// EventFilter selects a tenant's events.
+type EventFilter struct {
+	// After returns events with a greater sequence number; 0 starts at the first.
+	After int64
+	// Limit caps the page size like ListOptions.Limit.
+	Limit int
+	// Object, when not empty, keeps only the events of one object.
+	Object string
+	// Newest returns the newest events first instead of the oldest; After is
+	// ignored then. The provider uses it to find who last changed an object.
+	Newest bool
+}
+
+// EventService reads the event log.
+type EventService interface {
+	// ListEvents returns the tenant's events in sequence order (or newest first).
+	// The log outlives the tenant: events of a deleted tenant are still listed.
+	ListEvents(ctx context.Context, tenant string, f EventFilter) ([]*Event, error)
+}
+
+type actorKey struct{}
+
+// WithActor returns a context that names who is acting, for the event log.
+func WithActor(ctx context.Context, actor string) context.Context {
+	return context.WithValue(ctx, actorKey{}, actor)
+}
+
+// ActorFrom returns the actor the context names, or "unknown".
+func ActorFrom(ctx context.Context) string {
+	if a, ok := ctx.Value(actorKey{}).(string); ok && a != "" {
+		return a
+	}
+	return "unknown"
+}
