@@ -1,6 +1,7 @@
 // Command terraform-provider-raci is the RACI Terraform provider and its server in one
 // binary: started by Terraform with no arguments it serves the provider; `serve` runs
-// the RACI server; `matrix` prints a tenant's matrix; `version` prints the version.
+// the RACI server; `matrix` prints a tenant's matrix; `token` manages API tokens;
+// `version` prints the version.
 package main
 
 import (
@@ -40,6 +41,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			err = cli.Serve(ctx, args[1:], stdout, stderr)
 		case "matrix":
 			err = cli.Matrix(ctx, args[1:], stdout, stderr)
+		case "token":
+			err = cli.Token(ctx, args[1:], stdout, stderr)
 		case "version", "--version":
 			fmt.Fprintf(stdout, "terraform-provider-raci %s\n", version)
 			return 0
@@ -84,5 +87,8 @@ const usage = `Usage:
                                          run the RACI server
   terraform-provider-raci matrix --tenant NAME [--endpoint URL]
                                          print a tenant's matrix as a Markdown table
+  terraform-provider-raci token create --database URL --name NAME --scope SCOPE [--scope SCOPE ...]
+                                         create an API token and print its secret once
+                                         (also: token list, token delete)
   terraform-provider-raci version        print the version
 `

@@ -52,10 +52,16 @@ func (w *logWatch) String() string {
 // a function that stops it and returns what Serve returned.
 func startServe(t *testing.T, args ...string) (string, *logWatch, func() error) {
 	t.Helper()
+	return startServeTo(t, io.Discard, args...)
+}
+
+// startServeTo is startServe with serve's stdout going to stdout.
+func startServeTo(t *testing.T, stdout io.Writer, args ...string) (string, *logWatch, func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := newLogWatch()
 	done := make(chan error, 1)
-	go func() { done <- Serve(ctx, args, io.Discard, logs) }()
+	go func() { done <- Serve(ctx, args, stdout, logs) }()
 	stop := sync.OnceValue(func() error {
 		cancel()
 		select {
@@ -95,10 +101,14 @@ func get(t *testing.T, url, token string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
+// firstSecret finds the secret serve prints on an empty database.
+var firstSecret = regexp.MustCompile(`(?m)^    (\S+)$`)
+
 func TestServeAnswersAndShutsDown(t *testing.T) {
 	t.Setenv("RACI_BOOTSTRAP_TOKEN", "")
 	dbPath := filepath.Join(t.TempDir(), "raci.db")
-	base, logs, stop := startServe(t, "--listen", "127.0.0.1:0", "--database", "sqlite:"+dbPath)
+	var stdout syncBuffer
+	base, logs, stop := startServeTo(t, &stdout, "--listen", "127.0.0.1:0", "--database", "sqlite:"+dbPath)
 
 	if status, body := get(t, base+"/healthz", ""); status != 200 || strings.TrimSpace(body) != "ok" {
 		t.Errorf("/healthz = %d %q", status, body)
@@ -106,11 +116,24 @@ func TestServeAnswersAndShutsDown(t *testing.T) {
 	if status, _ := get(t, base+"/readyz", ""); status != 200 {
 		t.Errorf("/readyz = %d", status)
 	}
-	if status, body := get(t, base+"/v1/tenants", ""); status != 200 || !strings.Contains(body, `"items":[]`) {
-		t.Errorf("/v1/tenants = %d %s", status, body)
+
+	// An empty database gets an admin token, shown once on stdout and never logged.
+	m := firstSecret.FindStringSubmatch(stdout.String())
+	if m == nil || !strings.Contains(stdout.String(), "will not be shown again") {
+		t.Fatalf("serve printed no first admin token:\n%s", stdout.String())
 	}
-	if !strings.Contains(logs.String(), "unauthenticated") {
-		t.Errorf("no warning that the API is open:\n%s", logs)
+	secret := m[1]
+	if status, _ := get(t, base+"/v1/tenants", ""); status != http.StatusUnauthorized {
+		t.Errorf("/v1/tenants without a token = %d, want 401", status)
+	}
+	if status, body := get(t, base+"/v1/tenants", secret); status != 200 || !strings.Contains(body, `"items":[]`) {
+		t.Errorf("/v1/tenants with the first admin token = %d %s", status, body)
+	}
+	if status, _ := get(t, base+"/v1/tokens", secret); status != 200 {
+		t.Errorf("/v1/tokens with the first admin token = %d, want 200: it must be an admin token", status)
+	}
+	if l := logs.String(); strings.Contains(l, secret) || strings.Contains(l, "unauthenticated") {
+		t.Errorf("the log shows the secret or says the API is open:\n%s", l)
 	}
 
 	if err := stop(); err != nil {
@@ -125,6 +148,34 @@ func TestServeAnswersAndShutsDown(t *testing.T) {
 		t.Fatalf("reopen the database: %v", err)
 	}
 	db.Close()
+
+	// A database with tokens gets no new one, and the first still works.
+	var again syncBuffer
+	base, _, _ = startServeTo(t, &again, "--listen", "127.0.0.1:0", "--database", "sqlite:"+dbPath)
+	if again.String() != "" {
+		t.Errorf("serve printed on a database with tokens:\n%s", again.String())
+	}
+	if status, _ := get(t, base+"/v1/tenants", secret); status != 200 {
+		t.Errorf("/v1/tenants with the first admin token after a restart = %d", status)
+	}
+}
+
+// syncBuffer collects what Serve writes from its goroutine.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func TestServeWithToken(t *testing.T) {
@@ -146,12 +197,35 @@ func TestServeWithToken(t *testing.T) {
 	}
 }
 
+// With RACI_BOOTSTRAP_TOKEN set, serve creates no token of its own and prints
+// nothing, even on an empty database.
+func TestServeWithTokenCreatesNone(t *testing.T) {
+	t.Setenv("RACI_BOOTSTRAP_TOKEN", "bootstrap-secret-123")
+	dbPath := filepath.Join(t.TempDir(), "raci.db")
+	var stdout syncBuffer
+	_, _, stop := startServeTo(t, &stdout, "-listen=127.0.0.1:0", "-database=sqlite:"+dbPath)
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if stdout.String() != "" {
+		t.Errorf("serve printed:\n%s", stdout.String())
+	}
+	db, err := sqlite.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if n, err := db.CountTokens(t.Context()); err != nil || n != 0 {
+		t.Errorf("tokens in the database = %d, %v; want none", n, err)
+	}
+}
+
 func TestServeRejectsBadArguments(t *testing.T) {
 	tests := []struct {
 		args []string
 		want string
 	}{
-		{[]string{"--database", "postgres://raci@db/raci"}, "team mode"},
+		{[]string{"--database", "postgres://raci@127.0.0.1:1/raci"}, "open database"},
 		{[]string{"--database", "mysql://db/raci"}, "sqlite:PATH"},
 		{[]string{"--database", "raci.db"}, "sqlite:PATH"},
 		{[]string{"--database", "sqlite:"}, "names no file"},

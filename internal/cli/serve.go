@@ -11,10 +11,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/raci-dev/terraform-provider-raci/internal/postgres"
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 	"github.com/raci-dev/terraform-provider-raci/internal/server"
 	"github.com/raci-dev/terraform-provider-raci/internal/sqlite"
@@ -44,10 +46,15 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	flags := flag.NewFlagSet("serve", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	listen := flags.String("listen", DefaultListen, "`address` to listen on, host:port (port 0 picks a free one)")
-	database := flags.String("database", DefaultDatabase, "database `URL`: sqlite:PATH for an SQLite file (created if missing)")
+	database := flags.String("database", DefaultDatabase, "database `URL`: sqlite:PATH for an SQLite file (created if missing), or postgres://USER@HOST/DB for PostgreSQL")
 	flags.Usage = func() {
 		fmt.Fprintf(flags.Output(), "Usage: terraform-provider-raci serve [--listen ADDR] [--database URL]\n\n"+
-			"Runs the RACI server. Set RACI_BOOTSTRAP_TOKEN to require that token on every /v1 request.\n\n")
+			"Runs the RACI server. Every /v1 request needs a token. On a database without tokens, serve\n"+
+			"creates an admin token named \"admin\" and prints its secret once; or set RACI_BOOTSTRAP_TOKEN\n"+
+			"to a secret of your choosing, accepted as an admin token named \"bootstrap\".\n\n"+
+			"/healthz, /readyz and /metrics (Prometheus) answer without a token. The metrics count\n"+
+			"requests per route and store errors, never names; if they must not be public, bind --listen\n"+
+			"to a private address and publish only /v1 through the load balancer.\n\n")
 		flags.PrintDefaults()
 	}
 	if err := flags.Parse(args); err != nil {
@@ -73,7 +80,9 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	token := os.Getenv("RACI_BOOTSTRAP_TOKEN")
 	if token == "" {
-		logger.Warn("RACI_BOOTSTRAP_TOKEN is not set: the API is unauthenticated, so anyone who can reach the address can read and change everything")
+		if err := firstAdminToken(ctx, db, stdout, logger); err != nil {
+			return err
+		}
 	}
 
 	var lc net.ListenConfig
@@ -94,7 +103,7 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	logger.Info("RACI server listening", "addr", ln.Addr().String(), "database", *database, "url", "http://"+ln.Addr().String())
+	logger.Info("RACI server listening", "addr", ln.Addr().String(), "database", redactDatabase(*database), "url", "http://"+ln.Addr().String())
 
 	select {
 	case err := <-served:
@@ -105,6 +114,9 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
+		// Cut the connections of requests still running, rather than leave them to
+		// the database that is closed next.
+		_ = srv.Close()
 		return fmt.Errorf("shut down: %w", err)
 	}
 	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -112,6 +124,53 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger.Info("RACI server stopped")
 	return nil
+}
+
+// firstAdminToken makes an empty database administrable: it creates an admin token
+// and prints its secret once, on stdout rather than in the log, so that it is shown
+// to the person who started the server and kept out of log collectors. A store
+// without tokens leaves the API open, which only suits a server on loopback.
+func firstAdminToken(ctx context.Context, db store, stdout io.Writer, logger *slog.Logger) error {
+	tokens, ok := db.(raci.TokenService)
+	if !ok {
+		logger.Warn("RACI_BOOTSTRAP_TOKEN is not set and the database keeps no tokens: the API is unauthenticated, so anyone who can reach the address can read and change everything")
+		return nil
+	}
+	n, err := tokens.CountTokens(ctx)
+	if err != nil {
+		return fmt.Errorf("count tokens: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
+	_, secret, err := tokens.CreateToken(ctx, &raci.Token{Name: firstAdminTokenName, Scopes: []raci.Scope{raci.AdminScope}})
+	if raci.ErrorCode(err) == raci.ECONFLICT {
+		// Another replica on the same database created it first and showed it.
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("create the first admin token: %w", err)
+	}
+	_, err = fmt.Fprintf(stdout, "The database had no tokens, so serve created an admin token named %q.\n"+
+		"Its secret follows. It will not be shown again: store it now, e.g. as RACI_TOKEN.\n\n"+
+		"    %s\n\n"+
+		"Create tokens for people and pipelines with: terraform-provider-raci token create --database URL --name NAME --scope SCOPE\n",
+		firstAdminTokenName, secret)
+	if err != nil {
+		return fmt.Errorf("print the first admin token: %w", err)
+	}
+	return nil
+}
+
+// firstAdminTokenName names the token serve creates on an empty database.
+const firstAdminTokenName = "admin"
+
+// redactDatabase returns the --database URL fit for a log: without a password.
+func redactDatabase(database string) string {
+	if u, err := url.Parse(database); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return database
 }
 
 // openStore opens the database a --database URL names.
@@ -130,8 +189,12 @@ func openStore(ctx context.Context, database string) (store, error) {
 		}
 		return db, nil
 	case strings.HasPrefix(database, "postgres://"), strings.HasPrefix(database, "postgresql://"):
-		return nil, errors.New("--database: PostgreSQL is not supported yet; it arrives with team mode. Use sqlite:PATH, e.g. sqlite:raci.db")
+		db, err := postgres.Open(ctx, database)
+		if err != nil {
+			return nil, fmt.Errorf("open database %s: %w", redactDatabase(database), err)
+		}
+		return db, nil
 	default:
-		return nil, fmt.Errorf("--database %q is not supported: use sqlite:PATH (e.g. sqlite:raci.db) or, with team mode, a postgres:// URL", database)
+		return nil, fmt.Errorf("--database %q is not supported: use sqlite:PATH (e.g. sqlite:raci.db) or a postgres:// URL", database)
 	}
 }

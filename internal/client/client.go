@@ -1,8 +1,8 @@
 // Package client is the RACI API over HTTP. *Client implements raci.Service,
-// raci.SnapshotService and raci.ChecklistService, and turns problem details back
-// into *raci.Error with the server's code, message and problems, so code above it
-// handles errors the same whether the data lives in a local SQLite file or behind a
-// server.
+// raci.SnapshotService, raci.ChecklistService and raci.EventService, manages
+// tokens, and turns problem details back into *raci.Error with the server's code,
+// message and problems, so code above it handles errors the same whether the data
+// lives in a local SQLite file or behind a server.
 package client
 
 import (
@@ -128,8 +128,12 @@ type request struct {
 // idempotent reports whether sending req twice has the effect of sending it once.
 // PATCH is not: a resent item change that was already applied is applied again
 // over whatever happened in between, or, carrying If-Match, fails as stale although
-// it succeeded. So a PATCH is resent only when it never left or was refused unread.
-func (req request) idempotent() bool { return req.method != http.MethodPatch }
+// it succeeded. Nor is POST: a resent token creation fails as a duplicate and the
+// first one's secret is lost. So these are resent only when they never left or
+// were refused unread.
+func (req request) idempotent() bool {
+	return req.method != http.MethodPatch && req.method != http.MethodPost
+}
 
 // do sends req, retrying where that is safe, decodes a 2xx body into out when out is
 // not nil, and returns the response status.
@@ -345,6 +349,9 @@ func responseError(method string, u *url.URL, resp *http.Response) error {
 			code = raci.EINTERNAL
 		}
 	}
+	if resp.StatusCode == http.StatusForbidden {
+		return forbidden(p.Detail)
+	}
 	if code == raci.EUNAUTHORIZED {
 		return unauthorized(p.Detail)
 	}
@@ -360,6 +367,16 @@ func unauthorized(detail string) error {
 	msg := "The RACI server rejected the request's credentials: check the token (the provider's token argument or RACI_TOKEN)."
 	if detail != "" {
 		msg = detail + " " + msg
+	}
+	return raci.Errorf(raci.EUNAUTHORIZED, "%s", msg)
+}
+
+// forbidden is EUNAUTHORIZED too, since the fix is another token, but says that
+// this token is valid and lacks a scope.
+func forbidden(detail string) error {
+	msg := "The RACI server refused the request: the token is valid but lacks the scope it needs; ask an administrator for a token with that scope."
+	if detail != "" {
+		msg = detail + " Ask an administrator for a token with that scope."
 	}
 	return raci.Errorf(raci.EUNAUTHORIZED, "%s", msg)
 }

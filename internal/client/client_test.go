@@ -246,6 +246,7 @@ func TestErrorMapping(t *testing.T) {
 		{"unknown code falls back to status", 409, `{"code":"teapot","detail":"x"}`, raci.ECONFLICT, "x", 0, ""},
 		{"unauthorized", 401, `{"code":"unauthorized","detail":"The token is not valid."}`, raci.EUNAUTHORIZED, "RACI_TOKEN", 0, "tok-secret"},
 		{"unauthorized without problem", 401, ``, raci.EUNAUTHORIZED, "RACI_TOKEN", 0, "tok-secret"},
+		{"forbidden", 403, `{"code":"forbidden","detail":"Token \"ci\" may read tenant \"acme\" but not make this change."}`, raci.EUNAUTHORIZED, "Ask an administrator for a token with that scope.", 0, "tok-secret"},
 		{"proxy page", 418, `<html>I'm a teapot</html>`, raci.EINTERNAL, "418", 0, ""},
 	}
 	for _, tt := range tests {

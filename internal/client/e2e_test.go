@@ -44,7 +44,7 @@ func TestChecklistConformance(t *testing.T) {
 }
 
 func TestSnapshotOverTheWire(t *testing.T) {
-	c := openRemote(t, "")
+	c := openRemote(t, "e2e-token")
 	ctx := t.Context()
 	if _, err := c.Snapshot(ctx, "acme"); raci.ErrorCode(err) != raci.ENOTFOUND {
 		t.Fatalf("Snapshot of a missing tenant: %v, want ENOTFOUND", err)
@@ -95,7 +95,7 @@ func TestWrongTokenOverTheWire(t *testing.T) {
 // meet over the wire as they would in one store: the tick survives, stale versions
 // fail, and problems name fields as the store does.
 func TestChecklistOverTheWire(t *testing.T) {
-	c := openRemote(t, "")
+	c := openRemote(t, "e2e-token")
 	ctx := t.Context()
 	mustPut := func(_ any, _ bool, err error) {
 		t.Helper()
@@ -159,5 +159,74 @@ func TestChecklistOverTheWire(t *testing.T) {
 	}
 	if _, err := c.FindChecklist(ctx, "acme", "infra"); raci.ErrorCode(err) != raci.ENOTFOUND {
 		t.Errorf("FindChecklist after delete: %v, want ENOTFOUND", err)
+	}
+}
+
+// Tokens made through the client work against the server, their changes are
+// logged under their names, and they see only their tenant.
+func TestTokensAndEventsOverTheWire(t *testing.T) {
+	admin := openRemote(t, "bootstrap-token")
+	ctx := t.Context()
+	for _, name := range []string{"acme", "globex"} {
+		if _, _, err := admin.PutTenant(ctx, &raci.Tenant{Name: name, DeploymentModel: raci.PrivateSaaS}, raci.Precondition{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tok, secret, err := admin.CreateToken(ctx, &raci.Token{Name: "ci", Scopes: []raci.Scope{raci.TenantScope("acme", raci.AccessWrite)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.Name != "ci" || secret == "" || tok.CreatedAt.IsZero() {
+		t.Fatalf("CreateToken = %+v, secret %q", tok, secret)
+	}
+	if _, _, err := admin.CreateToken(ctx, &raci.Token{Name: "ci", Scopes: []raci.Scope{raci.AdminScope}}); raci.ErrorCode(err) != raci.ECONFLICT {
+		t.Errorf("second CreateToken of ci: %v, want ECONFLICT", err)
+	}
+
+	ci, err := client.New(strings.TrimSuffix(admin.Endpoint(), "/"), client.WithToken(secret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := ci.PutParty(ctx, &raci.Party{Tenant: "acme", Name: "auth0", Kind: raci.Vendor}, raci.Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+	page, err := ci.ListTenants(ctx, raci.ListOptions{})
+	if err != nil || len(page.Items) != 1 || page.Items[0].Name != "acme" {
+		t.Errorf("ci's tenants = %+v, %v; want acme only", page, err)
+	}
+	if _, err := ci.FindTenant(ctx, "globex"); raci.ErrorCode(err) != raci.ENOTFOUND {
+		t.Errorf("ci reading globex: %v, want ENOTFOUND", err)
+	}
+	if _, err := ci.ListEvents(ctx, "globex", raci.EventFilter{}); raci.ErrorCode(err) != raci.ENOTFOUND {
+		t.Errorf("ci reading globex's events: %v, want ENOTFOUND", err)
+	}
+	if _, err := ci.ListTokens(ctx); raci.ErrorCode(err) != raci.EUNAUTHORIZED {
+		t.Errorf("ci listing tokens: %v, want EUNAUTHORIZED", err)
+	}
+
+	events, err := ci.ListEvents(ctx, "acme", raci.EventFilter{Object: raci.PartyObject("auth0"), Newest: true, Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(events) != 1 || events[0].Actor != "ci" || events[0].Action != raci.ActionCreate {
+		t.Errorf("newest event of auth0 = %+v, want a create by ci", events)
+	}
+	all, err := admin.ListEvents(ctx, "acme", raci.EventFilter{})
+	if err != nil || len(all) != 2 || all[0].Actor != "bootstrap" || all[1].Actor != "ci" {
+		t.Errorf("acme's events = %+v, %v; want the tenant by bootstrap, then the party by ci", all, err)
+	}
+
+	tokens, err := admin.ListTokens(ctx)
+	if err != nil || len(tokens) != 1 || tokens[0].Name != "ci" {
+		t.Errorf("tokens = %+v, %v", tokens, err)
+	}
+	if err := admin.DeleteToken(ctx, "ci"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ci.FindTenant(ctx, "acme"); raci.ErrorCode(err) != raci.EUNAUTHORIZED {
+		t.Errorf("revoked token: %v, want EUNAUTHORIZED", err)
+	}
+	if err := admin.DeleteToken(ctx, "ci"); raci.ErrorCode(err) != raci.ENOTFOUND {
+		t.Errorf("deleting a revoked token: %v, want ENOTFOUND", err)
 	}
 }

@@ -146,7 +146,7 @@ func (p *raciProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		return
 	}
 
-	data := &providerData{svc: svc}
+	data := &providerData{svc: newSnapshotCache(svc)}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }

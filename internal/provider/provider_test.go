@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"regexp"
@@ -30,6 +31,12 @@ var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, erro
 // testServer is a real RACI server on a temporary SQLite file, started in-process.
 type testServer struct {
 	URL string
+	// Store is the server's database, for writes that must not go through the HTTP
+	// handler (see beforeRequest).
+	Store *sqlite.DB
+	// beforeRequest, when set, runs before the server handles each request: a test
+	// uses it to let another writer in between Terraform's plan and its apply.
+	beforeRequest func(r *http.Request)
 	// API is a client of the server, for the out-of-band changes a person or a
 	// script would make between Terraform runs.
 	API *client.Client
@@ -42,16 +49,24 @@ func startServer(t *testing.T) *testServer {
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
-	srv := httptest.NewServer(server.New(store, server.Options{Token: testToken}))
+	ts := &testServer{Store: store}
+	api := server.New(store, server.Options{Token: testToken})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if ts.beforeRequest != nil {
+			ts.beforeRequest(r)
+		}
+		api.ServeHTTP(w, r)
+	}))
 	t.Cleanup(func() {
 		srv.Close()
 		store.Close()
 	})
-	api, err := client.New(srv.URL, client.WithToken(testToken))
+	c, err := client.New(srv.URL, client.WithToken(testToken))
 	if err != nil {
 		t.Fatalf("client: %v", err)
 	}
-	return &testServer{URL: srv.URL, API: api}
+	ts.URL, ts.API = srv.URL, c
+	return ts
 }
 
 // providerBlock configures the provider for team mode against the server.

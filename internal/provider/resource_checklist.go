@@ -355,9 +355,11 @@ func (r *checklistResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 	tenant, key := state.Tenant.ValueString(), state.Key.ValueString()
+	witness := changeWitness{resourceType: "raci_checklist", id: tenant + "/" + key, tenant: tenant, object: raci.ChecklistObject(key)}
 	c, err := r.svc.FindChecklist(ctx, tenant, key)
 	if raci.ErrorCode(err) == raci.ENOTFOUND {
 		tflog.Debug(ctx, "checklist is gone from the server; removing it from state", map[string]any{"tenant": tenant, "key": key})
+		warnDeleted(ctx, r.svc, &resp.Diagnostics, witness)
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -365,7 +367,12 @@ func (r *checklistResource) Read(ctx context.Context, req resource.ReadRequest, 
 		addServiceError(&resp.Diagnostics, "read", checklistWhat(tenant, key), err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, checklistModelFrom(ctx, c, state.Items, &resp.Diagnostics))...)
+	current := checklistModelFrom(ctx, c, state.Items, &resp.Diagnostics)
+	// Ticks are people's to make: only a change to the definition is worth a warning.
+	if !state.Items.IsNull() && !sameDefinition(ctx, state, current, &resp.Diagnostics) {
+		warnChanged(ctx, r.svc, &resp.Diagnostics, witness, state.Version.ValueInt64(), c.Version)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, current)...)
 }
 
 func (r *checklistResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -558,3 +565,22 @@ func problemPath(field string) path.Path {
 // objectAsOptions reads nested objects strictly: a null or unknown object is the
 // caller's to check first.
 var objectAsOptions = basetypes.ObjectAsOptions{}
+
+// sameDefinition reports whether two models define the same checklist, ignoring
+// the fields people set (status, evidence, waiver).
+func sameDefinition(ctx context.Context, a, b checklistModel, diags *diag.Diagnostics) bool {
+	if !a.Title.Equal(b.Title) || !a.Description.Equal(b.Description) || !a.Gate.Equal(b.Gate) {
+		return false
+	}
+	ai, bi := listItems(ctx, a.Items, diags), listItems(ctx, b.Items, diags)
+	if len(ai) != len(bi) {
+		return false
+	}
+	for i := range ai {
+		x, y := ai[i], bi[i]
+		if !x.Key.Equal(y.Key) || !x.Title.Equal(y.Title) || !x.Owner.Equal(y.Owner) || !x.Required.Equal(y.Required) || !x.Due.Equal(y.Due) {
+			return false
+		}
+	}
+	return true
+}

@@ -127,9 +127,11 @@ func (r *partyResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		return
 	}
 	tenant, name := state.Tenant.ValueString(), state.Name.ValueString()
+	witness := changeWitness{resourceType: "raci_party", id: tenant + "/" + name, tenant: tenant, object: raci.PartyObject(name)}
 	p, err := r.svc.FindParty(ctx, tenant, name)
 	if raci.ErrorCode(err) == raci.ENOTFOUND {
 		tflog.Debug(ctx, "party is gone from the server; removing it from state", map[string]any{"tenant": tenant, "party": name})
+		warnDeleted(ctx, r.svc, &resp.Diagnostics, witness)
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -137,6 +139,7 @@ func (r *partyResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		addServiceError(&resp.Diagnostics, "read", partyWhat(tenant, name), err)
 		return
 	}
+	warnChanged(ctx, r.svc, &resp.Diagnostics, witness, state.Version.ValueInt64(), p.Version)
 	resp.Diagnostics.Append(resp.State.Set(ctx, partyModelFrom(p))...)
 }
 

@@ -262,9 +262,11 @@ func (r *responsibilityResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	tenant, key := state.Tenant.ValueString(), state.Key.ValueString()
+	witness := changeWitness{resourceType: "raci_responsibility", id: tenant + "/" + key, tenant: tenant, object: raci.ResponsibilityObject(key)}
 	row, err := r.svc.FindResponsibility(ctx, tenant, key)
 	if raci.ErrorCode(err) == raci.ENOTFOUND {
 		tflog.Debug(ctx, "responsibility is gone from the server; removing it from state", map[string]any{"tenant": tenant, "key": key})
+		warnDeleted(ctx, r.svc, &resp.Diagnostics, witness)
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -272,6 +274,7 @@ func (r *responsibilityResource) Read(ctx context.Context, req resource.ReadRequ
 		addServiceError(&resp.Diagnostics, "read", responsibilityWhat(tenant, key), err)
 		return
 	}
+	warnChanged(ctx, r.svc, &resp.Diagnostics, witness, state.Version.ValueInt64(), row.Version)
 	resp.Diagnostics.Append(resp.State.Set(ctx, responsibilityModelFrom(row))...)
 }
 

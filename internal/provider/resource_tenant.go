@@ -152,16 +152,20 @@ func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	t, err := r.svc.FindTenant(ctx, state.Name.ValueString())
+	name := state.Name.ValueString()
+	witness := changeWitness{resourceType: "raci_tenant", id: name, tenant: name, object: raci.TenantObject()}
+	t, err := r.svc.FindTenant(ctx, name)
 	if raci.ErrorCode(err) == raci.ENOTFOUND {
-		tflog.Debug(ctx, "tenant is gone from the server; removing it from state", map[string]any{"tenant": state.Name.ValueString()})
+		tflog.Debug(ctx, "tenant is gone from the server; removing it from state", map[string]any{"tenant": name})
+		warnDeleted(ctx, r.svc, &resp.Diagnostics, witness)
 		resp.State.RemoveResource(ctx)
 		return
 	}
 	if err != nil {
-		addServiceError(&resp.Diagnostics, "read", tenantWhat(state.Name.ValueString()), err)
+		addServiceError(&resp.Diagnostics, "read", tenantWhat(name), err)
 		return
 	}
+	warnChanged(ctx, r.svc, &resp.Diagnostics, witness, state.Version.ValueInt64(), t.Version)
 	resp.Diagnostics.Append(resp.State.Set(ctx, tenantModelFrom(t))...)
 }
 

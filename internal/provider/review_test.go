@@ -287,15 +287,28 @@ type recordingServer struct {
 func (s *recordingServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
 	resp, err := s.ProviderServer.PlanResourceChange(ctx, req)
 	if resp != nil {
-		s.rec.mu.Lock()
-		for _, d := range resp.Diagnostics {
-			if d.Severity == tfprotov6.DiagnosticSeverityWarning {
-				s.rec.warnings = append(s.rec.warnings, d.Summary+": "+d.Detail)
-			}
-		}
-		s.rec.mu.Unlock()
+		s.rec.keep(resp.Diagnostics)
 	}
 	return resp, err
+}
+
+// ReadResource is where refresh reports changes made outside Terraform.
+func (s *recordingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	resp, err := s.ProviderServer.ReadResource(ctx, req)
+	if resp != nil {
+		s.rec.keep(resp.Diagnostics)
+	}
+	return resp, err
+}
+
+func (w *warningRecorder) keep(diags []*tfprotov6.Diagnostic) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, d := range diags {
+		if d.Severity == tfprotov6.DiagnosticSeverityWarning {
+			w.warnings = append(w.warnings, d.Summary+": "+d.Detail)
+		}
+	}
 }
 
 func TestAccReview_accountabilityWarning(t *testing.T) {

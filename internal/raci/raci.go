@@ -138,6 +138,7 @@ type Service interface {
 	PartyService
 	ResponsibilityService
 	ChecklistService
+	EventService
 }
 
 // CheckPrecondition tells whether a write may go ahead given what is stored: exists

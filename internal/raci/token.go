@@ -93,6 +93,9 @@ func (t *Token) IsAdmin() bool {
 // checklist and read; checklist includes read.
 func (t *Token) Can(tenant, access string) bool {
 	rank := map[string]int{AccessRead: 1, AccessChecklist: 2, AccessWrite: 3}
+	if rank[access] == 0 {
+		return false // an access level nobody defined grants nothing
+	}
 	for _, s := range t.Scopes {
 		if s == AdminScope {
 			return true

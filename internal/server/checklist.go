@@ -84,6 +84,13 @@ func (s *Server) patchChecklistItem(w http.ResponseWriter, r *http.Request) erro
 	if patch == (raci.ItemPatch{}) {
 		return raci.Invalid(raci.Problem{Detail: "The patch has nothing to change: send at least one of status, evidence, evidence_expires or waiver."})
 	}
+	// The checklist scope sets status and evidence; a waiver excuses an item from
+	// readiness and names the approving party, which takes write.
+	if tok := tokenFrom(r.Context()); patch.Waiver != nil && tok != nil {
+		if err := authorize(tok, tenantWrite, r.PathValue("tenant")); err != nil {
+			return err
+		}
+	}
 	c, err := s.svc.UpdateChecklistItem(r.Context(), r.PathValue("tenant"), r.PathValue("key"), r.PathValue("item"), patch, pre)
 	if err != nil {
 		return err

@@ -25,7 +25,7 @@ const (
 // and subscriber, and no checklist.
 func newChecklistServer(t *testing.T) *testServer {
 	t.Helper()
-	s := newTestServer(t, nil, Options{})
+	s := newTestServer(t, nil, Options{Token: adminToken})
 	wantStatus(t, s.do("PUT", "/v1/tenants/acme", acmeTenant), http.StatusCreated)
 	wantStatus(t, s.do("PUT", "/v1/tenants/acme/parties/auth0", vendorBody), http.StatusCreated)
 	wantStatus(t, s.do("PUT", "/v1/tenants/acme/parties/subscriber", customerB), http.StatusCreated)

@@ -10,6 +10,11 @@ import (
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 )
 
+// eforbidden is the code for a token that may see the tenant but lacks the scope
+// for the request. It is the server's own: to code above the client it is
+// raci.EUNAUTHORIZED, since the fix is the same, another token.
+const eforbidden = "forbidden"
+
 // codeStatus is the one place where application error codes become HTTP statuses.
 // The client maps them back, so raci.ErrorCode works the same over the wire.
 var codeStatus = map[string]int{
@@ -18,8 +23,14 @@ var codeStatus = map[string]int{
 	raci.ECONFLICT:     http.StatusConflict,
 	raci.EPRECONDITION: http.StatusPreconditionFailed,
 	raci.EUNAUTHORIZED: http.StatusUnauthorized,
+	eforbidden:         http.StatusForbidden,
 	raci.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	raci.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// forbidden returns the error for a token that lacks the scope a request needs.
+func forbidden(format string, args ...any) error {
+	return raci.Errorf(eforbidden, format, args...)
 }
 
 // problemTypePrefix makes a problem's type a stable URN per code, which RFC 9457

@@ -28,7 +28,7 @@ type openAPIDoc struct {
 
 func loadOpenAPI(t *testing.T) openAPIDoc {
 	t.Helper()
-	s := newTestServer(t, nil, Options{})
+	s := newTestServer(t, nil, Options{Token: adminToken})
 	r := s.do("GET", "/v1/openapi.json", "")
 	wantStatus(t, r, http.StatusOK)
 	if ct := r.header.Get("Content-Type"); ct != "application/json" {
@@ -74,6 +74,46 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	}
 }
 
+// accessNames are the values of an operation's x-access, which tells readers what
+// a token needs for it.
+var accessNames = map[access]string{
+	public:          "none",
+	authenticated:   "token",
+	admin:           "admin",
+	tenantRead:      "read",
+	tenantChecklist: "checklist",
+	tenantWrite:     "write",
+}
+
+// Each operation documents the access its route needs, as the route table says.
+func TestOpenAPIAccessMatchesRoutes(t *testing.T) {
+	doc := loadOpenAPI(t)
+	for _, rt := range (&Server{}).routes() {
+		raw, ok := doc.Paths[rt.path][strings.ToLower(rt.method)]
+		if !ok {
+			continue // TestOpenAPIMatchesRoutes reports it
+		}
+		var op struct {
+			Access   string             `json:"x-access"`
+			Security *[]json.RawMessage `json:"security"`
+		}
+		if err := json.Unmarshal(raw, &op); err != nil {
+			t.Fatalf("%s %s: %v", rt.method, rt.path, err)
+		}
+		want, ok := accessNames[rt.access]
+		if !ok {
+			t.Fatalf("route %s %s: access %d has no name: add it to accessNames", rt.method, rt.path, rt.access)
+		}
+		if op.Access != want {
+			t.Errorf("%s %s: x-access = %q, the route table says %q", rt.method, rt.path, op.Access, want)
+		}
+		// Public operations opt out of the document's bearer requirement.
+		if open := op.Security != nil && len(*op.Security) == 0; open != (rt.access == public) {
+			t.Errorf("%s %s: security %v does not match access %q", rt.method, rt.path, op.Security, want)
+		}
+	}
+}
+
 // Every documented operation lists each status it can answer with, and the path
 // parameters it uses are declared.
 func TestOpenAPIOperationsAreComplete(t *testing.T) {
@@ -95,23 +135,39 @@ func TestOpenAPIOperationsAreComplete(t *testing.T) {
 				continue
 			}
 			var op struct {
+				Access    string                     `json:"x-access"`
 				Responses map[string]json.RawMessage `json:"responses"`
 			}
 			if err := json.Unmarshal(raw, &op); err != nil {
 				t.Fatalf("%s %s: %v", method, path, err)
 			}
+			tenantPath := strings.HasPrefix(path, "/v1/tenants/")
 			want := []string{"200"}
 			switch {
 			case method == "put":
 				want = []string{"200", "201", "400", "401", "412", "413", "422", "500"}
 			case method == "patch":
 				want = []string{"200", "400", "401", "404", "412", "413", "422", "500"}
-			case method == "delete":
+			case method == "post":
+				want = []string{"201", "400", "401", "413", "422", "500"}
+			case method == "delete" && tenantPath:
 				want = []string{"204", "400", "401", "404", "412", "500"}
-			case strings.HasPrefix(path, "/v1/tenants/"):
+			case method == "delete":
+				want = []string{"204", "401", "404", "500"}
+			case tenantPath:
 				want = []string{"200", "401", "404", "500"}
 			case strings.HasPrefix(path, "/v1/"):
 				want = []string{"200", "401"}
+			}
+			// What the token lacks decides the rest: an invisible tenant is a 404,
+			// too little access a 403.
+			switch op.Access {
+			case "admin":
+				want = append(want, "403")
+			case "read":
+				want = append(want, "404")
+			case "checklist", "write":
+				want = append(want, "403", "404")
 			}
 			for _, status := range want {
 				if _, ok := op.Responses[status]; !ok {
@@ -141,6 +197,12 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		"Readiness":          reflect.TypeOf(raci.Readiness{}),
 		"Blocker":            reflect.TypeOf(raci.Blocker{}),
 		"ChecklistPage":      reflect.TypeOf(raci.Page[*raci.Checklist]{}),
+		"Token":              reflect.TypeOf(raci.Token{}),
+		"NewToken":           reflect.TypeOf(tokenBody{}),
+		"CreatedToken":       reflect.TypeOf(createdToken{}),
+		"TokenList":          reflect.TypeOf(raci.Page[*raci.Token]{}),
+		"Event":              reflect.TypeOf(raci.Event{}),
+		"EventPage":          reflect.TypeOf(raci.Page[*raci.Event]{}),
 		"Problem":            reflect.TypeOf(problem{}),
 		"FieldProblem":       reflect.TypeOf(raci.Problem{}),
 	}

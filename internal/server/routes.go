@@ -1,88 +1,109 @@
 package server
 
 import (
-	"crypto/sha256"
-	"crypto/subtle"
 	_ "embed"
 	"log/slog"
 	"net/http"
-	"strings"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 )
 
 // route is one method on one path. The table in routes is the only list of the API's
-// endpoints: New registers it and the OpenAPI test checks the document against it.
+// endpoints and of the access each needs: New registers it, the OpenAPI test checks
+// the document against it, and the isolation test tries every scope on every route.
 type route struct {
 	method string
 	// path uses ServeMux wildcards, which are also OpenAPI's path templates.
-	path string
-	// public routes answer without a token: probes must work before anyone has one.
-	public bool
+	path   string
+	access access
 	handle func(http.ResponseWriter, *http.Request) error
+}
+
+// access is what a request's token must grant for a route to run.
+type access int
+
+const (
+	// public routes answer without a token: probes must work before anyone has one.
+	public access = iota
+	// authenticated routes take any valid token; what they return may still depend
+	// on its scopes (the tenant list shows only the tenants the token may read).
+	authenticated
+	// admin routes manage tokens.
+	admin
+	// tenantRead, tenantChecklist and tenantWrite need that access to the {tenant}
+	// in the path. A token with no access to the tenant at all is told it does not
+	// exist, so a token never learns which other tenants there are.
+	tenantRead
+	tenantChecklist
+	tenantWrite
+)
+
+// tenantAccess is the raci access level a tenant route needs.
+var tenantAccess = map[access]string{
+	tenantRead:      raci.AccessRead,
+	tenantChecklist: raci.AccessChecklist,
+	tenantWrite:     raci.AccessWrite,
 }
 
 func (s *Server) routes() []route {
 	return []route{
-		{method: http.MethodGet, path: "/healthz", public: true, handle: s.healthz},
-		{method: http.MethodGet, path: "/readyz", public: true, handle: s.readyz},
-		{method: http.MethodGet, path: "/v1/openapi.json", handle: s.openAPI},
+		{method: http.MethodGet, path: "/healthz", access: public, handle: s.healthz},
+		{method: http.MethodGet, path: "/readyz", access: public, handle: s.readyz},
+		{method: http.MethodGet, path: "/v1/openapi.json", access: authenticated, handle: s.openAPI},
 
-		{method: http.MethodGet, path: "/v1/tenants", handle: s.listTenants},
-		{method: http.MethodGet, path: "/v1/tenants/{tenant}", handle: s.getTenant},
-		{method: http.MethodPut, path: "/v1/tenants/{tenant}", handle: s.putTenant},
-		{method: http.MethodDelete, path: "/v1/tenants/{tenant}", handle: s.deleteTenant},
-		{method: http.MethodGet, path: "/v1/tenants/{tenant}/snapshot", handle: s.getSnapshot},
+		{method: http.MethodPost, path: "/v1/tokens", access: admin, handle: s.createToken},
+		{method: http.MethodGet, path: "/v1/tokens", access: admin, handle: s.listTokens},
+		{method: http.MethodDelete, path: "/v1/tokens/{name}", access: admin, handle: s.deleteToken},
 
-		{method: http.MethodGet, path: "/v1/tenants/{tenant}/parties", handle: s.listParties},
-		{method: http.MethodGet, path: "/v1/tenants/{tenant}/parties/{party}", handle: s.getParty},
-		{method: http.MethodPut, path: "/v1/tenants/{tenant}/parties/{party}", handle: s.putParty},
-		{method: http.MethodDelete, path: "/v1/tenants/{tenant}/parties/{party}", handle: s.deleteParty},
+		{method: http.MethodGet, path: "/v1/tenants", access: authenticated, handle: s.listTenants},
+		{method: http.MethodGet, path: "/v1/tenants/{tenant}", access: tenantRead, handle: s.getTenant},
+		// Creating a tenant needs write on it too: tenant:<name>:write or admin.
+		{method: http.MethodPut, path: "/v1/tenants/{tenant}", access: tenantWrite, handle: s.putTenant},
+		{method: http.MethodDelete, path: "/v1/tenants/{tenant}", access: tenantWrite, handle: s.deleteTenant},
+		{method: http.MethodGet, path: "/v1/tenants/{tenant}/snapshot", access: tenantRead, handle: s.getSnapshot},
+		{method: http.MethodGet, path: "/v1/tenants/{tenant}/events", access: tenantRead, handle: s.listEvents},
 
-		{method: http.MethodGet, path: "/v1/tenants/{tenant}/responsibilities", handle: s.listResponsibilities},
-		{method: http.MethodGet, path: "/v1/tenants/{tenant}/responsibilities/{key}", handle: s.getResponsibility},
-		{method: http.MethodPut, path: "/v1/tenants/{tenant}/responsibilities/{key}", handle: s.putResponsibility},
-		{method: http.MethodDelete, path: "/v1/tenants/{tenant}/responsibilities/{key}", handle: s.deleteResponsibility},
+		{method: http.MethodGet, path: "/v1/tenants/{tenant}/parties", access: tenantRead, handle: s.listParties},
+		{method: http.MethodGet, path: "/v1/tenants/{tenant}/parties/{party}", access: tenantRead, handle: s.getParty},
+		{method: http.MethodPut, path: "/v1/tenants/{tenant}/parties/{party}", access: tenantWrite, handle: s.putParty},
+		{method: http.MethodDelete, path: "/v1/tenants/{tenant}/parties/{party}", access: tenantWrite, handle: s.deleteParty},
 
-		{method: http.MethodGet, path: "/v1/tenants/{tenant}/checklists", handle: s.listChecklists},
-		{method: http.MethodGet, path: "/v1/tenants/{tenant}/checklists/{key}", handle: s.getChecklist},
-		{method: http.MethodPut, path: "/v1/tenants/{tenant}/checklists/{key}", handle: s.putChecklist},
-		{method: http.MethodDelete, path: "/v1/tenants/{tenant}/checklists/{key}", handle: s.deleteChecklist},
-		{method: http.MethodPatch, path: "/v1/tenants/{tenant}/checklists/{key}/items/{item}", handle: s.patchChecklistItem},
-		{method: http.MethodGet, path: "/v1/tenants/{tenant}/checklists/{key}/readiness", handle: s.getReadiness},
+		{method: http.MethodGet, path: "/v1/tenants/{tenant}/responsibilities", access: tenantRead, handle: s.listResponsibilities},
+		{method: http.MethodGet, path: "/v1/tenants/{tenant}/responsibilities/{key}", access: tenantRead, handle: s.getResponsibility},
+		{method: http.MethodPut, path: "/v1/tenants/{tenant}/responsibilities/{key}", access: tenantWrite, handle: s.putResponsibility},
+		{method: http.MethodDelete, path: "/v1/tenants/{tenant}/responsibilities/{key}", access: tenantWrite, handle: s.deleteResponsibility},
+
+		{method: http.MethodGet, path: "/v1/tenants/{tenant}/checklists", access: tenantRead, handle: s.listChecklists},
+		{method: http.MethodGet, path: "/v1/tenants/{tenant}/checklists/{key}", access: tenantRead, handle: s.getChecklist},
+		{method: http.MethodPut, path: "/v1/tenants/{tenant}/checklists/{key}", access: tenantWrite, handle: s.putChecklist},
+		{method: http.MethodDelete, path: "/v1/tenants/{tenant}/checklists/{key}", access: tenantWrite, handle: s.deleteChecklist},
+		{method: http.MethodPatch, path: "/v1/tenants/{tenant}/checklists/{key}/items/{item}", access: tenantChecklist, handle: s.patchChecklistItem},
+		{method: http.MethodGet, path: "/v1/tenants/{tenant}/checklists/{key}/readiness", access: tenantRead, handle: s.getReadiness},
 	}
 }
 
-// handler adapts a route to http.Handler: it checks the token on non-public routes
-// and turns the error a handler returns into problem details.
+// handler adapts a route to http.Handler: it authenticates and authorizes the
+// request on non-public routes, names the token as the actor for the event log, and
+// turns the error a handler returns into problem details.
 func (s *Server) handler(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !rt.public {
-			if err := s.authenticate(r); err != nil {
+		if rt.access != public {
+			tok, err := s.authenticate(r)
+			if err == nil {
+				err = authorize(tok, rt.access, r.PathValue("tenant"))
+			}
+			if err != nil {
 				s.writeError(w, r, err)
 				return
+			}
+			if tok != nil {
+				r = r.WithContext(withToken(r.Context(), tok))
 			}
 		}
 		if err := rt.handle(w, r); err != nil {
 			s.writeError(w, r, err)
 		}
 	})
-}
-
-// authenticate checks the bearer token when the server has one.
-func (s *Server) authenticate(r *http.Request) error {
-	if s.tokenHash == nil {
-		return nil
-	}
-	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return raci.Errorf(raci.EUNAUTHORIZED, "This server requires a token: send it in the header \"Authorization: Bearer <token>\".")
-	}
-	got := sha256.Sum256([]byte(strings.TrimSpace(token)))
-	if subtle.ConstantTimeCompare(got[:], s.tokenHash) != 1 {
-		return raci.Errorf(raci.EUNAUTHORIZED, "The token is not valid for this server: check the token you configured.")
-	}
-	return nil
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {

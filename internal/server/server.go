@@ -15,8 +15,10 @@ import (
 
 // Options configures a Server.
 type Options struct {
-	// Token, when not empty, is the bearer token every /v1 request must carry.
-	// Empty leaves the API open, which suits a server on loopback only.
+	// Token, when not empty, is an admin credential, named "bootstrap" in the event
+	// log, accepted besides the tokens of a store that implements
+	// raci.TokenService. With neither the API is open, which suits a server on
+	// loopback only.
 	Token string
 	// Logger receives one line per request and the details of internal errors; nil
 	// discards them.
@@ -31,11 +33,16 @@ type Server struct {
 	svc    raci.Service
 	logger *slog.Logger
 	ready  func(context.Context) error
-	// tokenHash is the SHA-256 of Options.Token, nil when the API is open. Comparing
-	// hashes makes the comparison take the same time whatever the length of the
-	// token presented.
+	// tokenHash is the SHA-256 of Options.Token, nil without one; bootstrap is the
+	// admin token it authenticates as.
 	tokenHash []byte
-	mux       *http.ServeMux
+	bootstrap *raci.Token
+	// tokens is the store's, nil when it keeps none: then only Options.Token
+	// authenticates, and the token routes answer 404.
+	tokens raci.TokenService
+	mux    *http.ServeMux
+	// metrics are served at /metrics; see metrics.go.
+	metrics *metrics
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -48,16 +55,23 @@ func New(svc raci.Service, opts Options) *Server {
 		ready:  opts.Ready,
 		mux:    http.NewServeMux(),
 	}
+	s.metrics = newMetrics()
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
 	if opts.Token != "" {
 		h := sha256.Sum256([]byte(opts.Token))
 		s.tokenHash = h[:]
+		s.bootstrap = &raci.Token{Name: bootstrapTokenName, Scopes: []raci.Scope{raci.AdminScope}}
 	}
+	s.tokens, _ = svc.(raci.TokenService)
 	for _, rt := range s.routes() {
+		rt.handle = s.metrics.countStoreErrors(rt.method+" "+rt.path, rt.handle)
 		s.mux.Handle(rt.method+" "+rt.path, s.handler(rt))
 	}
+	// Outside the route table: not part of the /v1 API or its OpenAPI document, and
+	// public, like the probes.
+	s.mux.Handle(http.MethodGet+" "+metricsPath, s.metrics.handler())
 	return s
 }
 
@@ -66,15 +80,23 @@ func New(svc raci.Service, opts Options) *Server {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w}
+	ctx, info := withRequestInfo(r.Context())
+	r = r.WithContext(ctx)
 	defer func() {
+		elapsed := time.Since(start)
+		s.metrics.observe(r.Pattern, r.Method, rec.statusCode(), elapsed)
 		// The route pattern, not the path, so that log lines group by endpoint.
 		// Headers are never logged: Authorization carries the token.
-		s.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+		attrs := []slog.Attr{
 			slog.String("method", r.Method),
 			slog.String("route", r.Pattern),
 			slog.Int("status", rec.statusCode()),
-			slog.Duration("duration", time.Since(start)),
-		)
+			slog.Duration("duration", elapsed),
+		}
+		if info.actor != "" {
+			attrs = append(attrs, slog.String("actor", info.actor))
+		}
+		s.logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 	}()
 	defer func() {
 		if v := recover(); v != nil {

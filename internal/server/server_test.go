@@ -47,6 +47,9 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
+// adminToken is the bootstrap token of test servers that are not about tokens.
+const adminToken = "test-admin-token"
+
 type testServer struct {
 	*httptest.Server
 	t     *testing.T
@@ -201,7 +204,7 @@ func TestProbes(t *testing.T) {
 }
 
 func TestTenantLifecycle(t *testing.T) {
-	s := newTestServer(t, nil, Options{})
+	s := newTestServer(t, nil, Options{Token: adminToken})
 
 	r := s.do("PUT", "/v1/tenants/acme", acmeTenant)
 	wantStatus(t, r, http.StatusCreated)
@@ -254,7 +257,7 @@ func TestTenantLifecycle(t *testing.T) {
 }
 
 func TestPutNamesComeFromURL(t *testing.T) {
-	s := newTestServer(t, nil, Options{})
+	s := newTestServer(t, nil, Options{Token: adminToken})
 
 	wantProblem(t, s.do("PUT", "/v1/tenants/acme", `{"name": "other", "deployment_model": "private_saas"}`), 422, raci.EINVALID, "name")
 	wantProblem(t, s.do("GET", "/v1/tenants/other", ""), 404, raci.ENOTFOUND)
@@ -278,7 +281,7 @@ func TestPutNamesComeFromURL(t *testing.T) {
 }
 
 func TestPutBodyErrors(t *testing.T) {
-	s := newTestServer(t, nil, Options{})
+	s := newTestServer(t, nil, Options{Token: adminToken})
 	wantStatus(t, s.do("PUT", "/v1/tenants/acme", acmeTenant), http.StatusCreated)
 	wantStatus(t, s.do("PUT", "/v1/tenants/acme/parties/auth0", vendorBody), http.StatusCreated)
 	wantStatus(t, s.do("PUT", "/v1/tenants/acme/parties/subscriber", customerB), http.StatusCreated)
@@ -330,7 +333,7 @@ func TestPutBodyErrors(t *testing.T) {
 }
 
 func TestPutBodyTooLarge(t *testing.T) {
-	s := newTestServer(t, nil, Options{})
+	s := newTestServer(t, nil, Options{Token: adminToken})
 	big := `{"deployment_model": "private_saas", "display_name": "` + strings.Repeat("x", maxBodySize) + `"}`
 	p := wantProblem(t, s.do("PUT", "/v1/tenants/acme", big), http.StatusRequestEntityTooLarge, raci.ETOOLARGE)
 	if !strings.Contains(p.Detail, "1 MiB") {
@@ -339,7 +342,7 @@ func TestPutBodyTooLarge(t *testing.T) {
 }
 
 func TestPreconditions(t *testing.T) {
-	s := newTestServer(t, nil, Options{})
+	s := newTestServer(t, nil, Options{Token: adminToken})
 
 	wantStatus(t, s.do("PUT", "/v1/tenants/acme", acmeTenant, "If-None-Match", "*"), http.StatusCreated)
 	p := wantProblem(t, s.do("PUT", "/v1/tenants/acme", acmeTenant, "If-None-Match", "*"), 412, raci.EPRECONDITION)
@@ -358,7 +361,7 @@ func TestPreconditions(t *testing.T) {
 }
 
 func TestListPaging(t *testing.T) {
-	s := newTestServer(t, nil, Options{})
+	s := newTestServer(t, nil, Options{Token: adminToken})
 	for _, name := range []string{"globex", "acme", "initech"} {
 		wantStatus(t, s.do("PUT", "/v1/tenants/"+name, acmeTenant), http.StatusCreated)
 	}
@@ -392,7 +395,7 @@ func TestListPaging(t *testing.T) {
 }
 
 func TestPartiesResponsibilitiesAndSnapshot(t *testing.T) {
-	s := newTestServer(t, nil, Options{})
+	s := newTestServer(t, nil, Options{Token: adminToken})
 	wantStatus(t, s.do("PUT", "/v1/tenants/acme", acmeTenant), http.StatusCreated)
 
 	r := s.do("PUT", "/v1/tenants/acme/parties/auth0", vendorBody)
@@ -470,7 +473,7 @@ func TestSnapshotWithoutSnapshotService(t *testing.T) {
 }
 
 func TestUnknownRouteAndMethod(t *testing.T) {
-	s := newTestServer(t, nil, Options{})
+	s := newTestServer(t, nil, Options{Token: adminToken})
 	p := wantProblem(t, s.do("GET", "/v1/nothing-here", ""), 404, raci.ENOTFOUND)
 	if !strings.Contains(p.Detail, "/v1/nothing-here") {
 		t.Errorf("detail = %q", p.Detail)
@@ -518,8 +521,12 @@ func TestAuth(t *testing.T) {
 		t.Errorf("the token reached the log:\n%s", s.logs)
 	}
 
-	open := newTestServer(t, nil, Options{})
+	// A store without tokens and no bootstrap token leave the API open; a store
+	// with tokens never does, even before it holds any.
+	open := newTestServer(t, plainService{openStore(t)}, Options{})
 	wantStatus(t, open.do("GET", "/v1/tenants", ""), 200)
+	closed := newTestServer(t, nil, Options{})
+	wantProblem(t, closed.do("GET", "/v1/tenants", ""), 401, raci.EUNAUTHORIZED)
 }
 
 // failingService fails every tenant read with an error whose text must stay in
@@ -542,7 +549,7 @@ func TestInternalErrorsAreLoggedNotShown(t *testing.T) {
 }
 
 func TestRequestLog(t *testing.T) {
-	s := newTestServer(t, nil, Options{})
+	s := newTestServer(t, nil, Options{Token: adminToken})
 	s.do("GET", "/v1/tenants/acme", "")
 	logs := s.logs.String()
 	for _, want := range []string{`method=GET`, `route="GET /v1/tenants/{tenant}"`, `status=404`, `duration=`} {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
@@ -12,7 +13,12 @@ func (s *Server) listTenants(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page, err := s.svc.ListTenants(r.Context(), opts)
+	var page *raci.Page[*raci.Tenant]
+	if tok := tokenFrom(r.Context()); tok == nil || tok.IsAdmin() {
+		page, err = s.svc.ListTenants(r.Context(), opts)
+	} else {
+		page, err = s.visibleTenants(r, tok, opts)
+	}
 	if err != nil {
 		return err
 	}
@@ -21,6 +27,39 @@ func (s *Server) listTenants(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.writeJSON(w, r, http.StatusOK, page)
 	return nil
+}
+
+// visibleTenants pages over the tenants a token that is not admin may read. Its
+// scopes name at most raci.MaxScopes tenants, so the page is built by looking each
+// name up in order rather than by filtering the store's whole list; names of
+// tenants that do not exist are skipped, and next is set only when another tenant
+// follows.
+func (s *Server) visibleTenants(r *http.Request, tok *raci.Token, opts raci.ListOptions) (*raci.Page[*raci.Tenant], error) {
+	seen := map[string]bool{}
+	var names []string
+	for _, sc := range tok.Scopes {
+		if name, _, ok := sc.Parse(); ok && name > opts.After && !seen[name] {
+			seen[name] = true
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	page := &raci.Page[*raci.Tenant]{Items: []*raci.Tenant{}}
+	for _, name := range names {
+		t, err := s.svc.FindTenant(r.Context(), name)
+		if raci.ErrorCode(err) == raci.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(page.Items) == opts.PageLimit() {
+			page.Next = page.Items[len(page.Items)-1].Name
+			break
+		}
+		page.Items = append(page.Items, t)
+	}
+	return page, nil
 }
 
 func (s *Server) getTenant(w http.ResponseWriter, r *http.Request) error {

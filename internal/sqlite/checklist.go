@@ -164,7 +164,7 @@ func (db *DB) DeleteChecklist(ctx context.Context, tenant, key string, pre raci.
 		if err := tx.exec(ctx, qDeleteChecklist, tenant, key); err != nil {
 			return fmt.Errorf("delete %s: %w", what, err)
 		}
-		return nil
+		return appendEvent(ctx, db, tx, tenant, raci.ChecklistObject(key), c, nil)
 	})
 }
 
@@ -229,7 +229,8 @@ func (db *DB) ChecklistReadiness(ctx context.Context, tenant, key string) (*raci
 }
 
 // writeChecklist stores c as the next version after old (nil: a new checklist),
-// replacing all its items, and sets c's version and times to what was stored.
+// replacing all its items, sets c's version and times to what was stored, and
+// appends the write to the event log.
 func (db *DB) writeChecklist(ctx context.Context, tx *tx, c, old *raci.Checklist) error {
 	what := fmt.Sprintf("checklist %q", c.Tenant+"/"+c.Key)
 	now := db.now()
@@ -262,7 +263,11 @@ func (db *DB) writeChecklist(ctx context.Context, tx *tx, c, old *raci.Checklist
 			return fmt.Errorf("put %s: item %d: %w", what, i, err)
 		}
 	}
-	return nil
+	stored, err := findChecklist(ctx, tx, c.Tenant, c.Key)
+	if err != nil {
+		return err
+	}
+	return appendEvent(ctx, db, tx, c.Tenant, raci.ChecklistObject(c.Key), old, stored)
 }
 
 // findChecklist returns the checklist with its items, or nil without an error when it

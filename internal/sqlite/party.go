@@ -118,7 +118,11 @@ func (db *DB) PutParty(ctx context.Context, in *raci.Party, pre raci.Preconditio
 		if err != nil {
 			return fmt.Errorf("put %s: %w", what, err)
 		}
-		return nil
+		stored, err := findParty(ctx, tx, p.Tenant, p.Name)
+		if err != nil {
+			return err
+		}
+		return appendEvent(ctx, db, tx, p.Tenant, raci.PartyObject(p.Name), old, stored)
 	})
 	if err != nil {
 		return nil, false, err
@@ -155,7 +159,7 @@ func (db *DB) DeleteParty(ctx context.Context, tenant, name string, pre raci.Pre
 		if err := tx.exec(ctx, qDeleteParty, tenant, name); err != nil {
 			return fmt.Errorf("delete %s: %w", what, err)
 		}
-		return nil
+		return appendEvent(ctx, db, tx, tenant, raci.PartyObject(name), p, nil)
 	})
 }
 

@@ -144,7 +144,11 @@ func (db *DB) PutResponsibility(ctx context.Context, in *raci.Responsibility, pr
 				return fmt.Errorf("put %s: assignment %d: %w", what, i, err)
 			}
 		}
-		return nil
+		stored, err := findResponsibility(ctx, tx, r.Tenant, r.Key)
+		if err != nil {
+			return err
+		}
+		return appendEvent(ctx, db, tx, r.Tenant, raci.ResponsibilityObject(r.Key), old, stored)
 	})
 	if err != nil {
 		return nil, false, err
@@ -170,7 +174,7 @@ func (db *DB) DeleteResponsibility(ctx context.Context, tenant, key string, pre 
 		if err := tx.exec(ctx, qDeleteResponsibility, tenant, key); err != nil {
 			return fmt.Errorf("delete %s: %w", what, err)
 		}
-		return nil
+		return appendEvent(ctx, db, tx, tenant, raci.ResponsibilityObject(key), r, nil)
 	})
 }
 

@@ -1,6 +1,7 @@
 // Package sqlite stores tenants, parties, responsibilities and checklists in one
-// SQLite file. It is the server's embedded default and the provider's local mode, and
-// implements raci.Service and raci.ChecklistService.
+// SQLite file, with the API tokens and the event log of every write. It is the
+// server's embedded default and the provider's local mode, and implements
+// raci.Service, raci.ChecklistService, raci.TokenService and raci.EventService.
 package sqlite
 
 import (
@@ -162,6 +163,8 @@ var queries = []string{
 	qInsertResponsibility, qUpdateResponsibility, qDeleteResponsibility, qDeleteAssignments, qInsertAssignment,
 	qFindChecklist, qListChecklists, qFindChecklistItems, qListChecklistItems,
 	qInsertChecklist, qUpdateChecklist, qDeleteChecklist, qDeleteChecklistItems, qInsertChecklistItem, qItemsNamingParty,
+	qInsertToken, qTokenExists, qListTokens, qDeleteToken, qFindTokenBySecret, qCountTokens,
+	qInsertEvent, qListEvents, qListObjectEvents, qListEventsNewest, qListObjectEventsNewest,
 }
 
 // statements are a pool's prepared statements by query text. SQLite compiles a

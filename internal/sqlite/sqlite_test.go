@@ -374,3 +374,15 @@ func BenchmarkPutResponsibility(b *testing.B) {
 		}
 	}
 }
+
+func TestTokenConformance(t *testing.T) {
+	racitest.RunTokens(t, func(t *testing.T) racitest.TokenStore {
+		return open(t, filepath.Join(t.TempDir(), "raci.db"))
+	})
+}
+
+func TestEventConformance(t *testing.T) {
+	racitest.RunEvents(t, func(t *testing.T) racitest.EventStore {
+		return open(t, filepath.Join(t.TempDir(), "raci.db"))
+	})
+}

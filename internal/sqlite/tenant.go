@@ -125,7 +125,11 @@ func (db *DB) PutTenant(ctx context.Context, in *raci.Tenant, pre raci.Precondit
 		if err != nil {
 			return fmt.Errorf("put %s: %w", what, err)
 		}
-		return nil
+		stored, err := findTenant(ctx, tx, t.Name)
+		if err != nil {
+			return err
+		}
+		return appendEvent(ctx, db, tx, t.Name, raci.TenantObject(), old, stored)
 	})
 	if err != nil {
 		return nil, false, err
@@ -168,7 +172,7 @@ func (db *DB) DeleteTenant(ctx context.Context, name string, pre raci.Preconditi
 		if err := tx.exec(ctx, qDeleteTenant, name); err != nil {
 			return fmt.Errorf("delete %s: %w", what, err)
 		}
-		return nil
+		return appendEvent(ctx, db, tx, name, raci.TenantObject(), t, nil)
 	})
 }
 

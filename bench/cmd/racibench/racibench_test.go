@@ -1,0 +1,133 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseRequestsTotal(t *testing.T) {
+	const text = `# HELP raci_http_requests_total HTTP requests answered, by route pattern, method and status.
+# TYPE raci_http_requests_total counter
+raci_http_requests_total{method="GET",route="/metrics",status="200"} 7
+raci_http_requests_total{method="GET",route="/readyz",status="200"} 3
+raci_http_requests_total{method="GET",route="/v1/tenants/{tenant}/snapshot",status="200"} 10
+raci_http_requests_total{method="GET",route="/v1/tenants/{tenant}/snapshot",status="404"} 2
+raci_http_requests_total{method="PUT",route="/v1/tenants/{tenant}/responsibilities/{key}",status="201"} 1e+03
+raci_http_request_duration_seconds_count{method="GET",route="/v1/tenants/{tenant}/snapshot"} 12
+`
+	got, err := parseRequestsTotal(strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]float64{
+		"GET /v1/tenants/{tenant}/snapshot":               12,
+		"PUT /v1/tenants/{tenant}/responsibilities/{key}": 1000,
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %v, want %v (all: %v)", k, got[k], v, got)
+		}
+	}
+	if total(got) != 1012 {
+		t.Errorf("total = %v, want 1012: the benchmark's own /metrics and /readyz calls must not count", total(got))
+	}
+}
+
+func TestParseLabels_escapes(t *testing.T) {
+	got, err := parseLabels(`a="x\"y",b="p\\q",c=""`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["a"] != `x"y` || got["b"] != `p\q` || got["c"] != "" {
+		t.Errorf("got %q", got)
+	}
+	if _, err := parseLabels(`a="unterminated`); err == nil {
+		t.Error("an unterminated value parsed")
+	}
+}
+
+func TestCountLog(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join(dir, "server.log")
+	lines := `time=2025-01-01T00:00:00Z level=INFO msg="RACI server listening" addr=127.0.0.1:1234
+time=2025-01-01T00:00:00Z level=INFO msg=request method=GET route=/readyz status=200 duration=1ms
+time=2025-01-01T00:00:00Z level=INFO msg=request method=GET route="GET /v1/tenants/{tenant}/snapshot" status=200 duration=1ms actor=bootstrap
+time=2025-01-01T00:00:00Z level=INFO msg=request method=GET route="GET /v1/tenants/{tenant}/snapshot" status=200 duration=1ms actor=bootstrap
+`
+	if err := os.WriteFile(log, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := &requestCounter{srv: &raciServer{log: log}, source: "request log"}
+	got, err := c.countLog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got["GET /v1/tenants/{tenant}/snapshot"] != 2 {
+		t.Errorf("got %v, want 2 snapshot reads and no probe", got)
+	}
+}
+
+func TestMedianAndPercentile(t *testing.T) {
+	if m := median([]float64{3, 1, 2}); m != 2 {
+		t.Errorf("median of 3 = %v, want 2", m)
+	}
+	if m := median([]float64{4, 1, 3, 2}); m != 2.5 {
+		t.Errorf("median of 4 = %v, want 2.5", m)
+	}
+	var sorted []time.Duration
+	for i := 1; i <= 100; i++ {
+		sorted = append(sorted, time.Duration(i)*time.Millisecond)
+	}
+	if p := percentile(sorted, 0.99); p != 99*time.Millisecond {
+		t.Errorf("p99 = %v, want 99ms", p)
+	}
+	if p := percentile(sorted, 0.5); p != 50*time.Millisecond {
+		t.Errorf("p50 = %v, want 50ms", p)
+	}
+}
+
+func TestFixedBody(t *testing.T) {
+	for _, size := range []int{11, 438, 44620} {
+		b := fixedBody(size)
+		if len(b) != size {
+			t.Errorf("fixedBody(%d) has %d bytes", size, len(b))
+		}
+		if !json.Valid(b) {
+			t.Errorf("fixedBody(%d) is not JSON", size)
+		}
+	}
+}
+
+// Both configurations carry the same rows: same count, same tenant spread.
+func TestConfigs(t *testing.T) {
+	raci, base := raciConfig("r1", 1000), baselineConfig("r1", 1000)
+	for _, c := range []string{raci, base} {
+		for _, want := range []string{"tenants = 10", "rows    = 1000", `"r1-tenant-`, "row-${count.index}", rowDescription, vendorHolder} {
+			if !strings.Contains(c, want) {
+				t.Errorf("configuration lacks %q:\n%s", want, c)
+			}
+		}
+	}
+	if !strings.Contains(raci, `resource "raci_responsibility" "row"`) || !strings.Contains(base, `resource "terraform_data" "row"`) {
+		t.Error("the configurations do not declare the resources compared")
+	}
+}
+
+func TestEnvSizes(t *testing.T) {
+	t.Setenv("BENCH_N", "100, 1000 5000")
+	got, err := envSizes("BENCH_N", "1")
+	if err != nil || len(got) != 3 || got[0] != 100 || got[2] != 5000 {
+		t.Fatalf("got %v, %v", got, err)
+	}
+	t.Setenv("BENCH_N", "100 lots")
+	if _, err := envSizes("BENCH_N", "1"); err == nil {
+		t.Error("a size that is not a number was accepted")
+	}
+}

@@ -1,0 +1,247 @@
+// Package postgres stores tenants, parties, responsibilities, checklists, tokens and
+// the event log in PostgreSQL. It is the store of team mode: several stateless server
+// processes share one database, so every write takes a per-tenant lock in its
+// transaction before it reads what it validates against. It behaves as the SQLite
+// store does, codes and messages included; the conformance suite in racitest runs
+// against both.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io/fs"
+	"math/rand/v2"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+)
+
+var (
+	_ raci.Service         = (*DB)(nil)
+	_ raci.SnapshotService = (*DB)(nil)
+)
+
+// DB is a RACI store in a PostgreSQL database.
+type DB struct {
+	// Now returns the time stamped on writes; tests replace it. It defaults to the
+	// wall clock in UTC. Set it before the first write.
+	Now func() time.Time
+
+	pool *pgxpool.Pool
+}
+
+// Open connects to the PostgreSQL database at url (postgres://user:pass@host/db or
+// any form pgx accepts) and brings its schema up to date. Several processes may open
+// the same database at once: the migrations run under a lock.
+func Open(ctx context.Context, url string) (*DB, error) {
+	if url == "" {
+		return nil, errors.New("open postgres: no database URL given")
+	}
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		// pgx leaves the password out of its parse errors.
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	where := fmt.Sprintf("%s:%d/%s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database)
+	if !strings.Contains(url, "pool_max_conns") {
+		// pgx's default, four connections on a small machine, would let writers
+		// queued on one tenant's lock hold every connection while reads wait.
+		cfg.MaxConns = int32(max(16, 4*runtime.GOMAXPROCS(0)))
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres %s: %w", where, err)
+	}
+	db := &DB{
+		Now:  func() time.Time { return time.Now().UTC() },
+		pool: pool,
+	}
+	if err := migrate(ctx, pool, mustSub(migrationFiles, "migrations")); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open postgres %s: %w", where, err)
+	}
+	return db, nil
+}
+
+func mustSub(fsys fs.FS, dir string) fs.FS {
+	sub, err := fs.Sub(fsys, dir)
+	if err != nil {
+		panic(err) // dir is a constant that exists in the embedded files
+	}
+	return sub
+}
+
+// Close closes the pool's connections once the queries in flight are done.
+func (db *DB) Close() error {
+	db.pool.Close()
+	return nil
+}
+
+// Ping checks that the database answers and has the schema, for readiness probes.
+func (db *DB) Ping(ctx context.Context) error {
+	var n int
+	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
+		return fmt.Errorf("ping postgres: %w", err)
+	}
+	return nil
+}
+
+// now returns the time to stamp on a write, cut to what the database keeps so that
+// what a write returns equals what a later read returns.
+func (db *DB) now() time.Time { return fromNanos(db.Now().UnixNano()) }
+
+func fromNanos(n int64) time.Time { return time.Unix(0, n).UTC() }
+
+// querier is a transaction or the pool: what the functions that read and write take.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
+
+// scanner is a pgx.Row or pgx.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
+// Retries of a write that PostgreSQL aborted as a deadlock or a serialization
+// failure. Writes to one tenant queue on its lock, so these are rare; past the last
+// attempt the caller gets EINTERNAL.
+const (
+	writeAttempts = 5
+	retryBackoff  = 5 * time.Millisecond
+)
+
+// tenantLockClass is the first key of the transaction-level advisory locks that
+// serialize the writes to one tenant: "RACI" in ASCII. The second is a hash of the
+// tenant's name. Two tenants whose names hash alike only share a queue.
+const tenantLockClass int32 = 0x52414349
+
+// update runs fn in a write transaction that first takes the tenant's lock, then
+// commits if fn returns nil. With the lock held, fn reads the state it
+// validates against as of after every earlier write to the tenant, in whichever
+// process that write ran, and no other write to the tenant can slip in before the
+// commit: no lost update, no version counted twice. fn may run more than once (after
+// a deadlock or serialization failure), so it must set everything it reports back on
+// each run.
+func (db *DB) update(ctx context.Context, tenant string, fn func(pgx.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := db.updateOnce(ctx, tenant, fn)
+		if err == nil || !retryable(err) {
+			return err
+		}
+		if attempt == writeAttempts {
+			return fmt.Errorf("write gave up after %d attempts: %w", attempt, err)
+		}
+		wait := retryBackoff<<(attempt-1) + rand.N(retryBackoff)
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("write retry: %w", ctx.Err())
+		case <-time.After(wait):
+		}
+	}
+}
+
+func (db *DB) updateOnce(ctx context.Context, tenant string, fn func(pgx.Tx) error) error {
+	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
+	if err != nil {
+		return fmt.Errorf("begin write: %w", err)
+	}
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }() // a no-op once committed
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, tenantLockClass, tenantLockKey(tenant)); err != nil {
+		return fmt.Errorf("lock tenant %q: %w", tenant, err)
+	}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// tenantLockKey hashes a tenant's name into the second key of its advisory lock. It
+// is computed here rather than by the server so that it never changes with the
+// server's version.
+func tenantLockKey(tenant string) int32 {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(tenant)) // a hash never fails to write
+	return int32(h.Sum32())
+}
+
+// retryable reports whether PostgreSQL aborted the transaction for a reason that a
+// new attempt may not meet: a serialization failure or a deadlock.
+func retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return false
+	}
+	return pgErr.Code == "40001" || pgErr.Code == "40P01"
+}
+
+// view runs fn in a read-only transaction that sees one snapshot of the database, so
+// that what it reads in several queries is one consistent state.
+func (db *DB) view(ctx context.Context, fn func(pgx.Tx) error) error {
+	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return fmt.Errorf("begin read: %w", err)
+	}
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }() // a read ends by rolling back
+	return fn(tx)
+}
+
+// limitArg is the LIMIT parameter for limit: NULL, no limit, when it is negative,
+// so that one statement reads a page or a whole tenant.
+func limitArg(limit int) any {
+	if limit < 0 {
+		return nil
+	}
+	return limit
+}
+
+// tenantMissing is the error for a tenant that does not exist.
+func tenantMissing(name string) error {
+	return raci.Errorf(raci.ENOTFOUND, "Tenant %q does not exist: create it first, or check the name.", name)
+}
+
+// plural returns "1 party" or "2 parties".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// quoteList returns up to limit values, quoted, and says how many more there are.
+func quoteList(values []string, limit int) string {
+	shown := values
+	if len(shown) > limit {
+		shown = shown[:limit]
+	}
+	quoted := make([]string, len(shown))
+	for i, v := range shown {
+		quoted[i] = fmt.Sprintf("%q", v)
+	}
+	out := strings.Join(quoted, ", ")
+	if rest := len(values) - len(shown); rest > 0 {
+		out += fmt.Sprintf(" and %d more", rest)
+	}
+	return out
+}
+
+// joinAnd returns "a", "a and b", or "a, b and c".
+func joinAnd(items []string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}

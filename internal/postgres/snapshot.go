@@ -1,0 +1,43 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+)
+
+// Snapshot returns the tenant with all its parties, rows and checklists, read in one
+// repeatable-read transaction, so one moment, and six queries however large the
+// tenant is.
+func (db *DB) Snapshot(ctx context.Context, tenant string) (*raci.Snapshot, error) {
+	var s *raci.Snapshot
+	err := db.view(ctx, func(tx pgx.Tx) error {
+		t, err := findTenant(ctx, tx, tenant)
+		if err != nil {
+			return err
+		}
+		if t == nil {
+			return tenantMissing(tenant)
+		}
+		parties, err := listParties(ctx, tx, tenant, "", -1)
+		if err != nil {
+			return err
+		}
+		rows, err := listResponsibilities(ctx, tx, tenant, "", -1)
+		if err != nil {
+			return err
+		}
+		checklists, err := listChecklists(ctx, tx, tenant, "", -1)
+		if err != nil {
+			return err
+		}
+		s = &raci.Snapshot{Tenant: t, Parties: parties, Responsibilities: rows, Checklists: checklists}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}

@@ -1,0 +1,73 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+)
+
+// A change made outside Terraform is named in the plan with who made it and when,
+// from the event log; so is a deletion. Terraform's own writes are not.
+func TestAccOutOfBand_warningNamesTheActor(t *testing.T) {
+	srv := startServer(t)
+	rec := &warningRecorder{}
+	config := rowConfig(srv.providerBlock(), "code-integration", codeIntegration)
+	expectWarning := func(want string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			for _, w := range rec.recorded() {
+				if strings.Contains(w, want) {
+					return nil
+				}
+			}
+			return fmt.Errorf("no warning contains %q; got %q", want, rec.recorded())
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: rec.factories(),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: rec.reset,
+				Config:    config,
+				Check: func(*terraform.State) error {
+					if got := rec.recorded(); len(got) != 0 {
+						return fmt.Errorf("Terraform's own writes drew warnings: %q", got)
+					}
+					return nil
+				},
+			},
+			{
+				PreConfig: func() {
+					rec.reset()
+					ctx := raci.WithActor(context.Background(), "portal-alice")
+					row, err := srv.Store.FindResponsibility(ctx, "initech", "code-integration")
+					if err != nil {
+						t.Fatal(err)
+					}
+					row.Notes = "Edited in the portal."
+					if _, _, err := srv.Store.PutResponsibility(ctx, row, raci.Precondition{}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				Check:  expectWarning(`raci_responsibility "initech/code-integration" was changed outside Terraform by portal-alice at `),
+			},
+			{
+				PreConfig: func() {
+					rec.reset()
+					ctx := raci.WithActor(context.Background(), "cleanup-bot")
+					if err := srv.Store.DeleteResponsibility(ctx, "initech", "code-integration", raci.Precondition{}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				Check:  expectWarning(`raci_responsibility "initech/code-integration" was deleted outside Terraform by cleanup-bot at `),
+			},
+		},
+	})
+}

@@ -1,0 +1,173 @@
+package provider
+
+import (
+	"context"
+	"sync"
+
+	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+)
+
+// snapshotCache serves the provider's reads of a tenant's objects from one snapshot
+// of the tenant, read on first use: a refresh then costs one request per tenant
+// instead of one per object. Every write through it forgets the tenant's snapshot,
+// so a read after a write sees the write. A provider instance lives for one
+// Terraform operation (a plan, an apply), so the next operation starts afresh and
+// sees whatever others wrote in between.
+type snapshotCache struct {
+	raci.Service
+
+	mu      sync.Mutex
+	tenants map[string]*cachedTenant
+}
+
+// cachedTenant is one tenant's snapshot, loaded once by whichever read comes first
+// while the others wait for it.
+type cachedTenant struct {
+	once sync.Once
+	snap *raci.Snapshot
+	err  error
+}
+
+func newSnapshotCache(svc raci.Service) *snapshotCache {
+	return &snapshotCache{Service: svc, tenants: map[string]*cachedTenant{}}
+}
+
+// snapshot returns the tenant's snapshot, reading it on first use.
+func (c *snapshotCache) snapshot(ctx context.Context, tenant string) (*raci.Snapshot, error) {
+	c.mu.Lock()
+	entry, ok := c.tenants[tenant]
+	if !ok {
+		entry = &cachedTenant{}
+		c.tenants[tenant] = entry
+	}
+	c.mu.Unlock()
+	entry.once.Do(func() {
+		entry.snap, entry.err = raci.ReadSnapshot(ctx, c.Service, tenant)
+	})
+	if entry.err != nil && raci.ErrorCode(entry.err) != raci.ENOTFOUND {
+		// Only answers are kept; a failed read (a cancelled context, a server
+		// away for a moment) is tried again by the next caller.
+		c.forget(tenant)
+	}
+	return entry.snap, entry.err
+}
+
+// forget drops the tenant's snapshot after a write to it.
+func (c *snapshotCache) forget(tenant string) {
+	c.mu.Lock()
+	delete(c.tenants, tenant)
+	c.mu.Unlock()
+}
+
+func notFound(what string) error {
+	return raci.Errorf(raci.ENOTFOUND, "%s does not exist.", what)
+}
+
+func (c *snapshotCache) FindTenant(ctx context.Context, name string) (*raci.Tenant, error) {
+	snap, err := c.snapshot(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	t := *snap.Tenant
+	return &t, nil
+}
+
+func (c *snapshotCache) FindParty(ctx context.Context, tenant, name string) (*raci.Party, error) {
+	snap, err := c.snapshot(ctx, tenant)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range snap.Parties {
+		if p.Name == name {
+			party := *p
+			party.Contacts = append([]string(nil), p.Contacts...)
+			return &party, nil
+		}
+	}
+	return nil, notFound(partyWhat(tenant, name))
+}
+
+func (c *snapshotCache) FindResponsibility(ctx context.Context, tenant, key string) (*raci.Responsibility, error) {
+	snap, err := c.snapshot(ctx, tenant)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range snap.Responsibilities {
+		if r.Key == key {
+			row := *r
+			row.Assignments = append([]raci.Assignment(nil), r.Assignments...)
+			return &row, nil
+		}
+	}
+	return nil, notFound(responsibilityWhat(tenant, key))
+}
+
+func (c *snapshotCache) FindChecklist(ctx context.Context, tenant, key string) (*raci.Checklist, error) {
+	snap, err := c.snapshot(ctx, tenant)
+	if err != nil {
+		return nil, err
+	}
+	for _, cl := range snap.Checklists {
+		if cl.Key == key {
+			checklist := *cl
+			checklist.Items = append([]raci.ChecklistItem(nil), cl.Items...)
+			return &checklist, nil
+		}
+	}
+	return nil, notFound(checklistWhat(tenant, key))
+}
+
+// Snapshot serves the cached snapshot to callers that want the whole tenant (the
+// matrix data sources, the review warnings).
+func (c *snapshotCache) Snapshot(ctx context.Context, tenant string) (*raci.Snapshot, error) {
+	return c.snapshot(ctx, tenant)
+}
+
+// Writes go to the store and forget the tenant's snapshot.
+
+func (c *snapshotCache) PutTenant(ctx context.Context, t *raci.Tenant, pre raci.Precondition) (*raci.Tenant, bool, error) {
+	defer c.forget(t.Name)
+	return c.Service.PutTenant(ctx, t, pre)
+}
+
+func (c *snapshotCache) DeleteTenant(ctx context.Context, name string, pre raci.Precondition) error {
+	defer c.forget(name)
+	return c.Service.DeleteTenant(ctx, name, pre)
+}
+
+func (c *snapshotCache) PutParty(ctx context.Context, p *raci.Party, pre raci.Precondition) (*raci.Party, bool, error) {
+	defer c.forget(p.Tenant)
+	return c.Service.PutParty(ctx, p, pre)
+}
+
+func (c *snapshotCache) DeleteParty(ctx context.Context, tenant, name string, pre raci.Precondition) error {
+	defer c.forget(tenant)
+	return c.Service.DeleteParty(ctx, tenant, name, pre)
+}
+
+func (c *snapshotCache) PutResponsibility(ctx context.Context, r *raci.Responsibility, pre raci.Precondition) (*raci.Responsibility, bool, error) {
+	defer c.forget(r.Tenant)
+	return c.Service.PutResponsibility(ctx, r, pre)
+}
+
+func (c *snapshotCache) DeleteResponsibility(ctx context.Context, tenant, key string, pre raci.Precondition) error {
+	defer c.forget(tenant)
+	return c.Service.DeleteResponsibility(ctx, tenant, key, pre)
+}
+
+func (c *snapshotCache) PutChecklist(ctx context.Context, cl *raci.Checklist, pre raci.Precondition) (*raci.Checklist, bool, error) {
+	defer c.forget(cl.Tenant)
+	return c.Service.PutChecklist(ctx, cl, pre)
+}
+
+func (c *snapshotCache) DeleteChecklist(ctx context.Context, tenant, key string, pre raci.Precondition) error {
+	defer c.forget(tenant)
+	return c.Service.DeleteChecklist(ctx, tenant, key, pre)
+}
+
+func (c *snapshotCache) UpdateChecklistItem(ctx context.Context, tenant, checklist, item string, patch raci.ItemPatch, pre raci.Precondition) (*raci.Checklist, error) {
+	defer c.forget(tenant)
+	return c.Service.UpdateChecklistItem(ctx, tenant, checklist, item, patch, pre)
+}
+
+// ChecklistReadiness is not cached: it is judged at the server's clock, now.

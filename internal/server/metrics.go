@@ -1,0 +1,140 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+)
+
+// metricsPath serves the Prometheus metrics. It is public like the probes: a scraper
+// has no token, and the metrics hold counts per route, never tenant names or ids. An
+// operator who does not want them reachable binds --listen to a private address.
+const metricsPath = "/metrics"
+
+// unmatchedRoute labels requests no route matches, so that scanners probing random
+// paths add one series, not one per path.
+const unmatchedRoute = "unmatched"
+
+// metrics are the server's Prometheus collectors. They live in a registry the Server
+// owns, never the global default one, so that two servers in one process (tests,
+// several replicas) never mix their counts.
+type metrics struct {
+	registry    *prometheus.Registry
+	requests    *prometheus.CounterVec
+	duration    *prometheus.HistogramVec
+	storeErrors *prometheus.CounterVec
+}
+
+func newMetrics() *metrics {
+	m := &metrics{
+		registry: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "raci_http_requests_total",
+			Help: "HTTP requests answered, by route pattern, method and status.",
+		}, []string{"route", "method", "status"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "raci_http_request_duration_seconds",
+			Help: "Time from receiving a request to finishing its answer, by route pattern and method.",
+			// Fine buckets below 10 ms, where a healthy server answers.
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"route", "method"}),
+		storeErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "raci_store_errors_total",
+			Help: "Internal errors returned by the store, by API operation (method and route pattern).",
+		}, []string{"operation"}),
+	}
+	m.registry.MustRegister(
+		m.requests, m.duration, m.storeErrors,
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	return m
+}
+
+// handler serves the registry in the Prometheus exposition format.
+func (m *metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{Registry: m.registry})
+}
+
+// observe records one answered request. pattern is the ServeMux pattern that matched
+// ("GET /v1/tenants/{tenant}"), "" when none did; the raw path is never a label, so
+// the number of series stays bounded whatever clients send.
+func (m *metrics) observe(pattern, method string, status int, elapsed time.Duration) {
+	route := unmatchedRoute
+	if pattern != "" {
+		// The method is a label of its own; a GET pattern also serves HEAD.
+		_, path, found := strings.Cut(pattern, " ")
+		if !found {
+			path = pattern
+		}
+		route = path
+	}
+	method = methodLabel(method)
+	m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
+	m.duration.WithLabelValues(route, method).Observe(elapsed.Seconds())
+}
+
+// methodLabel keeps the method label to the methods HTTP defines: any other token a
+// client invents is "other".
+func methodLabel(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return method
+	}
+	return "other"
+}
+
+// countStoreErrors wraps a route's handler to count the internal errors it returns:
+// past decoding and validation, those come from the store. Errors about the HTTP
+// exchange (statusError) are the client's or the probe's, not the store's. It also
+// notes the actor the handler ran as, for the request log.
+func (m *metrics) countStoreErrors(operation string, handle func(http.ResponseWriter, *http.Request) error) func(http.ResponseWriter, *http.Request) error {
+	// Created up front so that every operation shows 0 before its first error and
+	// rate() works from the first scrape.
+	counter := m.storeErrors.WithLabelValues(operation)
+	return func(w http.ResponseWriter, r *http.Request) error {
+		err := handle(w, r)
+		var se *statusError
+		if raci.ErrorCode(err) == raci.EINTERNAL && !errors.As(err, &se) {
+			counter.Inc()
+		}
+		noteActor(r.Context())
+		return err
+	}
+}
+
+// requestInfo carries what the request log learns while the request is handled.
+// ServeHTTP puts it in the request's context; the context a handler sees derives
+// from it, so authentication can add the actor and the log line still finds it.
+type requestInfo struct {
+	actor string
+}
+
+type requestInfoKey struct{}
+
+func withRequestInfo(ctx context.Context) (context.Context, *requestInfo) {
+	info := &requestInfo{}
+	return context.WithValue(ctx, requestInfoKey{}, info), info
+}
+
+// noteActor copies the actor that ctx names, if any, into the request's log info.
+func noteActor(ctx context.Context) {
+	info, ok := ctx.Value(requestInfoKey{}).(*requestInfo)
+	if !ok {
+		return
+	}
+	// ActorFrom says "unknown" when nobody is named; the log then leaves actor out.
+	if actor := raci.ActorFrom(ctx); actor != "unknown" {
+		info.actor = actor
+	}
+}

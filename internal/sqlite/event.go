@@ -1,0 +1,131 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+)
+
+var _ raci.EventService = (*DB)(nil)
+
+const (
+	eventColumns = `seq, at, actor, tenant, object, action, before_json, after_json`
+
+	qInsertEvent = `INSERT INTO events (at, actor, tenant, object, action, before_json, after_json)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`
+	// One statement per filter, rather than "(? = '' OR object = ?)", so that each
+	// reads its index in order and stops at the page's end.
+	qListEvents = `SELECT ` + eventColumns + ` FROM events
+		WHERE tenant = ? AND seq > ? ORDER BY seq LIMIT ?`
+	qListObjectEvents = `SELECT ` + eventColumns + ` FROM events
+		WHERE tenant = ? AND object = ? AND seq > ? ORDER BY seq LIMIT ?`
+	qListEventsNewest = `SELECT ` + eventColumns + ` FROM events
+		WHERE tenant = ? ORDER BY seq DESC LIMIT ?`
+	qListObjectEventsNewest = `SELECT ` + eventColumns + ` FROM events
+		WHERE tenant = ? AND object = ? ORDER BY seq DESC LIMIT ?`
+)
+
+// ListEvents returns a page of the tenant's events in sequence order, or newest
+// first. A tenant that does not exist, or never did, has an empty log.
+func (db *DB) ListEvents(ctx context.Context, tenant string, f raci.EventFilter) ([]*raci.Event, error) {
+	limit := raci.ListOptions{Limit: f.Limit}.PageLimit()
+	events := []*raci.Event{}
+	err := db.view(ctx, func(tx *tx) error {
+		var (
+			rows *sql.Rows
+			err  error
+		)
+		// Newest ignores After, as raci.EventFilter documents.
+		switch {
+		case f.Newest && f.Object != "":
+			rows, err = tx.query(ctx, qListObjectEventsNewest, tenant, f.Object, limit)
+		case f.Newest:
+			rows, err = tx.query(ctx, qListEventsNewest, tenant, limit)
+		case f.Object != "":
+			rows, err = tx.query(ctx, qListObjectEvents, tenant, f.Object, f.After, limit)
+		default:
+			rows, err = tx.query(ctx, qListEvents, tenant, f.After, limit)
+		}
+		if err != nil {
+			return fmt.Errorf("list events of tenant %q: %w", tenant, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			e, err := scanEvent(rows)
+			if err != nil {
+				return fmt.Errorf("list events of tenant %q: %w", tenant, err)
+			}
+			events = append(events, e)
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("list events of tenant %q: %w", tenant, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return events, nil
+}
+
+// appendEvent records a write in the transaction that makes it: before is the object
+// as it was (nil when the write creates it), after as it is now (nil when the write
+// deletes it). The action follows from which of the two exist.
+func appendEvent[T any](ctx context.Context, db *DB, tx *tx, tenant, object string, before, after *T) error {
+	action := raci.ActionUpdate
+	switch {
+	case before == nil && after == nil:
+		return fmt.Errorf("event for %s of tenant %q: neither before nor after", object, tenant)
+	case before == nil:
+		action = raci.ActionCreate
+	case after == nil:
+		action = raci.ActionDelete
+	}
+	b, err := eventJSON(before)
+	if err != nil {
+		return fmt.Errorf("event for %s of tenant %q: encode before: %w", object, tenant, err)
+	}
+	a, err := eventJSON(after)
+	if err != nil {
+		return fmt.Errorf("event for %s of tenant %q: encode after: %w", object, tenant, err)
+	}
+	if err := tx.exec(ctx, qInsertEvent, db.now().UnixNano(), raci.ActorFrom(ctx), tenant, object, action, b, a); err != nil {
+		return fmt.Errorf("event for %s of tenant %q: %w", object, tenant, err)
+	}
+	return nil
+}
+
+// eventJSON is the column value of an object in the log: its JSON, or NULL when
+// there is none.
+func eventJSON[T any](v *T) (sql.NullString, error) {
+	if v == nil {
+		return sql.NullString{}, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return sql.NullString{}, err
+	}
+	return sql.NullString{String: string(b), Valid: true}, nil
+}
+
+func scanEvent(s scanner) (*raci.Event, error) {
+	var (
+		e             raci.Event
+		at            int64
+		before, after sql.NullString
+	)
+	if err := s.Scan(&e.Seq, &at, &e.Actor, &e.Tenant, &e.Object, &e.Action, &before, &after); err != nil {
+		return nil, err
+	}
+	e.At = fromNanos(at)
+	if before.Valid {
+		e.Before = json.RawMessage(before.String)
+	}
+	if after.Valid {
+		e.After = json.RawMessage(after.String)
+	}
+	return &e, nil
+}
