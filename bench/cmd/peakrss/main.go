@@ -1,14 +1,15 @@
-// Command peakrss runs a program and records its peak resident set size. The
+// Command peakrss runs a program and records its peak resident set size and CPU time. The
 // benchmark installs it, under the provider's name, in the directory a Terraform
 // dev_overrides block points at: Terraform starts it as if it were the provider, it
 // starts the real provider with the same arguments, standard streams and
 // environment, and when the provider exits it writes the provider's peak RSS (the
-// kernel's ru_maxrss of the child, exact rather than sampled) to a file.
+// kernel's ru_maxrss of the child, exact rather than sampled) and the CPU time it
+// used to a file.
 //
 // Environment:
 //
 //	PEAKRSS_COMMAND  the program to run (the real provider binary)
-//	PEAKRSS_DIR      where to write <pid>.kib, holding the peak RSS in KiB
+//	PEAKRSS_DIR      where to write <pid>.rusage: "<peak RSS in KiB> <user+system CPU seconds>"
 //
 // It exits with the program's exit status.
 package main
@@ -70,8 +71,9 @@ func run() (int, error) {
 	}
 	if usage, ok := state.SysUsage().(*syscall.Rusage); ok {
 		// On Linux ru_maxrss is in KiB.
-		name := filepath.Join(dir, strconv.Itoa(state.Pid())+".kib")
-		if err := os.WriteFile(name, []byte(strconv.FormatInt(usage.Maxrss, 10)+"\n"), 0o644); err != nil {
+		name := filepath.Join(dir, strconv.Itoa(state.Pid())+".rusage")
+		line := fmt.Sprintf("%d %.3f\n", usage.Maxrss, (state.UserTime() + state.SystemTime()).Seconds())
+		if err := os.WriteFile(name, []byte(line), 0o644); err != nil {
 			return exitCode(state), fmt.Errorf("record peak RSS: %w", err)
 		}
 	}

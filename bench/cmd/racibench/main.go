@@ -36,16 +36,19 @@ const tenants = 10
 
 // config is what one run measures.
 type config struct {
-	provider  string // the provider binary, bin/terraform-provider-raci
-	peakRSS   string // the wrapper that records the provider's peak RSS
-	terraform string
-	sizes     []int
-	runs      int
-	load      time.Duration
-	conns     int
-	tfTimeout time.Duration
-	skipTF    bool
-	skipLoad  bool
+	provider string // the provider binary, bin/terraform-provider-raci
+	// tfProvider is the binary Terraform runs as the provider: provider, unless a
+	// profiling build (bench/cmd/profprovider) replaces it.
+	tfProvider string
+	peakRSS    string // the wrapper that records the provider's peak RSS
+	terraform  string
+	sizes      []int
+	runs       int
+	load       time.Duration
+	conns      int
+	tfTimeout  time.Duration
+	skipTF     bool
+	skipLoad   bool
 }
 
 func main() {
@@ -69,6 +72,7 @@ func run(ctx context.Context) error {
 	var cfg config
 	flag.StringVar(&cfg.provider, "provider", "bin/terraform-provider-raci", "the provider `binary` (make build)")
 	flag.StringVar(&cfg.peakRSS, "peakrss", "bin/peakrss", "the peak RSS wrapper `binary` (go build ./bench/cmd/peakrss)")
+	flag.StringVar(&cfg.tfProvider, "terraform-provider", "", "the `binary` Terraform runs as the provider, if not -provider: e.g. bin/profprovider, with PROFPROVIDER_DIR set")
 	flag.BoolVar(&cfg.skipTF, "skip-terraform", false, "skip the Terraform measurements")
 	flag.BoolVar(&cfg.skipLoad, "skip-load", false, "skip the server load measurements")
 	flag.Parse()
@@ -94,7 +98,10 @@ func run(ctx context.Context) error {
 			return fmt.Errorf("BENCH_TF_TIMEOUT=%q: want a duration such as 20m", s)
 		}
 	}
-	for _, p := range []*string{&cfg.provider, &cfg.peakRSS} {
+	if cfg.tfProvider == "" {
+		cfg.tfProvider = cfg.provider
+	}
+	for _, p := range []*string{&cfg.provider, &cfg.peakRSS, &cfg.tfProvider} {
 		if *p, err = filepath.Abs(*p); err != nil {
 			return err
 		}

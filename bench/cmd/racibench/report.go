@@ -39,12 +39,13 @@ type summary struct {
 	requests                float64 // median per plan
 	peakMiB                 float64
 	routes                  map[string]float64 // of the last run
+	providerCPU             float64            // median seconds per raci plan
 	counting                string
 	changedPlans, totalRuns int
 }
 
 func summarize(r sizeResult) summary {
-	var raciPlan, basePlan, planRatio, applyRatio, requests []float64
+	var raciPlan, basePlan, planRatio, applyRatio, requests, cpu []float64
 	s := summary{n: r.n, peakMiB: float64(r.peakKiB) / 1024, counting: r.counting, totalRuns: len(r.runs)}
 	for _, run := range r.runs {
 		raciPlan = append(raciPlan, run.raciPlan.Seconds())
@@ -52,6 +53,7 @@ func summarize(r sizeResult) summary {
 		planRatio = append(planRatio, run.raciPlan.Seconds()/run.baselinePlan.Seconds())
 		applyRatio = append(applyRatio, run.raciApply.Seconds()/run.baselineApply.Seconds())
 		requests = append(requests, run.requests)
+		cpu = append(cpu, run.providerCPU.Seconds())
 		s.routes = run.routes
 		if run.planChanged {
 			s.changedPlans++
@@ -60,6 +62,7 @@ func summarize(r sizeResult) summary {
 	s.raciPlan, s.basePlan = median(raciPlan), median(basePlan)
 	s.planRatio, s.applyRatio = median(planRatio), median(applyRatio)
 	s.requests = median(requests)
+	s.providerCPU = median(cpu)
 	return s
 }
 
@@ -78,6 +81,7 @@ func printTerraform(w io.Writer, cfg config, results []sizeResult) {
 	fmt.Fprintln(w)
 	for _, s := range sums {
 		fmt.Fprintf(w, "N=%d: requests in the last raci plan (counted from the server's %s): %s\n", s.n, s.counting, routeSummary(s.routes))
+		fmt.Fprintf(w, "N=%d: CPU time of the provider processes during a raci plan: %.2f s of the plan's %.2f s wall time\n", s.n, s.providerCPU, s.raciPlan)
 		if s.changedPlans > 0 {
 			fmt.Fprintf(w, "N=%d: WARNING: %d of %d raci plans right after apply were not empty\n", s.n, s.changedPlans, s.totalRuns)
 		}

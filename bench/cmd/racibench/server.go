@@ -276,7 +276,7 @@ func parseLabels(s string) (map[string]string, error) {
 }
 
 // logRequest matches serve's request log lines: slog's text format.
-var logRequest = regexp.MustCompile(`msg=request method=(\S+) route="?([^" ]*)`)
+var logRequest = regexp.MustCompile(`msg=request method=(\S+) route=(?:"([^"]*)"|(\S*))`)
 
 func (c *requestCounter) countLog() (map[string]float64, error) {
 	f, err := os.Open(c.srv.log)
@@ -293,7 +293,7 @@ func (c *requestCounter) countLog() (map[string]float64, error) {
 			continue
 		}
 		// The route is the ServeMux pattern, "GET /v1/tenants/{tenant}".
-		route := m[2]
+		route := m[2] + m[3]
 		if _, path, ok := strings.Cut(route, " "); ok {
 			route = path
 		}

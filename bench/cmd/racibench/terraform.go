@@ -108,6 +108,11 @@ type pairRun struct {
 	requests                    float64            // API requests during the raci plan
 	routes                      map[string]float64 // the same, by method and route
 	planChanged                 bool               // the raci plan after apply was not empty
+	// providerCPU is the CPU time of the provider processes the raci plan started,
+	// and providers how many there were: the share of the plan's time that is the
+	// provider's rather than Terraform's.
+	providerCPU time.Duration
+	providers   int
 }
 
 // sizeResult is everything measured at one size.
@@ -172,7 +177,7 @@ func benchSize(ctx context.Context, cfg config, dir string, n int) (sizeResult, 
 			"TF_INPUT=0",
 			"RACI_ENDPOINT="+srv.url,
 			"RACI_TOKEN="+srv.token,
-			"PEAKRSS_COMMAND="+cfg.provider,
+			"PEAKRSS_COMMAND="+cfg.tfProvider,
 			"PEAKRSS_DIR="+rssDir,
 		),
 	}
@@ -207,6 +212,10 @@ func benchSize(ctx context.Context, cfg config, dir string, n int) (sizeResult, 
 		if err != nil {
 			return res, err
 		}
+		usageBefore, err := readUsage(rssDir)
+		if err != nil {
+			return res, err
+		}
 		var code int
 		if run.raciPlan, code, err = tf.run(ctx, raciDir, "plan", "-input=false", "-no-color", "-detailed-exitcode"); err != nil {
 			return res, err
@@ -218,11 +227,21 @@ func benchSize(ctx context.Context, cfg config, dir string, n int) (sizeResult, 
 		}
 		run.routes = difference(before, after)
 		run.requests = total(run.routes)
+		usageAfter, err := readUsage(rssDir)
+		if err != nil {
+			return res, err
+		}
+		for pid, u := range usageAfter {
+			if _, old := usageBefore[pid]; !old {
+				run.providerCPU += u.cpu
+				run.providers++
+			}
+		}
 		if run.baselinePlan, _, err = tf.run(ctx, baseDir, "plan", "-input=false", "-no-color", "-detailed-exitcode"); err != nil {
 			return res, err
 		}
-		fmt.Printf("    run %d: apply raci %.2fs, terraform_data %.2fs; plan raci %.2fs, terraform_data %.2fs; %.0f requests in the raci plan\n",
-			i, run.raciApply.Seconds(), run.baselineApply.Seconds(), run.raciPlan.Seconds(), run.baselinePlan.Seconds(), run.requests)
+		fmt.Printf("    run %d: apply raci %.2fs, terraform_data %.2fs; plan raci %.2fs (provider CPU %.2fs in %d processes), terraform_data %.2fs; %.0f requests in the raci plan\n",
+			i, run.raciApply.Seconds(), run.baselineApply.Seconds(), run.raciPlan.Seconds(), run.providerCPU.Seconds(), run.providers, run.baselinePlan.Seconds(), run.requests)
 		if run.planChanged {
 			fmt.Printf("    run %d: WARNING: the raci plan right after apply was not empty (see %s)\n", i, filepath.Join(raciDir, "plan.log"))
 		}
@@ -253,26 +272,47 @@ func cleanEnv() []string {
 	return env
 }
 
-// largestPeak returns the largest peak RSS the wrapper recorded, in KiB.
-func largestPeak(dir string) (int64, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "*.kib"))
+// usage is what the wrapper recorded of one provider process.
+type usage struct {
+	peakKiB int64
+	cpu     time.Duration
+}
+
+// readUsage reads the wrapper's records, by process id.
+func readUsage(dir string) (map[string]usage, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.rusage"))
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	if len(files) == 0 {
-		return 0, fmt.Errorf("no provider process recorded its peak RSS in %s: did Terraform start the wrapper?", dir)
-	}
-	var peak int64
+	usages := map[string]usage{}
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
-		v, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
-		if err != nil {
-			return 0, fmt.Errorf("%s: %w", f, err)
+		var u usage
+		var cpu float64
+		if _, err := fmt.Sscanf(string(b), "%d %f", &u.peakKiB, &cpu); err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
 		}
-		peak = max(peak, v)
+		u.cpu = time.Duration(cpu * float64(time.Second))
+		usages[strings.TrimSuffix(filepath.Base(f), ".rusage")] = u
+	}
+	return usages, nil
+}
+
+// largestPeak returns the largest peak RSS the wrapper recorded, in KiB.
+func largestPeak(dir string) (int64, error) {
+	usages, err := readUsage(dir)
+	if err != nil {
+		return 0, err
+	}
+	if len(usages) == 0 {
+		return 0, fmt.Errorf("no provider process recorded its peak RSS in %s: did Terraform start the wrapper?", dir)
+	}
+	var peak int64
+	for _, u := range usages {
+		peak = max(peak, u.peakKiB)
 	}
 	return peak, nil
 }
