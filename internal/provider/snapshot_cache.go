@@ -26,6 +26,26 @@ type cachedTenant struct {
 	once sync.Once
 	snap *raci.Snapshot
 	err  error
+	// The snapshot's objects by name or key, so each Read is a look-up and a
+	// refresh of a large tenant stays linear.
+	parties    map[string]*raci.Party
+	rows       map[string]*raci.Responsibility
+	checklists map[string]*raci.Checklist
+}
+
+func (e *cachedTenant) index() {
+	e.parties = make(map[string]*raci.Party, len(e.snap.Parties))
+	for _, p := range e.snap.Parties {
+		e.parties[p.Name] = p
+	}
+	e.rows = make(map[string]*raci.Responsibility, len(e.snap.Responsibilities))
+	for _, r := range e.snap.Responsibilities {
+		e.rows[r.Key] = r
+	}
+	e.checklists = make(map[string]*raci.Checklist, len(e.snap.Checklists))
+	for _, c := range e.snap.Checklists {
+		e.checklists[c.Key] = c
+	}
 }
 
 func newSnapshotCache(svc raci.Service) *snapshotCache {
@@ -34,6 +54,16 @@ func newSnapshotCache(svc raci.Service) *snapshotCache {
 
 // snapshot returns the tenant's snapshot, reading it on first use.
 func (c *snapshotCache) snapshot(ctx context.Context, tenant string) (*raci.Snapshot, error) {
+	entry, err := c.entry(ctx, tenant)
+	if err != nil {
+		return nil, err
+	}
+	return entry.snap, nil
+}
+
+// entry returns the tenant's cached snapshot and its indexes, reading it on first
+// use.
+func (c *snapshotCache) entry(ctx context.Context, tenant string) (*cachedTenant, error) {
 	c.mu.Lock()
 	entry, ok := c.tenants[tenant]
 	if !ok {
@@ -43,13 +73,19 @@ func (c *snapshotCache) snapshot(ctx context.Context, tenant string) (*raci.Snap
 	c.mu.Unlock()
 	entry.once.Do(func() {
 		entry.snap, entry.err = raci.ReadSnapshot(ctx, c.Service, tenant)
+		if entry.err == nil {
+			entry.index()
+		}
 	})
-	if entry.err != nil && raci.ErrorCode(entry.err) != raci.ENOTFOUND {
-		// Only answers are kept; a failed read (a cancelled context, a server
-		// away for a moment) is tried again by the next caller.
-		c.forget(tenant)
+	if entry.err != nil {
+		if raci.ErrorCode(entry.err) != raci.ENOTFOUND {
+			// Only answers are kept; a failed read (a cancelled context, a server
+			// away for a moment) is tried again by the next caller.
+			c.forget(tenant)
+		}
+		return nil, entry.err
 	}
-	return entry.snap, entry.err
+	return entry, nil
 }
 
 // forget drops the tenant's snapshot after a write to it.
@@ -73,48 +109,45 @@ func (c *snapshotCache) FindTenant(ctx context.Context, name string) (*raci.Tena
 }
 
 func (c *snapshotCache) FindParty(ctx context.Context, tenant, name string) (*raci.Party, error) {
-	snap, err := c.snapshot(ctx, tenant)
+	entry, err := c.entry(ctx, tenant)
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range snap.Parties {
-		if p.Name == name {
-			party := *p
-			party.Contacts = append([]string(nil), p.Contacts...)
-			return &party, nil
-		}
+	p, ok := entry.parties[name]
+	if !ok {
+		return nil, notFound(partyWhat(tenant, name))
 	}
-	return nil, notFound(partyWhat(tenant, name))
+	party := *p
+	party.Contacts = append([]string(nil), p.Contacts...)
+	return &party, nil
 }
 
 func (c *snapshotCache) FindResponsibility(ctx context.Context, tenant, key string) (*raci.Responsibility, error) {
-	snap, err := c.snapshot(ctx, tenant)
+	entry, err := c.entry(ctx, tenant)
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range snap.Responsibilities {
-		if r.Key == key {
-			row := *r
-			row.Assignments = append([]raci.Assignment(nil), r.Assignments...)
-			return &row, nil
-		}
+	r, ok := entry.rows[key]
+	if !ok {
+		return nil, notFound(responsibilityWhat(tenant, key))
 	}
-	return nil, notFound(responsibilityWhat(tenant, key))
+	row := *r
+	row.Assignments = append([]raci.Assignment(nil), r.Assignments...)
+	return &row, nil
 }
 
 func (c *snapshotCache) FindChecklist(ctx context.Context, tenant, key string) (*raci.Checklist, error) {
-	snap, err := c.snapshot(ctx, tenant)
+	entry, err := c.entry(ctx, tenant)
 	if err != nil {
 		return nil, err
 	}
-	for _, cl := range snap.Checklists {
-		if cl.Key == key {
-			checklist := *cl
-			checklist.Items = append([]raci.ChecklistItem(nil), cl.Items...)
-			return &checklist, nil
-		}
+	cl, ok := entry.checklists[key]
+	if !ok {
+		return nil, notFound(checklistWhat(tenant, key))
 	}
-	return nil, notFound(checklistWhat(tenant, key))
+	checklist := *cl
+	checklist.Items = append([]raci.ChecklistItem(nil), cl.Items...)
+	return &checklist, nil
 }
 
 // Snapshot serves the cached snapshot to callers that want the whole tenant (the
