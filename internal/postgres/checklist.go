@@ -72,7 +72,7 @@ func (db *DB) ListChecklists(ctx context.Context, tenant string, opts raci.ListO
 			return err
 		}
 		if !ok {
-			return tenantMissing(tenant)
+			return raci.TenantNotFound(tenant)
 		}
 		// One more than the page holds tells whether another page follows.
 		items, err = listChecklists(ctx, tx, tenant, opts.After, limit+1)
@@ -112,7 +112,7 @@ func (db *DB) PutChecklist(ctx context.Context, in *raci.Checklist, pre raci.Pre
 			return err
 		}
 		if !ok {
-			return tenantMissing(c.Tenant)
+			return raci.TenantNotFound(c.Tenant)
 		}
 		old, err := findChecklist(ctx, tx, c.Tenant, c.Key)
 		if err != nil {
@@ -193,10 +193,7 @@ func (db *DB) UpdateChecklistItem(ctx context.Context, tenant, checklist, item s
 			for i, it := range c.Items {
 				keys[i] = it.Key
 			}
-			if len(keys) == 0 {
-				return raci.Errorf(raci.ENOTFOUND, "Checklist %q of tenant %q has no items, so none called %q: add the item to the checklist first.", checklist, tenant, item)
-			}
-			return raci.Errorf(raci.ENOTFOUND, "Checklist %q of tenant %q has no item %q: its items are %s.", checklist, tenant, item, quoteList(keys, 20))
+			return raci.ItemNotFound(tenant, checklist, item, keys)
 		}
 		it.Apply(patch)
 		c.Normalize()
@@ -362,31 +359,25 @@ func checklistMissing(ctx context.Context, q querier, tenant, key string) error 
 		return err
 	}
 	if !ok {
-		return tenantMissing(tenant)
+		return raci.TenantNotFound(tenant)
 	}
 	return raci.Errorf(raci.ENOTFOUND, "Checklist %q does not exist in tenant %q: create it first, or check the key.", key, tenant)
 }
 
-// checklistItemsHeld are the items of one checklist that name a party.
-type checklistItemsHeld struct {
-	checklist string
-	items     []string
-}
-
 // checklistItemsNaming returns, checklist by checklist, the items the party owns and
 // the items whose waiver it approves, in the checklists' item order.
-func checklistItemsNaming(ctx context.Context, q querier, tenant, party string) (owned, approved []checklistItemsHeld, err error) {
+func checklistItemsNaming(ctx context.Context, q querier, tenant, party string) (owned, approved []raci.ChecklistItems, err error) {
 	rows, err := q.Query(ctx, qItemsNamingParty, tenant, party)
 	if err != nil {
 		return nil, nil, fmt.Errorf("find checklist items naming party %q: %w", tenant+"/"+party, err)
 	}
 	defer rows.Close()
-	add := func(held []checklistItemsHeld, checklist, item string) []checklistItemsHeld {
-		if n := len(held); n > 0 && held[n-1].checklist == checklist {
-			held[n-1].items = append(held[n-1].items, item)
+	add := func(held []raci.ChecklistItems, checklist, item string) []raci.ChecklistItems {
+		if n := len(held); n > 0 && held[n-1].Checklist == checklist {
+			held[n-1].Items = append(held[n-1].Items, item)
 			return held
 		}
-		return append(held, checklistItemsHeld{checklist: checklist, items: []string{item}})
+		return append(held, raci.ChecklistItems{Checklist: checklist, Items: []string{item}})
 	}
 	for rows.Next() {
 		var checklist, item string
@@ -405,25 +396,6 @@ func checklistItemsNaming(ctx context.Context, q querier, tenant, party string) 
 		return nil, nil, fmt.Errorf("find checklist items naming party %q: %w", tenant+"/"+party, err)
 	}
 	return owned, approved, nil
-}
-
-// describeItemsHeld returns `item "dns" of checklist "infra" and items "a", "b" of
-// checklist "network"`, naming at most five checklists.
-func describeItemsHeld(held []checklistItemsHeld) string {
-	const shown = 5
-	var parts []string
-	for i, h := range held {
-		if i == shown {
-			parts = append(parts, plural(len(held)-shown, "more checklist", "more checklists"))
-			break
-		}
-		word := "items"
-		if len(h.items) == 1 {
-			word = "item"
-		}
-		parts = append(parts, fmt.Sprintf("%s %s of checklist %q", word, quoteList(h.items, shown), h.checklist))
-	}
-	return joinAnd(parts)
 }
 
 func scanChecklist(s scanner) (*raci.Checklist, error) {

@@ -65,7 +65,7 @@ func (db *DB) ListResponsibilities(ctx context.Context, tenant string, opts raci
 			return err
 		}
 		if !ok {
-			return tenantMissing(tenant)
+			return raci.TenantNotFound(tenant)
 		}
 		// One more than the page holds tells whether another page follows.
 		items, err = listResponsibilities(ctx, tx, tenant, opts.After, limit+1)
@@ -103,7 +103,7 @@ func (db *DB) PutResponsibility(ctx context.Context, in *raci.Responsibility, pr
 			return err
 		}
 		if t == nil {
-			return tenantMissing(r.Tenant)
+			return raci.TenantNotFound(r.Tenant)
 		}
 		if err := r.Validate(t.Scheme); err != nil {
 			return err
@@ -223,7 +223,7 @@ func responsibilityMissing(ctx context.Context, q querier, tenant, key string) e
 		return err
 	}
 	if !ok {
-		return tenantMissing(tenant)
+		return raci.TenantNotFound(tenant)
 	}
 	return raci.Errorf(raci.ENOTFOUND, "Responsibility %q does not exist in tenant %q: create it first, or check the key.", key, tenant)
 }

@@ -34,7 +34,7 @@ func (db *DB) FindTenant(ctx context.Context, name string) (*raci.Tenant, error)
 		return nil, err
 	}
 	if t == nil {
-		return nil, tenantMissing(name)
+		return nil, raci.TenantNotFound(name)
 	}
 	return t, nil
 }
@@ -137,7 +137,7 @@ func (db *DB) DeleteTenant(ctx context.Context, name string, pre raci.Preconditi
 			return err
 		}
 		if t == nil {
-			return tenantMissing(name)
+			return raci.TenantNotFound(name)
 		}
 		if err := raci.CheckPrecondition(raci.Precondition{IfMatch: pre.IfMatch}, what, true, t.Version); err != nil {
 			return err
@@ -147,17 +147,7 @@ func (db *DB) DeleteTenant(ctx context.Context, name string, pre raci.Preconditi
 			return fmt.Errorf("delete %s: count content: %w", what, err)
 		}
 		if parties > 0 || rows > 0 || checklists > 0 {
-			var held []string
-			if parties > 0 {
-				held = append(held, plural(parties, "party", "parties"))
-			}
-			if rows > 0 {
-				held = append(held, plural(rows, "responsibility", "responsibilities"))
-			}
-			if checklists > 0 {
-				held = append(held, plural(checklists, "checklist", "checklists"))
-			}
-			return raci.Errorf(raci.ECONFLICT, "Tenant %q still has %s: delete them first, then the tenant.", name, joinAnd(held))
+			return raci.TenantInUse(name, parties, rows, checklists)
 		}
 		if _, err := tx.Exec(ctx, qDeleteTenant, name); err != nil {
 			return fmt.Errorf("delete %s: %w", what, err)

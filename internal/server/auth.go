@@ -70,7 +70,7 @@ func authorize(tok *raci.Token, need access, tenant string) error {
 		return fmt.Errorf("route access %d is not known", need)
 	}
 	if !tok.Can(tenant, raci.AccessRead) {
-		return tenantNotFound(tenant)
+		return raci.TenantNotFound(tenant)
 	}
 	if !tok.Can(tenant, level) {
 		return forbidden("Token %q may read tenant %q but not make this change: it needs the scope %q%s.",
@@ -86,13 +86,6 @@ func alsoWrite(tenant, level string) string {
 		return ""
 	}
 	return fmt.Sprintf(" or %q", raci.TenantScope(tenant, raci.AccessWrite))
-}
-
-// tenantNotFound is the answer for a tenant the token may not see. Its text is the
-// store's for a tenant that does not exist, word for word: the two must not be told
-// apart.
-func tenantNotFound(tenant string) error {
-	return raci.Errorf(raci.ENOTFOUND, "Tenant %q does not exist: create it first, or check the name.", tenant)
 }
 
 type tokenKey struct{}

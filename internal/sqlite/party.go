@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 )
@@ -52,7 +51,7 @@ func (db *DB) ListParties(ctx context.Context, tenant string, opts raci.ListOpti
 			return err
 		}
 		if !ok {
-			return tenantMissing(tenant)
+			return raci.TenantNotFound(tenant)
 		}
 		// One more than the page holds tells whether another page follows.
 		page.Items, err = listParties(ctx, tx, tenant, opts.After, limit+1)
@@ -90,7 +89,7 @@ func (db *DB) PutParty(ctx context.Context, in *raci.Party, pre raci.Preconditio
 			return err
 		}
 		if !ok {
-			return tenantMissing(p.Tenant)
+			return raci.TenantNotFound(p.Tenant)
 		}
 		old, err := findParty(ctx, tx, p.Tenant, p.Name)
 		if err != nil {
@@ -154,37 +153,13 @@ func (db *DB) DeleteParty(ctx context.Context, tenant, name string, pre raci.Pre
 			return err
 		}
 		if len(keys) > 0 || len(owned) > 0 || len(approved) > 0 {
-			return partyStillNamed(tenant, name, keys, owned, approved)
+			return raci.PartyInUse(tenant, name, keys, owned, approved)
 		}
 		if err := tx.exec(ctx, qDeleteParty, tenant, name); err != nil {
 			return fmt.Errorf("delete %s: %w", what, err)
 		}
 		return appendEvent(ctx, db, tx, tenant, raci.PartyObject(name), p, nil)
 	})
-}
-
-// partyStillNamed returns the ECONFLICT error for a party that rows assign or
-// checklist items name, saying where and what to change first.
-func partyStillNamed(tenant, name string, rows []string, owned, approved []checklistItemsHeld) error {
-	var held, fixes []string
-	if len(rows) > 0 {
-		rowWord := "rows"
-		if len(rows) == 1 {
-			rowWord = "row"
-		}
-		held = append(held, fmt.Sprintf("is still assigned in %s %s", rowWord, quoteList(rows, 5)))
-		fixes = append(fixes, "remove those assignments")
-	}
-	if len(owned) > 0 {
-		held = append(held, "owns "+describeItemsHeld(owned))
-		fixes = append(fixes, "give those items another owner")
-	}
-	if len(approved) > 0 {
-		held = append(held, "approves the waivers of "+describeItemsHeld(approved))
-		fixes = append(fixes, "have another party approve those waivers")
-	}
-	return raci.Errorf(raci.ECONFLICT, "Party %q of tenant %q %s: %s first, then delete the party.",
-		name, tenant, strings.Join(held, "; "), joinAnd(fixes))
 }
 
 // listParties returns up to limit parties of the tenant whose names sort after
@@ -229,7 +204,7 @@ func partyMissing(ctx context.Context, tx *tx, tenant, name string) error {
 		return err
 	}
 	if !ok {
-		return tenantMissing(tenant)
+		return raci.TenantNotFound(tenant)
 	}
 	return raci.Errorf(raci.ENOTFOUND, "Party %q does not exist in tenant %q: create it first, or check the name.", name, tenant)
 }

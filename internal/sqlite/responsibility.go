@@ -64,7 +64,7 @@ func (db *DB) ListResponsibilities(ctx context.Context, tenant string, opts raci
 			return err
 		}
 		if !ok {
-			return tenantMissing(tenant)
+			return raci.TenantNotFound(tenant)
 		}
 		// One more than the page holds tells whether another page follows.
 		items, err = listResponsibilities(ctx, tx, tenant, opts.After, limit+1)
@@ -94,7 +94,7 @@ func (db *DB) PutResponsibility(ctx context.Context, in *raci.Responsibility, pr
 			return err
 		}
 		if t == nil {
-			return tenantMissing(r.Tenant)
+			return raci.TenantNotFound(r.Tenant)
 		}
 		if err := r.Validate(t.Scheme); err != nil {
 			return err
@@ -214,7 +214,7 @@ func responsibilityMissing(ctx context.Context, tx *tx, tenant, key string) erro
 		return err
 	}
 	if !ok {
-		return tenantMissing(tenant)
+		return raci.TenantNotFound(tenant)
 	}
 	return raci.Errorf(raci.ENOTFOUND, "Responsibility %q does not exist in tenant %q: create it first, or check the key.", key, tenant)
 }

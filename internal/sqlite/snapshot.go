@@ -18,7 +18,7 @@ func (db *DB) Snapshot(ctx context.Context, tenant string) (*raci.Snapshot, erro
 			return err
 		}
 		if t == nil {
-			return tenantMissing(tenant)
+			return raci.TenantNotFound(tenant)
 		}
 		parties, err := listParties(ctx, tx, tenant, "", -1)
 		if err != nil {

@@ -246,33 +246,3 @@ func (db *DB) view(ctx context.Context, fn func(*tx) error) error {
 
 // scanner is a *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
-
-// tenantMissing is the error for a tenant that does not exist.
-func tenantMissing(name string) error {
-	return raci.Errorf(raci.ENOTFOUND, "Tenant %q does not exist: create it first, or check the name.", name)
-}
-
-// plural returns "1 party" or "2 parties".
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
-// quoteList returns up to limit values, quoted, and says how many more there are.
-func quoteList(values []string, limit int) string {
-	shown := values
-	if len(shown) > limit {
-		shown = shown[:limit]
-	}
-	quoted := make([]string, len(shown))
-	for i, v := range shown {
-		quoted[i] = fmt.Sprintf("%q", v)
-	}
-	out := strings.Join(quoted, ", ")
-	if rest := len(values) - len(shown); rest > 0 {
-		out += fmt.Sprintf(" and %d more", rest)
-	}
-	return out
-}
