@@ -127,6 +127,12 @@ tf() {
   shift
   terraform -chdir="$tmp/config" "$cmd" -input=false -compact-warnings ${color[@]+"${color[@]}"} "$@"
 }
+# tf_warnings is tf with warnings shown in full, for the step whose warning matters.
+tf_warnings() {
+  local cmd=$1
+  shift
+  terraform -chdir="$tmp/config" "$cmd" -input=false ${color[@]+"${color[@]}"} "$@"
+}
 
 step "4. terraform apply: examples/private-saas (1 tenant, 2 parties, 12 responsibilities, 1 checklist)"
 tf apply -auto-approve
@@ -156,9 +162,9 @@ api --fail-with-body --output "$tmp/put.json" --request PUT ${if_match[@]+"${if_
 EOF
 echo "PUT $url: done."
 
-step "7. terraform plan: Terraform reads the server and wants to put Auth0 back"
+step "7. terraform plan: Terraform reads the server, says who changed the row, and wants to put Auth0 back"
 set +e
-tf plan -detailed-exitcode
+tf_warnings plan -detailed-exitcode
 plan_rc=$?
 set -e
 case "$plan_rc" in
