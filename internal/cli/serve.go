@@ -20,6 +20,7 @@ import (
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 	"github.com/raci-dev/terraform-provider-raci/internal/server"
 	"github.com/raci-dev/terraform-provider-raci/internal/sqlite"
+	"github.com/raci-dev/terraform-provider-raci/internal/web"
 )
 
 // Defaults for serve.
@@ -91,7 +92,7 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("listen on %s: %w", *listen, err)
 	}
 	srv := &http.Server{
-		Handler: server.New(db, server.Options{Token: token, Logger: logger, Ready: db.Ping}),
+		Handler: serveHandler(db, token, logger),
 		// Bound how long a slow client may hold a connection before its request is
 		// read; bodies are small (1 MiB at most).
 		ReadHeaderTimeout: 10 * time.Second,
@@ -124,6 +125,19 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger.Info("RACI server stopped")
 	return nil
+}
+
+// serveHandler routes the JSON API (/v1), the probes and /metrics to the API server
+// and every other path to the web pages.
+func serveHandler(db store, token string, logger *slog.Logger) http.Handler {
+	api := server.New(db, server.Options{Token: token, Logger: logger, Ready: db.Ping})
+	tokens, _ := db.(raci.TokenService)
+	mux := http.NewServeMux()
+	for _, path := range []string{"/v1", "/v1/", "/healthz", "/readyz", "/metrics"} {
+		mux.Handle(path, api)
+	}
+	mux.Handle("/", web.New(db, tokens, web.Options{Token: token, Logger: logger}))
+	return mux
 }
 
 // firstAdminToken makes an empty database administrable: it creates an admin token

@@ -1,0 +1,416 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+)
+
+// recentEvents is how many events a tenant page lists.
+const recentEvents = 20
+
+// maxFormBytes bounds a form body: an item's fields are small.
+const maxFormBytes = 64 << 10
+
+// page is what every template gets: the layout's fields and the page's own data.
+type page struct {
+	Title string
+	// User is the signed-in token's name, "" on the sign-in page.
+	User  string
+	CSRF  string
+	Flash string
+	Data  any
+}
+
+var funcs = template.FuncMap{
+	"inc":  func(n int) int { return n + 1 },
+	"time": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+	"iso":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"date": func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.UTC().Format("2006-01-02")
+	},
+}
+
+// parsePages parses each page with the layout around it.
+func parsePages() map[string]*template.Template {
+	pages := map[string]*template.Template{}
+	for _, name := range []string{"signin", "tenants", "tenant", "error"} {
+		pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
+	}
+	return pages
+}
+
+// render writes a page; it renders into a buffer first so that a template error
+// becomes a clean 500 rather than half a page.
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	var buf bytes.Buffer
+	if err := h.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+		h.logger.LogAttrs(r.Context(), slog.LevelError, "render page", slog.String("page", name), slog.Any("error", err))
+		http.Error(w, "Internal error.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+func (h *Handler) errorPage(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	p := page{Title: http.StatusText(status), Data: msg}
+	if sess := h.currentSession(r); sess != nil {
+		p.User, p.CSRF = sess.token.Name, sess.csrf
+	}
+	h.render(w, r, status, "error", p)
+}
+
+// signinForm shows the sign-in form with a fresh pre-session CSRF token.
+func (h *Handler) signinForm(w http.ResponseWriter, r *http.Request) {
+	h.showSignin(w, r, http.StatusOK, "")
+}
+
+func (h *Handler) showSignin(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	csrf := randomToken()
+	h.setCookie(w, r, signinCSRFCookie, csrf, 3600)
+	h.render(w, r, status, "signin", page{Title: "Sign in", CSRF: csrf, Data: msg})
+}
+
+// signin checks the token and starts a session. The token's secret goes no further
+// than this request.
+func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	c, err := r.Cookie(signinCSRFCookie)
+	if err != nil || !validCSRF(r, c.Value) {
+		h.errorPage(w, r, http.StatusForbidden, "The sign-in form expired or did not come from this site. Open the sign-in page again.")
+		return
+	}
+	tok, err := h.authenticate(r.Context(), strings.TrimSpace(r.PostFormValue("token")))
+	if err != nil {
+		if raci.ErrorCode(err) == raci.EUNAUTHORIZED {
+			h.showSignin(w, r, http.StatusUnauthorized, raci.ErrorMessage(err))
+			return
+		}
+		h.internalError(w, r, err)
+		return
+	}
+	if old := h.currentSession(r); old != nil {
+		h.sessions.delete(old.id)
+	}
+	sess := h.sessions.create(tok)
+	h.setCookie(w, r, signinCSRFCookie, "", -1)
+	h.setCookie(w, r, sessionCookie, sess.id, int(h.sessions.ttl.Seconds()))
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+func (h *Handler) signout(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	sess := h.currentSession(r)
+	if sess == nil {
+		http.Redirect(w, r, "/signin", http.StatusSeeOther)
+		return
+	}
+	if !validCSRF(r, sess.csrf) {
+		h.errorPage(w, r, http.StatusForbidden, "The form expired or did not come from this site. Reload the page and try again.")
+		return
+	}
+	h.sessions.delete(sess.id)
+	h.setCookie(w, r, sessionCookie, "", -1)
+	http.Redirect(w, r, "/signin", http.StatusSeeOther)
+}
+
+// tenantsView lists the tenants a session may read.
+type tenantsView struct {
+	Tenants []*raci.Tenant
+}
+
+func (h *Handler) tenants(w http.ResponseWriter, r *http.Request) {
+	sess := h.requireSession(w, r)
+	if sess == nil {
+		return
+	}
+	var visible []*raci.Tenant
+	opts := raci.ListOptions{Limit: raci.MaxPageSize}
+	for {
+		pg, err := h.svc.ListTenants(r.Context(), opts)
+		if err != nil {
+			h.internalError(w, r, fmt.Errorf("list tenants: %w", err))
+			return
+		}
+		for _, t := range pg.Items {
+			if sess.token.Can(t.Name, raci.AccessRead) {
+				visible = append(visible, t)
+			}
+		}
+		if pg.Next == "" {
+			break
+		}
+		opts.After = pg.Next
+	}
+	h.render(w, r, http.StatusOK, "tenants", h.page(sess, "Tenants", tenantsView{Tenants: visible}))
+}
+
+func (h *Handler) page(sess *session, title string, data any) page {
+	return page{Title: title, User: sess.token.Name, CSRF: sess.csrf, Flash: h.sessions.takeFlash(sess), Data: data}
+}
+
+// tenantView is a tenant's page.
+type tenantView struct {
+	Tenant     *raci.Tenant
+	Parties    []partyView
+	Groups     []rowGroup
+	Checklists []checklistView
+	Events     []eventView
+	CanEdit    bool
+	CanWaive   bool
+	Statuses   []raci.ItemStatus
+}
+
+type partyView struct {
+	Name, Display string
+}
+
+// rowGroup is the rows of one category.
+type rowGroup struct {
+	Category string
+	Rows     []rowView
+}
+
+type rowView struct {
+	Key, Title, Description, Notes string
+	// Cells holds one cell per party, in the order of tenantView.Parties.
+	Cells [][]cellPart
+}
+
+// cellPart is one assignment inside a cell: its letters, and who and when.
+type cellPart struct {
+	Letters      []letterView
+	Holder, When string
+}
+
+type letterView struct {
+	Letter, Name string
+	Accountable  bool
+}
+
+type checklistView struct {
+	Checklist *raci.Checklist
+	Readiness *raci.Readiness
+	Blockers  []blockerView
+	Items     []itemView
+}
+
+type blockerView struct {
+	raci.Blocker
+	OwnerName string
+}
+
+type itemView struct {
+	raci.ChecklistItem
+	OwnerName string
+	// Form holds what the form shows: the stored values, or what was submitted
+	// when the submission failed.
+	Form itemForm
+	// Errors maps a form field to what is wrong with it; Error is a message that
+	// names no field.
+	Errors map[string]string
+	Error  string
+}
+
+// itemForm is the fields of an item's form.
+type itemForm struct {
+	Status, Evidence                              string
+	WaiverReason, WaiverApprovedBy, WaiverExpires string
+}
+
+type eventView struct {
+	Seq    int64
+	At     time.Time
+	Actor  string
+	Action string
+	Object string
+}
+
+// failedForm is a submission to show again with its errors.
+type failedForm struct {
+	checklist, item string
+	form            itemForm
+	errors          map[string]string
+	message         string
+}
+
+func (h *Handler) tenant(w http.ResponseWriter, r *http.Request) {
+	sess := h.requireSession(w, r)
+	if sess == nil {
+		return
+	}
+	h.showTenant(w, r, sess, http.StatusOK, nil)
+}
+
+func (h *Handler) showTenant(w http.ResponseWriter, r *http.Request, sess *session, status int, failed *failedForm) {
+	name := r.PathValue("tenant")
+	if !sess.token.Can(name, raci.AccessRead) {
+		h.notFound(w, r)
+		return
+	}
+	view, err := h.tenantView(r.Context(), sess.token, name, failed)
+	if err != nil {
+		h.storeError(w, r, err)
+		return
+	}
+	title := view.Tenant.DisplayName
+	if title == "" {
+		title = view.Tenant.Name
+	}
+	h.render(w, r, status, "tenant", h.page(sess, title, view))
+}
+
+func (h *Handler) tenantView(ctx context.Context, tok *raci.Token, name string, failed *failedForm) (*tenantView, error) {
+	snap, err := raci.ReadSnapshot(ctx, h.svc, name)
+	if err != nil {
+		return nil, err
+	}
+	events, err := h.svc.ListEvents(ctx, name, raci.EventFilter{Newest: true, Limit: recentEvents})
+	if err != nil {
+		return nil, fmt.Errorf("list events of %s: %w", name, err)
+	}
+	v := &tenantView{
+		Tenant:   snap.Tenant,
+		CanEdit:  tok.Can(name, raci.AccessChecklist),
+		CanWaive: tok.Can(name, raci.AccessWrite),
+	}
+	for _, s := range raci.ItemStatuses {
+		if s != raci.Waived || v.CanWaive {
+			v.Statuses = append(v.Statuses, s)
+		}
+	}
+
+	parties := append([]*raci.Party(nil), snap.Parties...)
+	sort.SliceStable(parties, func(i, j int) bool { return parties[i].Name < parties[j].Name })
+	display := map[string]string{}
+	for _, p := range parties {
+		d := strings.TrimSpace(p.DisplayName)
+		if d == "" {
+			d = p.Name
+		}
+		display[p.Name] = d
+		v.Parties = append(v.Parties, partyView{Name: p.Name, Display: d})
+	}
+	partyName := func(n string) string {
+		if d, ok := display[n]; ok {
+			return d
+		}
+		return n
+	}
+
+	scheme := snap.Tenant.Scheme
+	rows := append([]*raci.Responsibility(nil), snap.Responsibilities...)
+	sort.SliceStable(rows, func(i, j int) bool {
+		if rows[i].Category != rows[j].Category {
+			return rows[i].Category < rows[j].Category
+		}
+		return rows[i].Key < rows[j].Key
+	})
+	for _, row := range rows {
+		if len(v.Groups) == 0 || v.Groups[len(v.Groups)-1].Category != row.Category {
+			v.Groups = append(v.Groups, rowGroup{Category: row.Category})
+		}
+		title := row.Title
+		if strings.TrimSpace(title) == "" {
+			title = row.Key
+		}
+		rv := rowView{Key: row.Key, Title: title, Description: row.Description, Notes: row.Notes}
+		for _, p := range parties {
+			rv.Cells = append(rv.Cells, cellParts(scheme, row.Assignments, p.Name))
+		}
+		g := &v.Groups[len(v.Groups)-1]
+		g.Rows = append(g.Rows, rv)
+	}
+
+	now := h.now()
+	for _, c := range snap.Checklists {
+		cv := checklistView{Checklist: c, Readiness: c.Readiness(now)}
+		for _, b := range cv.Readiness.Blocking {
+			cv.Blockers = append(cv.Blockers, blockerView{Blocker: b, OwnerName: partyName(b.Owner)})
+		}
+		for _, it := range c.Items {
+			iv := itemView{ChecklistItem: it, OwnerName: partyName(it.Owner), Form: formOf(it)}
+			if failed != nil && failed.checklist == c.Key && failed.item == it.Key {
+				iv.Form, iv.Errors, iv.Error = failed.form, failed.errors, failed.message
+			}
+			cv.Items = append(cv.Items, iv)
+		}
+		v.Checklists = append(v.Checklists, cv)
+	}
+
+	for _, e := range events {
+		v.Events = append(v.Events, eventView{Seq: e.Seq, At: e.At, Actor: e.Actor, Action: e.Action, Object: e.Object})
+	}
+	return v, nil
+}
+
+// formOf returns the form fields showing what is stored for the item.
+func formOf(it raci.ChecklistItem) itemForm {
+	f := itemForm{Status: string(it.Status), Evidence: it.Evidence}
+	if w := it.Waiver; w != nil {
+		f.WaiverReason, f.WaiverApprovedBy = w.Reason, w.ApprovedBy
+		if !w.Expires.IsZero() {
+			f.WaiverExpires = w.Expires.UTC().Format("2006-01-02")
+		}
+	}
+	return f
+}
+
+// cellParts returns what one party holds in one row: its unconditional assignment
+// first, then the conditional ones by condition, each with its letters in the
+// order the scheme spells them.
+func cellParts(scheme raci.Scheme, assignments []raci.Assignment, party string) []cellPart {
+	var mine []raci.Assignment
+	for _, a := range assignments {
+		if a.Party == party {
+			mine = append(mine, a)
+		}
+	}
+	sort.SliceStable(mine, func(i, j int) bool {
+		if (mine[i].When == "") != (mine[j].When == "") {
+			return mine[i].When == ""
+		}
+		if mine[i].When != mine[j].When {
+			return mine[i].When < mine[j].When
+		}
+		return mine[i].Holder < mine[j].Holder
+	})
+	rank := map[raci.Role]int{}
+	for i, l := range scheme.Letters() {
+		rank[l] = i + 1
+	}
+	var parts []cellPart
+	for _, a := range mine {
+		roles := raci.SortRoles(a.Roles)
+		sort.SliceStable(roles, func(i, j int) bool {
+			ri, rj := rank[roles[i]], rank[roles[j]]
+			if ri == 0 {
+				ri = len(rank) + 1
+			}
+			if rj == 0 {
+				rj = len(rank) + 1
+			}
+			return ri < rj
+		})
+		part := cellPart{Holder: a.Holder, When: a.When}
+		for _, l := range roles {
+			part.Letters = append(part.Letters, letterView{Letter: string(l), Name: l.Name(), Accountable: l == raci.Accountable})
+		}
+		parts = append(parts, part)
+	}
+	return parts
+}

@@ -1,0 +1,241 @@
+// Package web serves the RACI server's pages for people who do not run Terraform:
+// the tenants they may read, a tenant's matrix, its checklists with progress and
+// blockers, and forms to tick checklist items. Pages are rendered on the server
+// with html/template and work without JavaScript.
+//
+// People sign in with an API token. The browser then holds only a random session
+// id in an HttpOnly, SameSite=Strict cookie; the server maps it to the token's
+// name and scopes. Every form carries a CSRF token checked on every POST.
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// Cookie and form field names.
+const (
+	sessionCookie = "raci_session"
+	// signinCSRFCookie protects the sign-in form before there is a session: the
+	// form's hidden field must equal the cookie (double submit).
+	signinCSRFCookie = "raci_signin_csrf"
+	csrfField        = "csrf"
+)
+
+// DefaultSessionTTL is how long a sign-in lasts.
+const DefaultSessionTTL = 8 * time.Hour
+
+// bootstrapTokenName names the credential of Options.Token in the event log, as the
+// API does.
+const bootstrapTokenName = "bootstrap"
+
+// Options configures the web pages.
+type Options struct {
+	// Token, when not empty, is the admin secret the API accepts as "bootstrap"; it
+	// signs in here too.
+	Token string
+	// Logger receives the details of internal errors; nil discards them.
+	Logger *slog.Logger
+	// SessionTTL is how long a sign-in lasts; zero means DefaultSessionTTL.
+	SessionTTL time.Duration
+	// Now is the clock readiness and sessions are judged by; nil means time.Now.
+	Now func() time.Time
+}
+
+// Handler serves the web pages. It is an http.Handler.
+type Handler struct {
+	svc       raci.Service
+	tokens    raci.TokenService
+	tokenHash []byte
+	logger    *slog.Logger
+	now       func() time.Time
+	sessions  *sessions
+	pages     map[string]*template.Template
+	mux       *http.ServeMux
+}
+
+var _ http.Handler = (*Handler)(nil)
+
+// New returns the web pages for svc. tokens authenticates sign-ins besides
+// opts.Token; it may be nil. With neither, nobody can sign in.
+func New(svc raci.Service, tokens raci.TokenService, opts Options) *Handler {
+	h := &Handler{
+		svc:    svc,
+		tokens: tokens,
+		logger: opts.Logger,
+		now:    opts.Now,
+		mux:    http.NewServeMux(),
+	}
+	if h.logger == nil {
+		h.logger = slog.New(slog.DiscardHandler)
+	}
+	if h.now == nil {
+		h.now = time.Now
+	}
+	if opts.Token != "" {
+		sum := sha256.Sum256([]byte(opts.Token))
+		h.tokenHash = sum[:]
+	}
+	ttl := opts.SessionTTL
+	if ttl <= 0 {
+		ttl = DefaultSessionTTL
+	}
+	h.sessions = newSessions(ttl, h.now)
+	h.pages = parsePages()
+
+	static, err := fs.Sub(staticFiles, "static")
+	if err != nil {
+		panic(err) // the embedded directory exists at compile time
+	}
+	h.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	h.mux.HandleFunc("GET /{$}", h.tenants)
+	h.mux.HandleFunc("GET /signin", h.signinForm)
+	h.mux.HandleFunc("POST /signin", h.signin)
+	h.mux.HandleFunc("POST /signout", h.signout)
+	h.mux.HandleFunc("GET /tenants/{tenant}", h.tenant)
+	h.mux.HandleFunc("POST /tenants/{tenant}/checklists/{checklist}/items/{item}", h.updateItem)
+	return h
+}
+
+// ServeHTTP sets the headers every page shares, then routes the request; paths no
+// route knows get the HTML 404 page rather than ServeMux's plain text.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	hdr := w.Header()
+	hdr.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	hdr.Set("Referrer-Policy", "same-origin")
+	hdr.Set("X-Frame-Options", "DENY")
+	if _, pattern := h.mux.Handler(r); pattern == "" {
+		probe := &statusProbe{header: http.Header{}}
+		handler, _ := h.mux.Handler(r)
+		handler.ServeHTTP(probe, r)
+		if probe.status == http.StatusMethodNotAllowed {
+			hdr.Set("Allow", probe.header.Get("Allow"))
+			h.errorPage(w, r, http.StatusMethodNotAllowed, "This page does not accept that request.")
+			return
+		}
+		h.notFound(w, r)
+		return
+	}
+	h.mux.ServeHTTP(w, r)
+}
+
+// statusProbe records what ServeMux would answer for an unrouted request.
+type statusProbe struct {
+	header http.Header
+	status int
+}
+
+func (p *statusProbe) Header() http.Header         { return p.header }
+func (p *statusProbe) Write(b []byte) (int, error) { return len(b), nil }
+func (p *statusProbe) WriteHeader(status int)      { p.status = status }
+
+// authenticate returns the token a secret belongs to, or an EUNAUTHORIZED error.
+func (h *Handler) authenticate(ctx context.Context, secret string) (*raci.Token, error) {
+	if secret == "" {
+		return nil, raci.Errorf(raci.EUNAUTHORIZED, "Enter a token.")
+	}
+	if h.tokenHash != nil {
+		// Comparing hashes takes the same time whatever the secret's length.
+		got := sha256.Sum256([]byte(secret))
+		if subtle.ConstantTimeCompare(got[:], h.tokenHash) == 1 {
+			return &raci.Token{Name: bootstrapTokenName, Scopes: []raci.Scope{raci.AdminScope}}, nil
+		}
+	}
+	if h.tokens != nil {
+		tok, err := h.tokens.Authenticate(ctx, secret)
+		if err == nil {
+			return tok, nil
+		}
+		if raci.ErrorCode(err) != raci.EUNAUTHORIZED {
+			return nil, fmt.Errorf("authenticate token: %w", err)
+		}
+	}
+	return nil, raci.Errorf(raci.EUNAUTHORIZED, "That token is not valid for this server: check it, or ask an administrator for a new one.")
+}
+
+// currentSession returns the request's session, or nil when it has none.
+func (h *Handler) currentSession(r *http.Request) *session {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return nil
+	}
+	return h.sessions.get(c.Value)
+}
+
+// requireSession returns the request's session, or redirects to the sign-in page
+// and returns nil.
+func (h *Handler) requireSession(w http.ResponseWriter, r *http.Request) *session {
+	sess := h.currentSession(r)
+	if sess == nil {
+		http.Redirect(w, r, "/signin", http.StatusSeeOther)
+	}
+	return sess
+}
+
+// validCSRF checks the form's CSRF token against want in constant time.
+func validCSRF(r *http.Request, want string) bool {
+	got := r.PostFormValue(csrfField)
+	if got == "" || want == "" {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+func (h *Handler) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{
+		Name:     name,
+		Value:    value,
+		Path:     "/",
+		MaxAge:   maxAge,
+		HttpOnly: true,
+		Secure:   r.TLS != nil,
+		SameSite: http.SameSiteStrictMode,
+	})
+}
+
+// internalError logs err and shows a page that tells nothing of it.
+func (h *Handler) internalError(w http.ResponseWriter, r *http.Request, err error) {
+	h.logger.LogAttrs(r.Context(), slog.LevelError, "web page failed",
+		slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("error", err))
+	h.errorPage(w, r, http.StatusInternalServerError, "Something went wrong on the server. Try again; if it keeps happening, tell an administrator.")
+}
+
+// notFound answers a tenant the session may not read exactly like a missing one.
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
+	h.errorPage(w, r, http.StatusNotFound, "There is no page here, or you may not see it.")
+}
+
+// storeError shows an application error's message, and hides anything else.
+func (h *Handler) storeError(w http.ResponseWriter, r *http.Request, err error) {
+	switch raci.ErrorCode(err) {
+	case raci.ENOTFOUND:
+		h.notFound(w, r)
+	case raci.EINTERNAL:
+		h.internalError(w, r, err)
+	default:
+		var e *raci.Error
+		if errors.As(err, &e) {
+			h.errorPage(w, r, http.StatusBadRequest, e.Message)
+			return
+		}
+		h.internalError(w, r, err)
+	}
+}

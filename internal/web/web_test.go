@@ -1,0 +1,526 @@
+package web
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+	"github.com/raci-dev/terraform-provider-raci/internal/sqlite"
+)
+
+// fixture is a web handler on a real SQLite store with two tenants, acme and
+// globex, and a token per kind of person.
+type fixture struct {
+	db      *sqlite.DB
+	srv     *httptest.Server
+	secrets map[string]string // token name → secret
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "raci.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	seed(t, db)
+
+	f := &fixture{db: db, secrets: map[string]string{}}
+	for name, scopes := range map[string][]raci.Scope{
+		"acme-reader":    {raci.TenantScope("acme", raci.AccessRead)},
+		"acme-checklist": {raci.TenantScope("acme", raci.AccessChecklist)},
+		"acme-writer":    {raci.TenantScope("acme", raci.AccessWrite)},
+		"globex-reader":  {raci.TenantScope("globex", raci.AccessRead)},
+	} {
+		_, secret, err := db.CreateToken(ctx, &raci.Token{Name: name, Scopes: scopes})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.secrets[name] = secret
+	}
+	f.srv = httptest.NewServer(New(db, db, Options{Token: "bootstrap-secret"}))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+// seed writes the tenants of the tests, the matrix shape of seed 003.
+func seed(t *testing.T, db *sqlite.DB) {
+	t.Helper()
+	ctx := raci.WithActor(context.Background(), "seed")
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"acme", "globex"} {
+		_, _, err := db.PutTenant(ctx, &raci.Tenant{Name: name, DisplayName: strings.ToUpper(name[:1]) + name[1:] + " Private SaaS", Customer: name + " Corp", DeploymentModel: "private_saas"}, raci.Precondition{})
+		must(err)
+		_, _, err = db.PutParty(ctx, &raci.Party{Tenant: name, Name: "auth0", DisplayName: "Auth0", Kind: "vendor"}, raci.Precondition{})
+		must(err)
+		_, _, err = db.PutParty(ctx, &raci.Party{Tenant: name, Name: "subscriber", DisplayName: "Subscriber", Kind: "customer"}, raci.Precondition{})
+		must(err)
+	}
+	_, _, err := db.PutResponsibility(ctx, &raci.Responsibility{Tenant: "acme", Key: "backing-up", Title: "Backing Up", Category: "operation",
+		Assignments: []raci.Assignment{
+			{Party: "subscriber", Roles: []raci.Role{"R", "A"}, Holder: "infrastructure engineer"},
+			{Party: "auth0", Roles: []raci.Role{"I", "C"}, When: "in the event that there are issues"},
+		}}, raci.Precondition{})
+	must(err)
+	_, _, err = db.PutResponsibility(ctx, &raci.Responsibility{Tenant: "acme", Key: "deploying", Title: "Deployment to Development and Production", Category: "installation",
+		Assignments: []raci.Assignment{
+			{Party: "auth0", Roles: []raci.Role{"R", "A"}},
+			{Party: "subscriber", Roles: []raci.Role{"I"}},
+		}}, raci.Precondition{})
+	must(err)
+	_, _, err = db.PutResponsibility(ctx, &raci.Responsibility{Tenant: "globex", Key: "globex-secret-task", Title: "Globex Secret Task", Category: "operation",
+		Assignments: []raci.Assignment{{Party: "auth0", Roles: []raci.Role{"R", "A"}}}}, raci.Precondition{})
+	must(err)
+	_, _, err = db.PutChecklist(ctx, &raci.Checklist{Tenant: "acme", Key: "infrastructure", Title: "Infrastructure Checklist", Gate: "deploy:production",
+		Items: []raci.ChecklistItem{
+			{Key: "dns", Title: "DNS records created", Owner: "subscriber", Required: true},
+			{Key: "firewall", Title: "Firewall opened to the vendor", Owner: "subscriber", Required: true},
+			{Key: "training", Title: "Operators trained", Owner: "subscriber"},
+		}}, raci.Precondition{})
+	must(err)
+}
+
+// browser is one person's browser: a cookie jar and no automatic redirects, so
+// that tests see the 303s.
+type browser struct {
+	t      *testing.T
+	f      *fixture
+	client *http.Client
+}
+
+func (f *fixture) browser(t *testing.T) *browser {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &browser{t: t, f: f, client: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func (b *browser) get(path string) response {
+	b.t.Helper()
+	resp, err := b.client.Get(b.f.srv.URL + path)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return readPage(b.t, resp)
+}
+
+func (b *browser) post(path string, form url.Values) response {
+	b.t.Helper()
+	resp, err := b.client.PostForm(b.f.srv.URL+path, form)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return readPage(b.t, resp)
+}
+
+func readPage(t *testing.T, resp *http.Response) response {
+	t.Helper()
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return response{status: resp.StatusCode, header: resp.Header, body: string(body)}
+}
+
+var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// csrf returns the CSRF token of the first form on the page.
+func (p response) csrf(t *testing.T) string {
+	t.Helper()
+	m := csrfRE.FindStringSubmatch(p.body)
+	if m == nil {
+		t.Fatalf("no CSRF field on the page:\n%s", p.body)
+	}
+	return m[1]
+}
+
+// signIn signs in with the token's secret and returns the response to the POST.
+func (b *browser) signIn(secret string) response {
+	b.t.Helper()
+	form := b.get("/signin")
+	return b.post("/signin", url.Values{"csrf": {form.csrf(b.t)}, "token": {secret}})
+}
+
+func (b *browser) signInAs(name string) {
+	b.t.Helper()
+	if p := b.signIn(b.f.secrets[name]); p.status != http.StatusSeeOther || p.header.Get("Location") != "/" {
+		b.t.Fatalf("sign in as %s: %d %s\n%s", name, p.status, p.header.Get("Location"), p.body)
+	}
+}
+
+func wantStatus(t *testing.T, p response, status int) {
+	t.Helper()
+	if p.status != status {
+		t.Fatalf("status = %d, want %d\n%s", p.status, status, p.body)
+	}
+}
+
+func wantContains(t *testing.T, p response, subs ...string) {
+	t.Helper()
+	for _, s := range subs {
+		if !strings.Contains(p.body, s) {
+			t.Errorf("page does not contain %q\n%s", s, p.body)
+		}
+	}
+}
+
+func wantNotContains(t *testing.T, p response, subs ...string) {
+	t.Helper()
+	for _, s := range subs {
+		if strings.Contains(p.body, s) {
+			t.Errorf("page contains %q, want it not to", s)
+		}
+	}
+}
+
+func TestSignInAndOut(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser(t)
+
+	p := b.get("/")
+	if p.status != http.StatusSeeOther || p.header.Get("Location") != "/signin" {
+		t.Fatalf("GET / signed out = %d %q, want a redirect to /signin", p.status, p.header.Get("Location"))
+	}
+
+	p = b.signIn("not-a-token")
+	wantStatus(t, p, http.StatusUnauthorized)
+	wantContains(t, p, "That token is not valid")
+
+	b.signInAs("acme-reader")
+	p = b.get("/")
+	wantStatus(t, p, http.StatusOK)
+	wantContains(t, p, "Signed in as <strong>acme-reader</strong>")
+	wantNotContains(t, p, f.secrets["acme-reader"])
+
+	p = b.post("/signout", url.Values{"csrf": {p.csrf(t)}})
+	if p.status != http.StatusSeeOther || p.header.Get("Location") != "/signin" {
+		t.Fatalf("sign out = %d %q", p.status, p.header.Get("Location"))
+	}
+	if p := b.get("/"); p.status != http.StatusSeeOther {
+		t.Errorf("GET / after sign out = %d, want a redirect to /signin", p.status)
+	}
+
+	// The bootstrap secret of Options.Token signs in as an admin.
+	b.signIn("bootstrap-secret")
+	p = b.get("/")
+	wantContains(t, p, "Signed in as <strong>bootstrap</strong>", "/tenants/acme", "/tenants/globex")
+}
+
+func TestSessionCookie(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser(t)
+	form := b.get("/signin")
+	var pre *http.Cookie
+	for _, c := range readCookies(form.header) {
+		if c.Name == signinCSRFCookie {
+			pre = c
+		}
+	}
+	if pre == nil || !pre.HttpOnly || pre.SameSite != http.SameSiteStrictMode {
+		t.Errorf("sign-in CSRF cookie = %+v, want HttpOnly and SameSite=Strict", pre)
+	}
+	p := b.post("/signin", url.Values{"csrf": {form.csrf(t)}, "token": {f.secrets["acme-reader"]}})
+	wantStatus(t, p, http.StatusSeeOther)
+	var sess *http.Cookie
+	for _, c := range readCookies(p.header) {
+		if c.Name == sessionCookie {
+			sess = c
+		}
+	}
+	if sess == nil {
+		t.Fatalf("no session cookie in %v", p.header["Set-Cookie"])
+	}
+	if !sess.HttpOnly || sess.SameSite != http.SameSiteStrictMode || sess.Path != "/" || sess.Secure {
+		t.Errorf("session cookie = %+v, want HttpOnly, SameSite=Strict, Path=/, not Secure over plain HTTP", sess)
+	}
+	if strings.Contains(sess.Value, f.secrets["acme-reader"]) || len(sess.Value) < 40 {
+		t.Errorf("session cookie value %q: want a random id, never the token", sess.Value)
+	}
+}
+
+func readCookies(h http.Header) []*http.Cookie {
+	return (&http.Response{Header: h}).Cookies()
+}
+
+func TestSignInNeedsItsCSRFToken(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser(t)
+	b.get("/signin")
+	p := b.post("/signin", url.Values{"csrf": {"forged"}, "token": {f.secrets["acme-reader"]}})
+	wantStatus(t, p, http.StatusForbidden)
+	// Without the pre-session cookie, the field alone is not enough.
+	other := f.browser(t)
+	p = other.post("/signin", url.Values{"csrf": {"x"}, "token": {f.secrets["acme-reader"]}})
+	wantStatus(t, p, http.StatusForbidden)
+	if p := other.get("/"); p.status != http.StatusSeeOther {
+		t.Errorf("after a refused sign-in GET / = %d, want still signed out", p.status)
+	}
+}
+
+func TestTenantListShowsOnlyVisibleTenants(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser(t)
+	b.signInAs("acme-reader")
+	p := b.get("/")
+	wantStatus(t, p, http.StatusOK)
+	wantContains(t, p, `href="/tenants/acme"`, "Acme Private SaaS")
+	wantNotContains(t, p, "globex", "Globex")
+}
+
+func TestMatrixPage(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser(t)
+	b.signInAs("acme-reader")
+	p := b.get("/tenants/acme")
+	wantStatus(t, p, http.StatusOK)
+	wantContains(t, p,
+		`<th scope="col">Auth0</th>`, `<th scope="col">Subscriber</th>`,
+		`<th scope="rowgroup" colspan="4">installation</th>`, `<th scope="rowgroup" colspan="4">operation</th>`,
+		`<strong>A</strong>`,
+		`<abbr title="Consulted">C</abbr>, <abbr title="Informed">I</abbr> <span class="when">(in the event that there are issues)</span>`,
+		`<abbr title="Responsible">R</abbr>, <strong>A</strong> <span class="holder">(infrastructure engineer)</span>`,
+		"Infrastructure Checklist", "Progress: 0/2 required items ready",
+		"<strong>DNS records created</strong> — owner Subscriber, pending",
+	)
+	// Categories are in order, installation before operation.
+	if strings.Index(p.body, ">installation<") > strings.Index(p.body, ">operation<") {
+		t.Error("categories are not in order")
+	}
+	// A reader gets no forms to change anything but signing out.
+	if n := strings.Count(p.body, "<form"); n != 1 {
+		t.Errorf("a read-only session sees %d forms, want only the sign-out form", n)
+	}
+	// The text of a cell reads like the Markdown rendering.
+	text := regexp.MustCompile(`<[^>]+>`).ReplaceAllString(p.body, "")
+	if !strings.Contains(text, "C, I (in the event that there are issues)") {
+		t.Errorf("the cell text does not read %q", "C, I (in the event that there are issues)")
+	}
+}
+
+func TestOtherTenantIsNotFound(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser(t)
+	b.signInAs("acme-writer")
+	hidden := b.get("/tenants/globex")
+	wantStatus(t, hidden, http.StatusNotFound)
+	wantNotContains(t, hidden, "Globex Secret Task")
+	missing := b.get("/tenants/nope")
+	wantStatus(t, missing, http.StatusNotFound)
+	if hidden.body != missing.body {
+		t.Error("a tenant the session may not read looks different from a missing one")
+	}
+	// Nor can it tick another tenant's items.
+	p := b.get("/tenants/acme")
+	form := url.Values{"csrf": {p.csrf(t)}, "status": {"done"}, "evidence": {"x"}}
+	wantStatus(t, b.post("/tenants/globex/checklists/infrastructure/items/dns", form), http.StatusNotFound)
+}
+
+func TestTickItem(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser(t)
+	b.signInAs("acme-checklist")
+	p := b.get("/tenants/acme")
+	wantContains(t, p, `<label for="infrastructure-dns-status">Status</label>`, `<label for="infrastructure-dns-evidence">Evidence</label>`)
+	wantNotContains(t, p, "waiver_reason", `<option value="waived"`)
+
+	for _, item := range []string{"dns", "firewall"} {
+		r := b.post("/tenants/acme/checklists/infrastructure/items/"+item, url.Values{
+			"csrf": {p.csrf(t)}, "status": {"done"}, "evidence": {"https://tickets.example/" + item},
+		})
+		if r.status != http.StatusSeeOther || r.header.Get("Location") != "/tenants/acme#checklist-infrastructure" {
+			t.Fatalf("tick %s = %d %q\n%s", item, r.status, r.header.Get("Location"), r.body)
+		}
+	}
+	p = b.get("/tenants/acme")
+	wantContains(t, p,
+		`<p class="flash" role="status">Saved &#34;Firewall opened to the vendor&#34; of Infrastructure Checklist: done.</p>`,
+		"Progress: 2/2 required items ready", `<span class="readiness ready">Ready</span>`,
+		"https://tickets.example/dns",
+		`<th scope="row">acme-checklist</th><td>update checklist/infrastructure</td>`,
+	)
+	// The flash is shown once.
+	wantNotContains(t, b.get("/tenants/acme"), `class="flash"`)
+
+	c, err := f.db.FindChecklist(context.Background(), "acme", "infrastructure")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it := c.Item("dns"); it.Status != raci.Done || it.Evidence != "https://tickets.example/dns" {
+		t.Errorf("stored dns = %+v", it)
+	}
+	events, err := f.db.ListEvents(context.Background(), "acme", raci.EventFilter{Newest: true, Limit: 1})
+	if err != nil || len(events) != 1 || events[0].Actor != "acme-checklist" {
+		t.Errorf("newest event = %+v, %v; want one by acme-checklist", events, err)
+	}
+}
+
+func TestInvalidItemShowsErrorsInline(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser(t)
+	b.signInAs("acme-writer")
+	p := b.get("/tenants/acme")
+	// Waived without a complete waiver: the store refuses, the page names the field.
+	r := b.post("/tenants/acme/checklists/infrastructure/items/dns", url.Values{
+		"csrf": {p.csrf(t)}, "status": {"waived"}, "waiver_reason": {"DNS is managed by the vendor"},
+		"waiver_approved_by": {"auth0"}, "waiver_expires": {"soon"},
+	})
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	wantContains(t, r, `<p class="error" id="infrastructure-dns-waiver-expires-error">Waiver expires: Give a date such as 2027-01-31.</p>`,
+		`value="DNS is managed by the vendor"`)
+
+	r = b.post("/tenants/acme/checklists/infrastructure/items/dns", url.Values{
+		"csrf": {p.csrf(t)}, "status": {"waived"}, "waiver_reason": {"DNS is managed by the vendor"},
+		"waiver_approved_by": {"subscriber"}, "waiver_expires": {"2099-01-31"},
+	})
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	wantContains(t, r, `id="infrastructure-dns-waiver-approved-by-error">Waiver approved by: `, "waived by its own owner")
+
+	c, _ := f.db.FindChecklist(context.Background(), "acme", "infrastructure")
+	if it := c.Item("dns"); it.Status != raci.Pending || it.Waiver != nil {
+		t.Errorf("refused submissions changed the item: %+v", it)
+	}
+
+	// A complete waiver from a write session goes through.
+	r = b.post("/tenants/acme/checklists/infrastructure/items/dns", url.Values{
+		"csrf": {p.csrf(t)}, "status": {"waived"}, "waiver_reason": {"DNS is managed by the vendor"},
+		"waiver_approved_by": {"auth0"}, "waiver_expires": {"2099-01-31"},
+	})
+	wantStatus(t, r, http.StatusSeeOther)
+	wantContains(t, b.get("/tenants/acme"), "waived: DNS is managed by the vendor (approved by auth0, until 2099-01-31 00:00 UTC)", "Progress: 1/2")
+}
+
+func TestPostWithoutCSRFChangesNothing(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser(t)
+	b.signInAs("acme-writer")
+	for _, form := range []url.Values{
+		{"status": {"done"}, "evidence": {"forged"}},
+		{"csrf": {"forged"}, "status": {"done"}, "evidence": {"forged"}},
+	} {
+		wantStatus(t, b.post("/tenants/acme/checklists/infrastructure/items/dns", form), http.StatusForbidden)
+	}
+	c, _ := f.db.FindChecklist(context.Background(), "acme", "infrastructure")
+	if it := c.Item("dns"); it.Status != raci.Pending || it.Evidence != "" || c.Version != 1 {
+		t.Errorf("a forged POST changed the checklist: %+v (version %d)", it, c.Version)
+	}
+	// Sign-out needs it too.
+	wantStatus(t, b.post("/signout", url.Values{}), http.StatusForbidden)
+	wantStatus(t, b.get("/"), http.StatusOK)
+}
+
+func TestChecklistScopeCannotWaiveOrEditRows(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser(t)
+	b.signInAs("acme-checklist")
+	p := b.get("/tenants/acme")
+	csrf := p.csrf(t)
+
+	for _, form := range []url.Values{
+		{"csrf": {csrf}, "status": {"waived"}},
+		{"csrf": {csrf}, "status": {"pending"}, "waiver_reason": {"no"}, "waiver_approved_by": {"auth0"}, "waiver_expires": {"2099-01-01"}},
+	} {
+		wantStatus(t, b.post("/tenants/acme/checklists/infrastructure/items/dns", form), http.StatusForbidden)
+	}
+	c, _ := f.db.FindChecklist(context.Background(), "acme", "infrastructure")
+	if it := c.Item("dns"); it.Status != raci.Pending || it.Waiver != nil || c.Version != 1 {
+		t.Errorf("a checklist session waived an item: %+v", it)
+	}
+
+	// There is no route that changes a row, a party or a tenant.
+	for _, path := range []string{"/tenants/acme", "/tenants/acme/responsibilities/backing-up", "/tenants/acme/parties/auth0", "/tenants/acme/checklists/infrastructure"} {
+		r := b.post(path, url.Values{"csrf": {csrf}, "title": {"Hijacked"}})
+		if r.status != http.StatusNotFound && r.status != http.StatusMethodNotAllowed {
+			t.Errorf("POST %s = %d, want 404 or 405", path, r.status)
+		}
+	}
+	row, err := f.db.FindResponsibility(context.Background(), "acme", "backing-up")
+	if err != nil || row.Title != "Backing Up" || row.Version != 1 {
+		t.Errorf("row after POSTs = %+v, %v", row, err)
+	}
+
+	// A reader may not tick at all.
+	r := f.browser(t)
+	r.signInAs("acme-reader")
+	rp := r.get("/tenants/acme")
+	wantStatus(t, r.post("/tenants/acme/checklists/infrastructure/items/dns", url.Values{"csrf": {rp.csrf(t)}, "status": {"done"}}), http.StatusForbidden)
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser(t)
+	p := b.get("/signin")
+	if csp := p.header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") {
+		t.Errorf("Content-Security-Policy = %q", csp)
+	}
+	if got := p.header.Get("X-Frame-Options"); got != "DENY" {
+		t.Errorf("X-Frame-Options = %q", got)
+	}
+	css := b.get("/static/style.css")
+	wantStatus(t, css, http.StatusOK)
+	wantContains(t, css, "@media print", "overflow-x: auto")
+	wantStatus(t, b.get("/no/such/page"), http.StatusNotFound)
+}
+
+func TestCookiesAreSecureOverTLS(t *testing.T) {
+	f := newFixture(t)
+	h := New(f.db, f.db, Options{})
+	form := url.Values{"csrf": {"pre-session"}, "token": {f.secrets["acme-reader"]}}
+	req := httptest.NewRequest(http.MethodPost, "https://raci.example/signin", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(&http.Cookie{Name: signinCSRFCookie, Value: "pre-session"})
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("sign in over TLS = %d\n%s", rec.Code, rec.Body)
+	}
+	found := false
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == sessionCookie {
+			found = true
+			if !c.Secure || !c.HttpOnly || c.SameSite != http.SameSiteStrictMode {
+				t.Errorf("session cookie over TLS = %+v, want Secure, HttpOnly, SameSite=Strict", c)
+			}
+		}
+	}
+	if !found {
+		t.Error("no session cookie")
+	}
+}
+
+func TestChecklistSessionGetsOnlyItemForms(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser(t)
+	b.signInAs("acme-checklist")
+	p := b.get("/tenants/acme")
+	actions := regexp.MustCompile(`<form[^>]*action="([^"]+)"`).FindAllStringSubmatch(p.body, -1)
+	if len(actions) != 4 { // sign out, and one per item
+		t.Errorf("%d forms, want 4 (sign out and three items)", len(actions))
+	}
+	for _, m := range actions {
+		if m[1] != "/signout" && !strings.HasPrefix(m[1], "/tenants/acme/checklists/infrastructure/items/") {
+			t.Errorf("a checklist session gets a form posting to %s", m[1])
+		}
+	}
+}
