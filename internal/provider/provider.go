@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/user"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -146,9 +147,22 @@ func (p *raciProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		return
 	}
 
-	data := &providerData{svc: newSnapshotCache(svc)}
+	cache := newSnapshotCache(svc)
+	if endpoint == "" {
+		cache.actor = localActor()
+	}
+	data := &providerData{svc: cache}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+}
+
+// localActor is who the event log names for writes in local mode: the user running
+// Terraform, as the operating system knows them.
+func localActor() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return "terraform-local:" + u.Username
+	}
+	return "terraform-local"
 }
 
 // settingOrEnv returns the configured value, or the environment variable when the

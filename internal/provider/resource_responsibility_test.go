@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -346,6 +347,10 @@ func TestAccProvider_localMode(t *testing.T) {
 					}
 					if len(row.Assignments) != 3 {
 						return fmt.Errorf("the local database holds %d assignments, want 3", len(row.Assignments))
+					}
+					events, err := store.ListEvents(context.Background(), "initech", raci.EventFilter{Object: raci.ResponsibilityObject("code-integration")})
+					if err != nil || len(events) != 1 || !strings.HasPrefix(events[0].Actor, "terraform-local") {
+						return fmt.Errorf("the event log of the row is %+v (err = %v), want one event by terraform-local", events, err)
 					}
 					return nil
 				},

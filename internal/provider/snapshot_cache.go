@@ -15,6 +15,9 @@ import (
 // sees whatever others wrote in between.
 type snapshotCache struct {
 	raci.Service
+	// actor, when set, names who writes in the event log: in local mode nothing
+	// else does (a server takes the name from the token instead).
+	actor string
 
 	mu      sync.Mutex
 	tenants map[string]*cachedTenant
@@ -95,6 +98,14 @@ func (c *snapshotCache) forget(tenant string) {
 	c.mu.Unlock()
 }
 
+// acting names the cache's actor in the context of a write, if it has one.
+func (c *snapshotCache) acting(ctx context.Context) context.Context {
+	if c.actor == "" {
+		return ctx
+	}
+	return raci.WithActor(ctx, c.actor)
+}
+
 func notFound(what string) error {
 	return raci.Errorf(raci.ENOTFOUND, "%s does not exist.", what)
 }
@@ -159,46 +170,55 @@ func (c *snapshotCache) Snapshot(ctx context.Context, tenant string) (*raci.Snap
 // Writes go to the store and forget the tenant's snapshot.
 
 func (c *snapshotCache) PutTenant(ctx context.Context, t *raci.Tenant, pre raci.Precondition) (*raci.Tenant, bool, error) {
+	ctx = c.acting(ctx)
 	defer c.forget(t.Name)
 	return c.Service.PutTenant(ctx, t, pre)
 }
 
 func (c *snapshotCache) DeleteTenant(ctx context.Context, name string, pre raci.Precondition) error {
+	ctx = c.acting(ctx)
 	defer c.forget(name)
 	return c.Service.DeleteTenant(ctx, name, pre)
 }
 
 func (c *snapshotCache) PutParty(ctx context.Context, p *raci.Party, pre raci.Precondition) (*raci.Party, bool, error) {
+	ctx = c.acting(ctx)
 	defer c.forget(p.Tenant)
 	return c.Service.PutParty(ctx, p, pre)
 }
 
 func (c *snapshotCache) DeleteParty(ctx context.Context, tenant, name string, pre raci.Precondition) error {
+	ctx = c.acting(ctx)
 	defer c.forget(tenant)
 	return c.Service.DeleteParty(ctx, tenant, name, pre)
 }
 
 func (c *snapshotCache) PutResponsibility(ctx context.Context, r *raci.Responsibility, pre raci.Precondition) (*raci.Responsibility, bool, error) {
+	ctx = c.acting(ctx)
 	defer c.forget(r.Tenant)
 	return c.Service.PutResponsibility(ctx, r, pre)
 }
 
 func (c *snapshotCache) DeleteResponsibility(ctx context.Context, tenant, key string, pre raci.Precondition) error {
+	ctx = c.acting(ctx)
 	defer c.forget(tenant)
 	return c.Service.DeleteResponsibility(ctx, tenant, key, pre)
 }
 
 func (c *snapshotCache) PutChecklist(ctx context.Context, cl *raci.Checklist, pre raci.Precondition) (*raci.Checklist, bool, error) {
+	ctx = c.acting(ctx)
 	defer c.forget(cl.Tenant)
 	return c.Service.PutChecklist(ctx, cl, pre)
 }
 
 func (c *snapshotCache) DeleteChecklist(ctx context.Context, tenant, key string, pre raci.Precondition) error {
+	ctx = c.acting(ctx)
 	defer c.forget(tenant)
 	return c.Service.DeleteChecklist(ctx, tenant, key, pre)
 }
 
 func (c *snapshotCache) UpdateChecklistItem(ctx context.Context, tenant, checklist, item string, patch raci.ItemPatch, pre raci.Precondition) (*raci.Checklist, error) {
+	ctx = c.acting(ctx)
 	defer c.forget(tenant)
 	return c.Service.UpdateChecklistItem(ctx, tenant, checklist, item, patch, pre)
 }
