@@ -94,7 +94,7 @@ func (db *DB) ListChecklists(ctx context.Context, tenant string, opts raci.ListO
 // under the tenant's lock in the transaction that writes, so that a tick made
 // meanwhile, by this process or another, is never lost.
 func (db *DB) PutChecklist(ctx context.Context, in *raci.Checklist, pre raci.Precondition) (*raci.Checklist, bool, error) {
-	given := cloneChecklist(in)
+	given := in.Clone()
 	// The object's own rules need nothing stored: check them before taking the
 	// tenant's lock.
 	given.Normalize()
@@ -106,7 +106,7 @@ func (db *DB) PutChecklist(ctx context.Context, in *raci.Checklist, pre raci.Pre
 	created := false
 	err := db.update(ctx, given.Tenant, func(tx pgx.Tx) error {
 		// Merge into a fresh copy on every attempt: a retry merges what is stored then.
-		c = cloneChecklist(given)
+		c = given.Clone()
 		ok, err := tenantExists(ctx, tx, c.Tenant)
 		if err != nil {
 			return err
@@ -125,7 +125,7 @@ func (db *DB) PutChecklist(ctx context.Context, in *raci.Checklist, pre raci.Pre
 		if err := c.Validate(); err != nil {
 			return err
 		}
-		if err := checkStorableTimes(c); err != nil {
+		if err := c.CheckTimesBetween(earliestTime, latestTime); err != nil {
 			return err
 		}
 		parties, err := partyNames(ctx, tx, c.Tenant)
@@ -186,7 +186,7 @@ func (db *DB) UpdateChecklistItem(ctx context.Context, tenant, checklist, item s
 		if old == nil {
 			return checklistMissing(ctx, tx, tenant, checklist)
 		}
-		c = cloneChecklist(old)
+		c = old.Clone()
 		it := c.Item(item)
 		if it == nil {
 			keys := make([]string, len(c.Items))
@@ -200,7 +200,7 @@ func (db *DB) UpdateChecklistItem(ctx context.Context, tenant, checklist, item s
 		if err := c.Validate(); err != nil {
 			return err
 		}
-		if err := checkStorableTimes(c); err != nil {
+		if err := c.CheckTimesBetween(earliestTime, latestTime); err != nil {
 			return err
 		}
 		parties, err := partyNames(ctx, tx, tenant)
@@ -361,7 +361,7 @@ func checklistMissing(ctx context.Context, q querier, tenant, key string) error 
 	if !ok {
 		return raci.TenantNotFound(tenant)
 	}
-	return raci.Errorf(raci.ENOTFOUND, "Checklist %q does not exist in tenant %q: create it first, or check the key.", key, tenant)
+	return raci.ChecklistNotFound(tenant, key)
 }
 
 // checklistItemsNaming returns, checklist by checklist, the items the party owns and
@@ -397,6 +397,12 @@ func checklistItemsNaming(ctx context.Context, q querier, tenant, party string) 
 	}
 	return owned, approved, nil
 }
+
+// The times the store can keep: unix nanoseconds in an int64, from 1677 to 2262.
+var (
+	earliestTime = time.Unix(0, math.MinInt64).UTC()
+	latestTime   = time.Unix(0, math.MaxInt64).UTC()
+)
 
 func scanChecklist(s scanner) (*raci.Checklist, error) {
 	var (
@@ -447,67 +453,4 @@ func timeOrNil(n *int64) *time.Time {
 	}
 	t := fromNanos(*n)
 	return &t
-}
-
-// The times the store can keep: unix nanoseconds in an int64, from 1677 to 2262.
-var (
-	earliestTime = time.Unix(0, math.MinInt64).UTC()
-	latestTime   = time.Unix(0, math.MaxInt64).UTC()
-)
-
-// checkStorableTimes returns an EINVALID error naming every time of c the store
-// cannot keep exactly, or nil. Without it a far-off expiry such as the year 9999
-// would wrap around to some time in the past and silently expire a waiver.
-func checkStorableTimes(c *raci.Checklist) error {
-	var ps []raci.Problem
-	check := func(field, what, item string, t time.Time) {
-		if t.Before(earliestTime) || t.After(latestTime) {
-			ps = append(ps, raci.Problem{Field: field, Detail: fmt.Sprintf(
-				"The %s of item %q of checklist %q, %s, is outside the times this store keeps: give a time between %s and %s.",
-				what, item, c.Key, t.Format(time.RFC3339), earliestTime.Format(time.DateOnly), latestTime.Format(time.DateOnly))})
-		}
-	}
-	for i, it := range c.Items {
-		field := fmt.Sprintf("items[%d]", i)
-		if it.Due != nil {
-			check(field+".due", "due time", it.Key, *it.Due)
-		}
-		if it.EvidenceExpires != nil {
-			check(field+".evidence_expires", "evidence expiry", it.Key, *it.EvidenceExpires)
-		}
-		if it.Waiver != nil {
-			check(field+".waiver.expires", "waiver expiry", it.Key, it.Waiver.Expires)
-		}
-	}
-	if len(ps) > 0 {
-		return raci.Invalid(ps...)
-	}
-	return nil
-}
-
-// cloneChecklist copies in, items, times and waivers included, so that normalizing
-// and merging never change the caller's object or one read before.
-func cloneChecklist(in *raci.Checklist) *raci.Checklist {
-	c := *in
-	if in.Items != nil {
-		c.Items = make([]raci.ChecklistItem, len(in.Items))
-	}
-	for i, it := range in.Items {
-		it.Due = cloneTime(it.Due)
-		it.EvidenceExpires = cloneTime(it.EvidenceExpires)
-		if it.Waiver != nil {
-			w := *it.Waiver
-			it.Waiver = &w
-		}
-		c.Items[i] = it
-	}
-	return &c
-}
-
-func cloneTime(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := *t
-	return &u
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/jackc/pgx/v5"
 
@@ -86,7 +85,7 @@ func (db *DB) ListResponsibilities(ctx context.Context, tenant string, opts raci
 // tenant's scheme and parties, in the transaction that writes it and under the
 // tenant's lock, so that neither can change between the check and the commit.
 func (db *DB) PutResponsibility(ctx context.Context, in *raci.Responsibility, pre raci.Precondition) (*raci.Responsibility, bool, error) {
-	r := cloneResponsibility(in)
+	r := in.Clone()
 	r.Normalize()
 	roles := make([][]byte, len(r.Assignments))
 	for i, a := range r.Assignments {
@@ -225,7 +224,7 @@ func responsibilityMissing(ctx context.Context, q querier, tenant, key string) e
 	if !ok {
 		return raci.TenantNotFound(tenant)
 	}
-	return raci.Errorf(raci.ENOTFOUND, "Responsibility %q does not exist in tenant %q: create it first, or check the key.", key, tenant)
+	return raci.ResponsibilityNotFound(tenant, key)
 }
 
 // listResponsibilities returns up to limit rows of the tenant whose keys sort after
@@ -307,15 +306,4 @@ func scanAssignment(s scanner) (string, raci.Assignment, error) {
 		a.Roles = []raci.Role{}
 	}
 	return key, a, nil
-}
-
-// cloneResponsibility copies in so that normalizing never changes the caller's
-// object; Normalize sorts assignments in place.
-func cloneResponsibility(in *raci.Responsibility) *raci.Responsibility {
-	r := *in
-	r.Assignments = slices.Clone(in.Assignments)
-	for i := range r.Assignments {
-		r.Assignments[i].Roles = slices.Clone(r.Assignments[i].Roles)
-	}
-	return &r
 }

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 
 	"github.com/jackc/pgx/v5"
 
@@ -69,7 +67,7 @@ func (db *DB) ListTenants(ctx context.Context, opts raci.ListOptions) (*raci.Pag
 // PutTenant creates or replaces the tenant. A change of scheme is refused while a
 // row of the tenant would break the new scheme's rules.
 func (db *DB) PutTenant(ctx context.Context, in *raci.Tenant, pre raci.Precondition) (*raci.Tenant, bool, error) {
-	t := cloneTenant(in)
+	t := in.Clone()
 	// The object's own rules need nothing stored: check them before taking the
 	// tenant's lock.
 	t.Normalize()
@@ -211,14 +209,6 @@ func encodeTenantSets(t *raci.Tenant) (envs, labels []byte, err error) {
 		return nil, nil, fmt.Errorf("encode labels of tenant %q: %w", t.Name, err)
 	}
 	return envs, labels, nil
-}
-
-// cloneTenant copies in so that normalizing never changes the caller's object.
-func cloneTenant(in *raci.Tenant) *raci.Tenant {
-	t := *in
-	t.Environments = slices.Clone(in.Environments)
-	t.Labels = maps.Clone(in.Labels)
-	return &t
 }
 
 // checkRowsFitScheme returns an EINVALID error naming every row of the tenant that

@@ -2,11 +2,7 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,13 +20,10 @@ const (
 	// servers creating the same name at once give one token and one ECONFLICT.
 	qInsertToken = `INSERT INTO tokens (name, secret_sha256, scopes, created_at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (name) DO NOTHING`
-	qListTokens         = `SELECT name, scopes, created_at FROM tokens ORDER BY name`
-	qDeleteToken        = `DELETE FROM tokens WHERE name = $1`
-	qFindTokenBySecret  = `SELECT name, scopes, created_at, secret_sha256 FROM tokens WHERE secret_sha256 = $1`
-	qCountTokens        = `SELECT count(*) FROM tokens`
-	secretPrefix        = "raci_"
-	secretRandomBytes   = 32
-	unauthorizedMessage = "The token is not valid: check RACI_TOKEN."
+	qListTokens        = `SELECT name, scopes, created_at FROM tokens ORDER BY name`
+	qDeleteToken       = `DELETE FROM tokens WHERE name = $1`
+	qFindTokenBySecret = `SELECT name, scopes, created_at, secret_sha256 FROM tokens WHERE secret_sha256 = $1`
+	qCountTokens       = `SELECT count(*) FROM tokens`
 )
 
 // CreateToken stores a new token with a fresh random secret, of which only the hash
@@ -44,12 +37,12 @@ func (db *DB) CreateToken(ctx context.Context, in *raci.Token) (*raci.Token, str
 	if err != nil {
 		return nil, "", fmt.Errorf("encode scopes of token %q: %w", tok.Name, err)
 	}
-	secret, err := newSecret()
+	secret, err := raci.NewTokenSecret()
 	if err != nil {
 		return nil, "", err
 	}
 	tok.CreatedAt = db.now()
-	tag, err := db.pool.Exec(ctx, qInsertToken, tok.Name, hashSecret(secret), scopes, tok.CreatedAt.UnixNano())
+	tag, err := db.pool.Exec(ctx, qInsertToken, tok.Name, raci.HashTokenSecret(secret), scopes, tok.CreatedAt.UnixNano())
 	if err != nil {
 		// The error names the token, never the secret or its hash.
 		return nil, "", fmt.Errorf("create token %q: %w", tok.Name, err)
@@ -104,7 +97,7 @@ func (db *DB) DeleteToken(ctx context.Context, name string) error {
 // Authenticate returns the token whose secret this is. Every way of failing gets the
 // same EUNAUTHORIZED error, so that a caller learns nothing about which tokens exist.
 func (db *DB) Authenticate(ctx context.Context, secret string) (*raci.Token, error) {
-	hash := hashSecret(secret)
+	hash := raci.HashTokenSecret(secret)
 	var (
 		t       raci.Token
 		scopes  []byte
@@ -113,7 +106,7 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (*raci.Token, err
 	)
 	err := db.pool.QueryRow(ctx, qFindTokenBySecret, hash).Scan(&t.Name, &scopes, &created, &stored)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, raci.Errorf(raci.EUNAUTHORIZED, unauthorizedMessage)
+		return nil, raci.Errorf(raci.EUNAUTHORIZED, raci.TokenInvalidMessage)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("authenticate: %w", err)
@@ -121,7 +114,7 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (*raci.Token, err
 	// The index found the row by its hash; comparing the hashes again in constant
 	// time keeps the decision itself free of timing differences.
 	if subtle.ConstantTimeCompare([]byte(stored), []byte(hash)) != 1 {
-		return nil, raci.Errorf(raci.EUNAUTHORIZED, unauthorizedMessage)
+		return nil, raci.Errorf(raci.EUNAUTHORIZED, raci.TokenInvalidMessage)
 	}
 	return decodeToken(t, scopes, created)
 }
@@ -133,24 +126,6 @@ func (db *DB) CountTokens(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("count tokens: %w", err)
 	}
 	return n, nil
-}
-
-// newSecret returns "raci_" and 32 random bytes in base64url: 256 bits no one can
-// guess, and a prefix that secret scanners and people recognize.
-func newSecret() (string, error) {
-	b := make([]byte, secretRandomBytes)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("make token secret: %w", err)
-	}
-	return secretPrefix + base64.RawURLEncoding.EncodeToString(b), nil
-}
-
-// hashSecret returns what the store keeps of a secret: its SHA-256 in hex. The
-// secret has 256 random bits, so a fast hash is enough; no salt or stretching is
-// needed as it would be for a password.
-func hashSecret(secret string) string {
-	sum := sha256.Sum256([]byte(secret))
-	return hex.EncodeToString(sum[:])
 }
 
 // decodeToken completes t from its scopes and creation time as stored.

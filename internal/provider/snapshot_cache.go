@@ -115,8 +115,7 @@ func (c *snapshotCache) FindTenant(ctx context.Context, name string) (*raci.Tena
 	if err != nil {
 		return nil, err
 	}
-	t := *snap.Tenant
-	return &t, nil
+	return snap.Tenant.Clone(), nil
 }
 
 func (c *snapshotCache) FindParty(ctx context.Context, tenant, name string) (*raci.Party, error) {
@@ -128,9 +127,7 @@ func (c *snapshotCache) FindParty(ctx context.Context, tenant, name string) (*ra
 	if !ok {
 		return nil, notFound(partyWhat(tenant, name))
 	}
-	party := *p
-	party.Contacts = append([]string(nil), p.Contacts...)
-	return &party, nil
+	return p.Clone(), nil
 }
 
 func (c *snapshotCache) FindResponsibility(ctx context.Context, tenant, key string) (*raci.Responsibility, error) {
@@ -142,9 +139,7 @@ func (c *snapshotCache) FindResponsibility(ctx context.Context, tenant, key stri
 	if !ok {
 		return nil, notFound(responsibilityWhat(tenant, key))
 	}
-	row := *r
-	row.Assignments = append([]raci.Assignment(nil), r.Assignments...)
-	return &row, nil
+	return r.Clone(), nil
 }
 
 func (c *snapshotCache) FindChecklist(ctx context.Context, tenant, key string) (*raci.Checklist, error) {
@@ -156,9 +151,7 @@ func (c *snapshotCache) FindChecklist(ctx context.Context, tenant, key string) (
 	if !ok {
 		return nil, notFound(checklistWhat(tenant, key))
 	}
-	checklist := *cl
-	checklist.Items = append([]raci.ChecklistItem(nil), cl.Items...)
-	return &checklist, nil
+	return cl.Clone(), nil
 }
 
 // Snapshot serves the cached snapshot to callers that want the whole tenant (the

@@ -393,3 +393,30 @@ type ChecklistService interface {
 	// ENOTFOUND when the tenant or the checklist does not exist.
 	ChecklistReadiness(ctx context.Context, tenant, key string) (*Readiness, error)
 }
+
+// CheckTimesBetween returns an EINVALID error naming every time of the checklist
+// outside [earliest, latest], or nil. Stores call it with the times they can keep
+// exactly: without it a far-off expiry such as the year 9999 could wrap around to
+// some time in the past and silently expire a waiver.
+func (c *Checklist) CheckTimesBetween(earliest, latest time.Time) error {
+	var ps problems
+	check := func(field, what, item string, t time.Time) {
+		if t.Before(earliest) || t.After(latest) {
+			ps.add(field, "The %s of item %q of checklist %q, %s, is outside the times this store keeps: give a time between %s and %s.",
+				what, item, c.Key, t.Format(time.RFC3339), earliest.Format(time.DateOnly), latest.Format(time.DateOnly))
+		}
+	}
+	for i, it := range c.Items {
+		field := fieldIndex("items", i)
+		if it.Due != nil {
+			check(field+".due", "due time", it.Key, *it.Due)
+		}
+		if it.EvidenceExpires != nil {
+			check(field+".evidence_expires", "evidence expiry", it.Key, *it.EvidenceExpires)
+		}
+		if it.Waiver != nil {
+			check(field+".waiver.expires", "waiver expiry", it.Key, it.Waiver.Expires)
+		}
+	}
+	return ps.err()
+}

@@ -16,6 +16,21 @@ func TenantNotFound(name string) error {
 	return Errorf(ENOTFOUND, "Tenant %q does not exist: create it first, or check the name.", name)
 }
 
+// PartyNotFound is the error for a party its tenant does not have.
+func PartyNotFound(tenant, name string) error {
+	return Errorf(ENOTFOUND, "Party %q does not exist in tenant %q: create it first, or check the name.", name, tenant)
+}
+
+// ResponsibilityNotFound is the error for a row its tenant does not have.
+func ResponsibilityNotFound(tenant, key string) error {
+	return Errorf(ENOTFOUND, "Responsibility %q does not exist in tenant %q: create it first, or check the key.", key, tenant)
+}
+
+// ChecklistNotFound is the error for a checklist its tenant does not have.
+func ChecklistNotFound(tenant, key string) error {
+	return Errorf(ENOTFOUND, "Checklist %q does not exist in tenant %q: create it first, or check the key.", key, tenant)
+}
+
 // TenantInUse is the error for deleting a tenant that still holds objects.
 func TenantInUse(name string, parties, rows, checklists int) error {
 	var held []string

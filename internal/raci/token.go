@@ -2,6 +2,11 @@ package raci
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -125,4 +130,31 @@ type TokenService interface {
 
 	// CountTokens returns how many tokens exist, so serve knows an empty database.
 	CountTokens(ctx context.Context) (int, error)
+}
+
+// TokenInvalidMessage is what every store says of a secret it does not know,
+// whatever the reason, so that the answer tells an attacker nothing.
+const TokenInvalidMessage = "The token is not valid: check RACI_TOKEN."
+
+// A token's secret is "raci_" and 32 random bytes in base64url: the prefix makes a
+// leaked secret easy to recognise in logs and code scanners.
+const (
+	secretPrefix      = "raci_"
+	secretRandomBytes = 32
+)
+
+// NewTokenSecret returns a fresh random secret for a token.
+func NewTokenSecret() (string, error) {
+	b := make([]byte, secretRandomBytes)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("make token secret: %w", err)
+	}
+	return secretPrefix + base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// HashTokenSecret returns what a store keeps of a secret: its SHA-256, in hex. A
+// secret carries 256 random bits, so a fast hash is enough; no salt or stretching.
+func HashTokenSecret(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
 }

@@ -206,7 +206,7 @@ func partyMissing(ctx context.Context, tx *tx, tenant, name string) error {
 	if !ok {
 		return raci.TenantNotFound(tenant)
 	}
-	return raci.Errorf(raci.ENOTFOUND, "Party %q does not exist in tenant %q: create it first, or check the name.", name, tenant)
+	return raci.PartyNotFound(tenant, name)
 }
 
 // partyNames returns the set of the tenant's party names.

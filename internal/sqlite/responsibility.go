@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 )
@@ -84,7 +83,7 @@ func (db *DB) ListResponsibilities(ctx context.Context, tenant string, opts raci
 // PutResponsibility creates or replaces the row after checking it against the
 // tenant's scheme and parties, in the transaction that writes it.
 func (db *DB) PutResponsibility(ctx context.Context, in *raci.Responsibility, pre raci.Precondition) (*raci.Responsibility, bool, error) {
-	r := cloneResponsibility(in)
+	r := in.Clone()
 	r.Normalize()
 	what := fmt.Sprintf("responsibility %q", r.Tenant+"/"+r.Key)
 	created := false
@@ -216,7 +215,7 @@ func responsibilityMissing(ctx context.Context, tx *tx, tenant, key string) erro
 	if !ok {
 		return raci.TenantNotFound(tenant)
 	}
-	return raci.Errorf(raci.ENOTFOUND, "Responsibility %q does not exist in tenant %q: create it first, or check the key.", key, tenant)
+	return raci.ResponsibilityNotFound(tenant, key)
 }
 
 // listResponsibilities returns up to limit rows of the tenant whose keys sort after
@@ -297,15 +296,4 @@ func scanAssignment(s scanner) (string, raci.Assignment, error) {
 		a.Roles = []raci.Role{}
 	}
 	return key, a, nil
-}
-
-// cloneResponsibility copies in so that normalizing never changes the caller's
-// object; Normalize sorts assignments in place.
-func cloneResponsibility(in *raci.Responsibility) *raci.Responsibility {
-	r := *in
-	r.Assignments = slices.Clone(in.Assignments)
-	for i := range r.Assignments {
-		r.Assignments[i].Roles = slices.Clone(r.Assignments[i].Roles)
-	}
-	return &r
 }

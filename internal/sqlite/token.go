@@ -2,12 +2,8 @@ package sqlite
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
 	"database/sql"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,15 +15,12 @@ import (
 var _ raci.TokenService = (*DB)(nil)
 
 const (
-	qInsertToken        = `INSERT INTO tokens (name, secret_sha256, scopes, created_at) VALUES (?, ?, ?, ?)`
-	qTokenExists        = `SELECT 1 FROM tokens WHERE name = ?`
-	qListTokens         = `SELECT name, scopes, created_at FROM tokens ORDER BY name`
-	qDeleteToken        = `DELETE FROM tokens WHERE name = ?`
-	qFindTokenBySecret  = `SELECT name, scopes, created_at, secret_sha256 FROM tokens WHERE secret_sha256 = ?`
-	qCountTokens        = `SELECT count(*) FROM tokens`
-	secretPrefix        = "raci_"
-	secretRandomBytes   = 32
-	unauthorizedMessage = "The token is not valid: check RACI_TOKEN."
+	qInsertToken       = `INSERT INTO tokens (name, secret_sha256, scopes, created_at) VALUES (?, ?, ?, ?)`
+	qTokenExists       = `SELECT 1 FROM tokens WHERE name = ?`
+	qListTokens        = `SELECT name, scopes, created_at FROM tokens ORDER BY name`
+	qDeleteToken       = `DELETE FROM tokens WHERE name = ?`
+	qFindTokenBySecret = `SELECT name, scopes, created_at, secret_sha256 FROM tokens WHERE secret_sha256 = ?`
+	qCountTokens       = `SELECT count(*) FROM tokens`
 )
 
 // CreateToken stores a new token with a fresh random secret, of which only the hash
@@ -41,7 +34,7 @@ func (db *DB) CreateToken(ctx context.Context, in *raci.Token) (*raci.Token, str
 	if err != nil {
 		return nil, "", fmt.Errorf("encode scopes of token %q: %w", tok.Name, err)
 	}
-	secret, err := newSecret()
+	secret, err := raci.NewTokenSecret()
 	if err != nil {
 		return nil, "", err
 	}
@@ -54,7 +47,7 @@ func (db *DB) CreateToken(ctx context.Context, in *raci.Token) (*raci.Token, str
 			return raci.Errorf(raci.ECONFLICT, "Token %q already exists: choose another name, or delete that token first.", tok.Name)
 		}
 		tok.CreatedAt = db.now()
-		if err := tx.exec(ctx, qInsertToken, tok.Name, hashSecret(secret), string(scopes), tok.CreatedAt.UnixNano()); err != nil {
+		if err := tx.exec(ctx, qInsertToken, tok.Name, raci.HashTokenSecret(secret), string(scopes), tok.CreatedAt.UnixNano()); err != nil {
 			// The error names the token, never the secret or its hash.
 			return fmt.Errorf("create token %q: %w", tok.Name, err)
 		}
@@ -113,7 +106,7 @@ func (db *DB) DeleteToken(ctx context.Context, name string) error {
 // Authenticate returns the token whose secret this is. Every way of failing gets the
 // same EUNAUTHORIZED error, so that a caller learns nothing about which tokens exist.
 func (db *DB) Authenticate(ctx context.Context, secret string) (*raci.Token, error) {
-	hash := hashSecret(secret)
+	hash := raci.HashTokenSecret(secret)
 	var (
 		tok    *raci.Token
 		stored string // the hash the index found
@@ -140,7 +133,7 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (*raci.Token, err
 	// The index found the row by its hash; comparing the hashes again in constant
 	// time keeps the decision itself free of timing differences.
 	if tok == nil || subtle.ConstantTimeCompare([]byte(stored), []byte(hash)) != 1 {
-		return nil, raci.Errorf(raci.EUNAUTHORIZED, unauthorizedMessage)
+		return nil, raci.Errorf(raci.EUNAUTHORIZED, raci.TokenInvalidMessage)
 	}
 	return tok, nil
 }
@@ -158,24 +151,6 @@ func (db *DB) CountTokens(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	return n, nil
-}
-
-// newSecret returns "raci_" and 32 random bytes in base64url: 256 bits no one can
-// guess, and a prefix that secret scanners and people recognize.
-func newSecret() (string, error) {
-	b := make([]byte, secretRandomBytes)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("make token secret: %w", err)
-	}
-	return secretPrefix + base64.RawURLEncoding.EncodeToString(b), nil
-}
-
-// hashSecret returns what the store keeps of a secret: its SHA-256 in hex. The
-// secret has 256 random bits, so a fast hash is enough; no salt or stretching is
-// needed as it would be for a password.
-func hashSecret(secret string) string {
-	sum := sha256.Sum256([]byte(secret))
-	return hex.EncodeToString(sum[:])
 }
 
 func tokenExists(ctx context.Context, tx *tx, name string) (bool, error) {
