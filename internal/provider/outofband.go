@@ -22,8 +22,8 @@ type changeWitness struct {
 
 // warnChanged adds a warning when the server holds a newer version than the one
 // Terraform last wrote or read, naming who made the change and when from the event
-// log. A store without an event log, or a failed look-up, leaves only a debug line:
-// the plan itself still shows the drift.
+// log. A failed look-up leaves only a debug line: the plan itself still shows the
+// drift.
 func warnChanged(ctx context.Context, svc raci.Service, diags *diag.Diagnostics, w changeWitness, known, current int64) {
 	if known == 0 || current <= known {
 		return
@@ -46,11 +46,7 @@ func warnDeleted(ctx context.Context, svc raci.Service, diags *diag.Diagnostics,
 }
 
 func lastEvent(ctx context.Context, svc raci.Service, w changeWitness) *raci.Event {
-	log, ok := svc.(raci.EventService)
-	if !ok {
-		return nil
-	}
-	events, err := log.ListEvents(ctx, w.tenant, raci.EventFilter{Object: w.object, Newest: true, Limit: 1})
+	events, err := svc.ListEvents(ctx, w.tenant, raci.EventFilter{Object: w.object, Newest: true, Limit: 1})
 	if err != nil || len(events) == 0 {
 		tflog.Debug(ctx, "no event names the out-of-band change", map[string]any{"object": w.id, "error": fmt.Sprint(err)})
 		return nil
