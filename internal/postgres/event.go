@@ -10,7 +10,10 @@ import (
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 )
 
-var _ raci.EventService = (*DB)(nil)
+var (
+	_ raci.EventService    = (*DB)(nil)
+	_ raci.RevisionService = (*DB)(nil)
+)
 
 const (
 	eventColumns = `seq, at, actor, tenant, object, action, before_json, after_json`
@@ -27,7 +30,21 @@ const (
 		WHERE tenant = $1 ORDER BY seq DESC LIMIT $2`
 	qListObjectEventsNewest = `SELECT ` + eventColumns + ` FROM events
 		WHERE tenant = $1 AND object = $2 ORDER BY seq DESC LIMIT $3`
+	// One step down the (tenant, seq) index.
+	qTenantRevision = `SELECT coalesce(max(seq), 0) FROM events WHERE tenant = $1`
 )
+
+// TenantRevision returns the seq of the tenant's newest event, 0 when it has none.
+// Every write appends its event last in its transaction, holding the tenant's lock,
+// so the seq it takes is above every seq of the tenant committed before; identity
+// values are never reused. The answer therefore moves with every committed write.
+func (db *DB) TenantRevision(ctx context.Context, tenant string) (int64, error) {
+	var rev int64
+	if err := db.pool.QueryRow(ctx, qTenantRevision, tenant).Scan(&rev); err != nil {
+		return 0, fmt.Errorf("revision of tenant %q: %w", tenant, err)
+	}
+	return rev, nil
+}
 
 // ListEvents returns a page of the tenant's events in sequence order, or newest
 // first. A tenant that does not exist, or never did, has an empty log.

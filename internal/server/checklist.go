@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -24,12 +25,14 @@ func (s *Server) listChecklists(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getChecklist(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.svc.FindChecklist(r.Context(), r.PathValue("tenant"), r.PathValue("key"))
-	if err != nil {
-		return err
-	}
-	s.writeObject(w, r, c.Version, c)
-	return nil
+	key := r.PathValue("key")
+	return s.readTenantObject(w, r, raci.ChecklistObject(key), func(ctx context.Context) (any, int64, error) {
+		c, err := s.svc.FindChecklist(ctx, r.PathValue("tenant"), key)
+		if err != nil {
+			return nil, 0, err
+		}
+		return c, c.Version, nil
+	})
 }
 
 func (s *Server) putChecklist(w http.ResponseWriter, r *http.Request) error {

@@ -118,12 +118,16 @@ func (s *Server) writeJSONAs(w http.ResponseWriter, r *http.Request, status int,
 	body, err := json.Marshal(v)
 	if err != nil {
 		// Only a programming error gets here; the status is not written yet.
-		s.logger.LogAttrs(r.Context(), slog.LevelError, "encode response",
-			slog.String("route", r.Pattern), slog.String("error", err.Error()))
+		s.logEncodeError(r, err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", contentType)
 	w.WriteHeader(status)
 	_, _ = w.Write(append(body, '\n'))
+}
+
+func (s *Server) logEncodeError(r *http.Request, err error) {
+	s.logger.LogAttrs(r.Context(), slog.LevelError, "encode response",
+		slog.String("route", r.Pattern), slog.String("error", err.Error()))
 }

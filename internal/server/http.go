@@ -65,17 +65,6 @@ func notModified(r *http.Request, version int64) bool {
 	return false
 }
 
-// writeObject answers a read with the object and its ETag, or 304 when the caller
-// already holds that version.
-func (s *Server) writeObject(w http.ResponseWriter, r *http.Request, version int64, v any) {
-	w.Header().Set("ETag", raci.ETag(version))
-	if notModified(r, version) {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	s.writeJSON(w, r, http.StatusOK, v)
-}
-
 // writeStored answers a PUT with what is stored now: 201 and its Location when the
 // object was created, 200 when replaced.
 func (s *Server) writeStored(w http.ResponseWriter, r *http.Request, created bool, location string, version int64, v any) {

@@ -32,6 +32,9 @@ type metrics struct {
 	requests    *prometheus.CounterVec
 	duration    *prometheus.HistogramVec
 	storeErrors *prometheus.CounterVec
+	// cacheHits and cacheMisses count the reads answered from the read cache and
+	// those that went to the store (see readcache.go).
+	cacheHits, cacheMisses prometheus.Counter
 }
 
 func newMetrics() *metrics {
@@ -51,9 +54,17 @@ func newMetrics() *metrics {
 			Name: "raci_store_errors_total",
 			Help: "Internal errors returned by the store, by API operation (method and route pattern).",
 		}, []string{"operation"}),
+		cacheHits: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "raci_read_cache_hits_total",
+			Help: "Reads answered from the read cache because the tenant had not changed since.",
+		}),
+		cacheMisses: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "raci_read_cache_misses_total",
+			Help: "Cacheable reads that went to the store.",
+		}),
 	}
 	m.registry.MustRegister(
-		m.requests, m.duration, m.storeErrors,
+		m.requests, m.duration, m.storeErrors, m.cacheHits, m.cacheMisses,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -24,12 +25,14 @@ func (s *Server) listParties(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getParty(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.svc.FindParty(r.Context(), r.PathValue("tenant"), r.PathValue("party"))
-	if err != nil {
-		return err
-	}
-	s.writeObject(w, r, p.Version, p)
-	return nil
+	name := r.PathValue("party")
+	return s.readTenantObject(w, r, raci.PartyObject(name), func(ctx context.Context) (any, int64, error) {
+		p, err := s.svc.FindParty(ctx, r.PathValue("tenant"), name)
+		if err != nil {
+			return nil, 0, err
+		}
+		return p, p.Version, nil
+	})
 }
 
 func (s *Server) putParty(w http.ResponseWriter, r *http.Request) error {

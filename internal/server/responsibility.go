@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -24,12 +25,14 @@ func (s *Server) listResponsibilities(w http.ResponseWriter, r *http.Request) er
 }
 
 func (s *Server) getResponsibility(w http.ResponseWriter, r *http.Request) error {
-	resp, err := s.svc.FindResponsibility(r.Context(), r.PathValue("tenant"), r.PathValue("key"))
-	if err != nil {
-		return err
-	}
-	s.writeObject(w, r, resp.Version, resp)
-	return nil
+	key := r.PathValue("key")
+	return s.readTenantObject(w, r, raci.ResponsibilityObject(key), func(ctx context.Context) (any, int64, error) {
+		resp, err := s.svc.FindResponsibility(ctx, r.PathValue("tenant"), key)
+		if err != nil {
+			return nil, 0, err
+		}
+		return resp, resp.Version, nil
+	})
 }
 
 func (s *Server) putResponsibility(w http.ResponseWriter, r *http.Request) error {

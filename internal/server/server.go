@@ -40,7 +40,12 @@ type Server struct {
 	// tokens is the store's, nil when it keeps none: then only Options.Token
 	// authenticates, and the token routes answer 404.
 	tokens raci.TokenService
-	mux    *http.ServeMux
+	// revisions is the store's, nil when it keeps none: then every read goes to the
+	// store. With it, reads of a tenant's objects are answered from cache while the
+	// tenant's revision stays the same.
+	revisions raci.RevisionService
+	cache     *readCache
+	mux       *http.ServeMux
 	// metrics are served at /metrics; see metrics.go.
 	metrics *metrics
 }
@@ -65,6 +70,8 @@ func New(svc raci.Service, opts Options) *Server {
 		s.bootstrap = &raci.Token{Name: bootstrapTokenName, Scopes: []raci.Scope{raci.AdminScope}}
 	}
 	s.tokens, _ = svc.(raci.TokenService)
+	s.revisions, _ = svc.(raci.RevisionService)
+	s.cache = newReadCache(defaultReadCacheBytes)
 	for _, rt := range s.routes() {
 		rt.handle = s.metrics.countStoreErrors(rt.method+" "+rt.path, rt.handle)
 		s.mux.Handle(rt.method+" "+rt.path, s.handler(rt))

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"time"
@@ -63,12 +64,13 @@ func (s *Server) visibleTenants(r *http.Request, tok *raci.Token, opts raci.List
 }
 
 func (s *Server) getTenant(w http.ResponseWriter, r *http.Request) error {
-	t, err := s.svc.FindTenant(r.Context(), r.PathValue("tenant"))
-	if err != nil {
-		return err
-	}
-	s.writeObject(w, r, t.Version, t)
-	return nil
+	return s.readTenantObject(w, r, raci.TenantObject(), func(ctx context.Context) (any, int64, error) {
+		t, err := s.svc.FindTenant(ctx, r.PathValue("tenant"))
+		if err != nil {
+			return nil, 0, err
+		}
+		return t, t.Version, nil
+	})
 }
 
 func (s *Server) putTenant(w http.ResponseWriter, r *http.Request) error {
@@ -105,20 +107,25 @@ func (s *Server) deleteTenant(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// snapshotObject names the snapshot in the read cache; no object of the event log
+// has this name.
+const snapshotObject = "snapshot"
+
 func (s *Server) getSnapshot(w http.ResponseWriter, r *http.Request) error {
-	snap, err := raci.ReadSnapshot(r.Context(), s.svc, r.PathValue("tenant"))
-	if err != nil {
-		return err
-	}
-	if snap.Parties == nil {
-		snap.Parties = []*raci.Party{}
-	}
-	if snap.Responsibilities == nil {
-		snap.Responsibilities = []*raci.Responsibility{}
-	}
-	if snap.Checklists == nil {
-		snap.Checklists = []*raci.Checklist{}
-	}
-	s.writeJSON(w, r, http.StatusOK, snap)
-	return nil
+	return s.readTenantObject(w, r, snapshotObject, func(ctx context.Context) (any, int64, error) {
+		snap, err := raci.ReadSnapshot(ctx, s.svc, r.PathValue("tenant"))
+		if err != nil {
+			return nil, 0, err
+		}
+		if snap.Parties == nil {
+			snap.Parties = []*raci.Party{}
+		}
+		if snap.Responsibilities == nil {
+			snap.Responsibilities = []*raci.Responsibility{}
+		}
+		if snap.Checklists == nil {
+			snap.Checklists = []*raci.Checklist{}
+		}
+		return snap, 0, nil
+	})
 }

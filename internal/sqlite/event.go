@@ -9,7 +9,10 @@ import (
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 )
 
-var _ raci.EventService = (*DB)(nil)
+var (
+	_ raci.EventService    = (*DB)(nil)
+	_ raci.RevisionService = (*DB)(nil)
+)
 
 const (
 	eventColumns = `seq, at, actor, tenant, object, action, before_json, after_json`
@@ -26,7 +29,20 @@ const (
 		WHERE tenant = ? ORDER BY seq DESC LIMIT ?`
 	qListObjectEventsNewest = `SELECT ` + eventColumns + ` FROM events
 		WHERE tenant = ? AND object = ? ORDER BY seq DESC LIMIT ?`
+	// One step down the (tenant, seq) index.
+	qTenantRevision = `SELECT coalesce(max(seq), 0) FROM events WHERE tenant = ?`
 )
+
+// TenantRevision returns the seq of the tenant's newest event, 0 when it has none.
+// Seq is AUTOINCREMENT, never reused, and every write appends its event in the
+// write's own transaction, so the answer moves with every committed write.
+func (db *DB) TenantRevision(ctx context.Context, tenant string) (int64, error) {
+	var rev int64
+	if err := db.readStmts[qTenantRevision].QueryRowContext(ctx, tenant).Scan(&rev); err != nil {
+		return 0, fmt.Errorf("revision of tenant %q: %w", tenant, err)
+	}
+	return rev, nil
+}
 
 // ListEvents returns a page of the tenant's events in sequence order, or newest
 // first. A tenant that does not exist, or never did, has an empty log.

@@ -164,7 +164,7 @@ var queries = []string{
 	qFindChecklist, qListChecklists, qFindChecklistItems, qListChecklistItems,
 	qInsertChecklist, qUpdateChecklist, qDeleteChecklist, qDeleteChecklistItems, qInsertChecklistItem, qItemsNamingParty,
 	qInsertToken, qTokenExists, qListTokens, qDeleteToken, qFindTokenBySecret, qCountTokens,
-	qInsertEvent, qListEvents, qListObjectEvents, qListEventsNewest, qListObjectEventsNewest,
+	qInsertEvent, qTenantRevision, qListEvents, qListObjectEvents, qListEventsNewest, qListObjectEventsNewest,
 }
 
 // statements are a pool's prepared statements by query text. SQLite compiles a

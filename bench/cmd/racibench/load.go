@@ -90,7 +90,16 @@ func benchLoad(ctx context.Context, cfg config, dir string) error {
 			return err
 		}
 	}
-	for _, s := range raciScenarios("sqlite", sqliteSrv) {
+	selected := func(store string, srv *raciServer) []scenario {
+		var out []scenario
+		for _, s := range raciScenarios(store, srv) {
+			if strings.Contains(s.store+" "+s.name, cfg.loadOnly) {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	for _, s := range selected("sqlite", sqliteSrv) {
 		if err := measure(s); err != nil {
 			return err
 		}
@@ -98,7 +107,9 @@ func benchLoad(ctx context.Context, cfg config, dir string) error {
 	sqliteSrv.stop()
 
 	pgNote := ""
-	if bin := findPostgres(); bin == "" {
+	if len(selected("postgres", &raciServer{})) == 0 {
+		pgNote = fmt.Sprintf("PostgreSQL rows not run: -load-only %q matches none.", cfg.loadOnly)
+	} else if bin := findPostgres(); bin == "" {
 		pgNote = "PostgreSQL rows pending: no initdb and postgres binaries were found (pg_config --bindir, PATH, /usr/lib/postgresql/*/bin)."
 	} else {
 		pg, err := startPostgres(ctx, bin)
@@ -114,7 +125,7 @@ func benchLoad(ctx context.Context, cfg config, dir string) error {
 		if _, _, err := seed(ctx, pgSrv); err != nil {
 			return fmt.Errorf("seed the PostgreSQL server: %w", err)
 		}
-		for _, s := range raciScenarios("postgres", pgSrv) {
+		for _, s := range selected("postgres", pgSrv) {
 			if err := measure(s); err != nil {
 				return err
 			}

@@ -49,6 +49,9 @@ type config struct {
 	tfTimeout  time.Duration
 	skipTF     bool
 	skipLoad   bool
+	// loadOnly, when set, runs only the server scenarios whose "store scenario"
+	// contains it (the fixed-body ones always run): for profiling one of them.
+	loadOnly string
 }
 
 func main() {
@@ -75,6 +78,7 @@ func run(ctx context.Context) error {
 	flag.StringVar(&cfg.tfProvider, "terraform-provider", "", "the `binary` Terraform runs as the provider, if not -provider: e.g. bin/profprovider, with PROFPROVIDER_DIR set")
 	flag.BoolVar(&cfg.skipTF, "skip-terraform", false, "skip the Terraform measurements")
 	flag.BoolVar(&cfg.skipLoad, "skip-load", false, "skip the server load measurements")
+	flag.StringVar(&cfg.loadOnly, "load-only", "", "run only the server scenarios whose store and name contain `text`, e.g. \"sqlite GET snapshot\" (with bench/cmd/profserver as -provider, to profile one)")
 	flag.Parse()
 
 	var err error

@@ -13,10 +13,12 @@ import (
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 )
 
-// EventStore is a store with an event log: what RunEvents tests.
+// EventStore is a store with an event log and the tenant revisions read from it:
+// what RunEvents tests.
 type EventStore interface {
 	raci.Service
 	raci.EventService
+	raci.RevisionService
 }
 
 // RunEvents runs the suite of raci.EventService: every write appends one event, a
@@ -43,6 +45,7 @@ func RunEvents(t *testing.T, open func(t *testing.T) EventStore) {
 	run("Event/Newest", testEventsNewest)
 	run("Event/TenantsAreSeparate", testEventsTenantsAreSeparate)
 	run("Event/OutliveTenant", testEventsOutliveTenant)
+	run("Event/Revision", testEventsRevision)
 
 	run("Event/NoLostUpdate/WritersWithoutPrecondition", testNoLostUpdateWithoutPrecondition)
 	run("Event/NoLostUpdate/WritersWithIfMatch", testNoLostUpdateIfMatch)
@@ -90,6 +93,15 @@ func newestSeq(t *testing.T, s EventStore, tenant string) int64 {
 		return 0
 	}
 	return events[0].Seq
+}
+
+func mustRevision(t *testing.T, s EventStore, tenant string) int64 {
+	t.Helper()
+	rev, err := s.TenantRevision(ctx(t), tenant)
+	if err != nil {
+		t.Fatalf("TenantRevision(%q): %v", tenant, err)
+	}
+	return rev
 }
 
 // eventsSince returns the tenant's events after seq, in order.
@@ -438,6 +450,9 @@ func testEventsRefusedWrites(t *testing.T, s EventStore) {
 			wantCode(t, w.err(), w.code)
 			if events := eventsSince(t, s, "acme", seq); len(events) != 0 {
 				t.Fatalf("a refused write appended events: %s", describeEvents(events))
+			}
+			if rev := mustRevision(t, s, "acme"); rev != seq {
+				t.Fatalf("after a refused write the tenant's revision is %d, want %d as before", rev, seq)
 			}
 		})
 	}
@@ -870,4 +885,57 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// testEventsRevision checks that the revision moves with every kind of write to the
+// tenant and with nothing else: readers cache what they read against it.
+func testEventsRevision(t *testing.T, s EventStore) {
+	if rev := mustRevision(t, s, "acme"); rev != 0 {
+		t.Fatalf("a tenant that never existed has revision %d, want 0", rev)
+	}
+	rev := int64(0)
+	step := func(what string, write func()) {
+		t.Helper()
+		write()
+		got := mustRevision(t, s, "acme")
+		if got <= rev {
+			t.Fatalf("after %s the revision is %d, want more than %d", what, got, rev)
+		}
+		if seq := newestSeq(t, s, "acme"); got != seq {
+			t.Fatalf("after %s the revision is %d, want the newest event's seq %d", what, got, seq)
+		}
+		rev = got
+	}
+	step("creating the tenant", func() { mustPutTenant(t, s, newTenant("acme")) })
+	step("adding a party", func() { mustPutParty(t, s, newParty("acme", "vendor", raci.Vendor)) })
+	step("adding another", func() { mustPutParty(t, s, newParty("acme", "customer", raci.Customer)) })
+	step("adding a row", func() { mustPutRow(t, s, standardRow("acme", "backups")) })
+	step("replacing the row with the same content", func() { mustPutRow(t, s, standardRow("acme", "backups")) })
+	step("adding a checklist", func() {
+		mustPutChecklist(t, s, newChecklist("acme", "infrastructure", newItem("dns", "customer")))
+	})
+	step("ticking an item", func() {
+		mustUpdateItem(t, s, "acme", "infrastructure", "dns", raci.ItemPatch{Status: ptr(raci.Done)})
+	})
+
+	// Another tenant's writes leave this one's revision alone.
+	setupTenant(t, s, "globex", raci.RACI)
+	mustPutRow(t, s, standardRow("globex", "backups"))
+	if got := mustRevision(t, s, "acme"); got != rev {
+		t.Fatalf("writes to another tenant moved the revision from %d to %d", rev, got)
+	}
+
+	del := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	step("deleting the checklist", func() { del(s.DeleteChecklist(ctx(t), "acme", "infrastructure", raci.Precondition{})) })
+	step("deleting the row", func() { del(s.DeleteResponsibility(ctx(t), "acme", "backups", raci.Precondition{})) })
+	step("deleting a party", func() { del(s.DeleteParty(ctx(t), "acme", "vendor", raci.Precondition{})) })
+	step("deleting the other", func() { del(s.DeleteParty(ctx(t), "acme", "customer", raci.Precondition{})) })
+	step("deleting the tenant", func() { del(s.DeleteTenant(ctx(t), "acme", raci.Precondition{})) })
+	// A tenant made again under the same name never goes back to an old revision.
+	step("creating the tenant again", func() { mustPutTenant(t, s, newTenant("acme")) })
 }
