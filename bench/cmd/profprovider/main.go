@@ -12,9 +12,11 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"syscall"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -44,7 +46,45 @@ func run() error {
 		return err
 	}
 	defer pprof.StopCPUProfile()
+	// As the released binary does (main.go, quietSDKLogs): the plugin libraries'
+	// logs off unless asked for, so that the profile is of what users run.
+	if os.Getenv("TF_LOG") == "" && os.Getenv("TF_LOG_PROVIDER") == "" {
+		for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK"} {
+			if os.Getenv(name) == "" {
+				os.Setenv(name, "off")
+			}
+		}
+	}
+	go heapProfiles(ctx, filepath.Join(dir, strconv.Itoa(os.Getpid())+".heap.pprof"))
 	return providerserver.Serve(ctx, provider.New("profile"), providerserver.ServeOpts{
 		Address: "registry.terraform.io/raci-dev/raci",
 	})
+}
+
+// heapProfiles writes a heap profile to path each time the heap in use reaches a new
+// high, checked every 200 ms: the profile of the fullest moment, which is what
+// decides the process's peak RSS and the garbage collector's work.
+func heapProfiles(ctx context.Context, path string) {
+	var high uint64
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		if m.HeapInuse <= high+high/10 {
+			continue
+		}
+		high = m.HeapInuse
+		f, err := os.Create(path)
+		if err != nil {
+			return
+		}
+		_ = pprof.Lookup("heap").WriteTo(f, 0)
+		f.Close()
+	}
 }
