@@ -180,6 +180,12 @@ func (r *responsibilityResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if r.svc == nil {
 		return
 	}
+	// A row the plan leaves as it is has nothing to check: the server accepted it
+	// under the tenant's scheme (and refuses scheme changes its rows do not fit),
+	// and nothing moves. Most rows of a large plan are like this.
+	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) {
+		return
+	}
 	var prior *raci.Responsibility
 	if !req.State.Raw.IsNull() {
 		var state responsibilityModel
