@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/user"
+	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -41,7 +42,13 @@ type raciProvider struct {
 	// openLocal opens the embedded store in local mode; tests do not replace it, but
 	// keeping it a field keeps the provider free of package state.
 	openLocal func(ctx context.Context, path string) (raci.Service, error)
+	// configured is what Configure handed to the resources, for the protocol
+	// server's lean paths (server.go), which configure resources themselves.
+	configured atomic.Pointer[providerData]
 }
+
+// providerTypeName prefixes every resource and data source type name.
+const providerTypeName = "raci"
 
 // providerModel is the provider block.
 type providerModel struct {
@@ -63,7 +70,7 @@ func New(version string) func() provider.Provider {
 }
 
 func (p *raciProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
-	resp.TypeName = "raci"
+	resp.TypeName = providerTypeName
 	resp.Version = p.version
 }
 
@@ -154,6 +161,7 @@ func (p *raciProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	data := &providerData{svc: cache}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	p.configured.Store(data)
 }
 
 // localActor is who the event log names for writes in local mode: the user running

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
@@ -25,7 +24,7 @@ const testToken = "acceptance-test-token"
 // protoV6ProviderFactories runs the provider in-process, for the real terraform
 // binary to talk to.
 var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"raci": providerserver.NewProtocol6WithError(New("test")()),
+	"raci": NewProtocol6WithError("test"),
 }
 
 // testServer is a real RACI server on a temporary SQLite file, started in-process.

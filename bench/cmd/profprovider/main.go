@@ -13,12 +13,13 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"strconv"
 	"syscall"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/provider"
 )
@@ -55,10 +56,12 @@ func run() error {
 			}
 		}
 	}
+	// And with main.go's garbage collector target (relaxGC).
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(200)
+	}
 	go heapProfiles(ctx, filepath.Join(dir, strconv.Itoa(os.Getpid())+".heap.pprof"))
-	return providerserver.Serve(ctx, provider.New("profile"), providerserver.ServeOpts{
-		Address: "registry.terraform.io/raci-dev/raci",
-	})
+	return tf6server.Serve("registry.terraform.io/raci-dev/raci", provider.NewProtocol6("profile"))
 }
 
 // heapProfiles writes a heap profile to path each time the heap in use reaches a new
