@@ -19,8 +19,8 @@ const defaultReadCacheBytes = 64 << 20
 // reports the same revision. Every write to the tenant moves the revision, wherever
 // it comes from (this server, another replica, a process sharing the SQLite file),
 // so a cached answer is exactly what reading the store again would give. Checking
-// the revision is one indexed query where the read itself is several, and the
-// encoding is skipped too.
+// the revision is one indexed query where the read itself is several, shared by the
+// tenant's concurrent reads (revisionReader), and the encoding is skipped too.
 type readCache struct {
 	mu      sync.Mutex
 	entries map[readKey]*cachedAnswer
@@ -92,7 +92,7 @@ func (s *Server) readTenantObject(w http.ResponseWriter, r *http.Request, object
 		s.writeAnswer(w, r, &cachedAnswer{version: version, body: s.encode(r, v)})
 		return nil
 	}
-	rev, err := s.revisions.TenantRevision(ctx, tenant)
+	rev, err := s.revisions.revision(ctx, tenant)
 	if err != nil {
 		return err
 	}

@@ -43,7 +43,7 @@ type Server struct {
 	// revisions is the store's, nil when it keeps none: then every read goes to the
 	// store. With it, reads of a tenant's objects are answered from cache while the
 	// tenant's revision stays the same.
-	revisions raci.RevisionService
+	revisions *revisionReader
 	cache     *readCache
 	mux       *http.ServeMux
 	// metrics are served at /metrics; see metrics.go.
@@ -70,7 +70,9 @@ func New(svc raci.Service, opts Options) *Server {
 		s.bootstrap = &raci.Token{Name: bootstrapTokenName, Scopes: []raci.Scope{raci.AdminScope}}
 	}
 	s.tokens, _ = svc.(raci.TokenService)
-	s.revisions, _ = svc.(raci.RevisionService)
+	if store, ok := svc.(raci.RevisionService); ok {
+		s.revisions = newRevisionReader(store)
+	}
 	s.cache = newReadCache(defaultReadCacheBytes)
 	for _, rt := range s.routes() {
 		rt.handle = s.metrics.countStoreErrors(rt.method+" "+rt.path, rt.handle)
