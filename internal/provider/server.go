@@ -76,6 +76,7 @@ type protocolServer struct {
 type leanResource struct {
 	newResource func() resource.Resource
 	schema      schema.Schema
+	valueType   attr.Type    // the schema's
 	typ         tftypes.Type // the schema's, as the protocol encodes it
 }
 
@@ -114,10 +115,12 @@ func leanResourceOf(ctx context.Context, newResource func() resource.Resource) (
 	if problem := leanSchemaProblem(sch.Schema); problem != "" {
 		return meta.TypeName, nil, fmt.Errorf("%s: %s", meta.TypeName, problem)
 	}
+	valueType := sch.Schema.Type()
 	return meta.TypeName, &leanResource{
 		newResource: newResource,
 		schema:      sch.Schema,
-		typ:         sch.Schema.Type().TerraformType(ctx),
+		valueType:   valueType,
+		typ:         valueType.TerraformType(ctx),
 	}, nil
 }
 

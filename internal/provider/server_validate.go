@@ -32,7 +32,7 @@ func (s *protocolServer) ValidateResourceConfig(ctx context.Context, req *tfprot
 	if err != nil {
 		return s.ProviderServer.ValidateResourceConfig(ctx, req)
 	}
-	value, err := lean.schema.Type().ValueFromTerraform(ctx, raw)
+	value, err := lean.valueType.ValueFromTerraform(ctx, raw)
 	object, ok := value.(basetypes.ObjectValue)
 	if err != nil || !ok || object.IsNull() || object.IsUnknown() {
 		return s.ProviderServer.ValidateResourceConfig(ctx, req)

@@ -26,12 +26,13 @@ type revisionReader struct {
 	store raci.RevisionService
 
 	mu      sync.Mutex
-	tenants map[string]*tenantQueries // tenants with a query running
+	tenants map[string]*tenantQueries // the tenants with a query running
 }
 
-// tenantQueries are one tenant's running query and the one waiting for it to end.
+// tenantQueries is what a tenant with a query running has waiting for it to end: a
+// query, or nil.
 type tenantQueries struct {
-	running, waiting *revisionQuery
+	waiting *revisionQuery
 }
 
 // revisionQuery is one TenantRevision call and the answer it got, set before done
@@ -62,7 +63,7 @@ func (r *revisionReader) revision(ctx context.Context, tenant string) (int64, er
 		// Nothing running: send this request's query, in its goroutine. Nobody
 		// joins a running query, so it can go with the request's context.
 		q = &revisionQuery{done: make(chan struct{})}
-		r.tenants[tenant] = &tenantQueries{running: q}
+		r.tenants[tenant] = &tenantQueries{}
 		r.mu.Unlock()
 		r.send(ctx, tenant, q)
 		return q.rev, q.err
@@ -90,7 +91,7 @@ func (r *revisionReader) send(ctx context.Context, tenant string, q *revisionQue
 	r.mu.Lock()
 	t := r.tenants[tenant]
 	next := t.waiting
-	t.running, t.waiting = next, nil
+	t.waiting = nil
 	if next == nil {
 		delete(r.tenants, tenant)
 	}
