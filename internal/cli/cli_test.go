@@ -160,6 +160,46 @@ func TestServeAnswersAndShutsDown(t *testing.T) {
 	}
 }
 
+func TestServeSplitsAPIAndWebByPath(t *testing.T) {
+	t.Setenv("RACI_BOOTSTRAP_TOKEN", "split-test-token")
+	base, logs, stop := startServe(t, "--listen", "127.0.0.1:0", "--database", "sqlite:"+filepath.Join(t.TempDir(), "raci.db"))
+
+	for _, tt := range []struct {
+		path, wantType string
+		wantStatus     int
+	}{
+		{"/v1/tenants", "application/json", 200},
+		{"/v1/nothing-here", "application/problem+json", 404},
+		{"/v1", "application/problem+json", 404},
+		{"/metrics", "text/plain", 200},
+		{"/healthz", "text/plain", 200},
+		{"/v1/../healthz", "text/plain", 200}, // the API's ServeMux redirects to the clean path
+		{"/", "text/html", 200},
+		{"/v1x", "text/html", 404},
+		{"/healthz/", "text/html", 404},
+	} {
+		req, _ := http.NewRequest("GET", base+tt.path, nil)
+		req.Header.Set("Authorization", "Bearer split-test-token")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("GET %s: %v", tt.path, err)
+		}
+		resp.Body.Close()
+		if ct := resp.Header.Get("Content-Type"); resp.StatusCode != tt.wantStatus || !strings.HasPrefix(ct, tt.wantType) {
+			t.Errorf("GET %s = %d %s, want %d %s", tt.path, resp.StatusCode, ct, tt.wantStatus, tt.wantType)
+		}
+	}
+
+	// The request log is buffered; stopping writes all of it: one line per API
+	// request, the redirect's too (the web pages log none).
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(logs.String(), "msg=request"); n != 7 {
+		t.Errorf("the log has %d request lines after stopping, want 7:\n%s", n, logs)
+	}
+}
+
 // syncBuffer collects what Serve writes from its goroutine.
 type syncBuffer struct {
 	mu  sync.Mutex

@@ -68,7 +68,11 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("unexpected argument %q: serve takes only flags (see --help)", flags.Arg(0))
 	}
 
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	// Registered first, so that it runs last: every line, the final ones too, is
+	// written before Serve returns.
+	logs := newLogBuffer(stderr)
+	defer logs.Close()
+	logger := slog.New(slog.NewTextHandler(logs, nil))
 	db, err := openStore(ctx, *database)
 	if err != nil {
 		return err
@@ -130,14 +134,28 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // serveHandler routes the JSON API (/v1), the probes and /metrics to the API server
 // and every other path to the web pages.
 func serveHandler(db store, token string, logger *slog.Logger) http.Handler {
-	api := server.New(db, server.Options{Token: token, Logger: logger, Ready: db.Ping})
 	tokens, _ := db.(raci.TokenService)
-	mux := http.NewServeMux()
-	for _, path := range []string{"/v1", "/v1/", "/healthz", "/readyz", "/metrics"} {
-		mux.Handle(path, api)
+	return &apiOrWeb{
+		api: server.New(db, server.Options{Token: token, Logger: logger, Ready: db.Ping}),
+		web: web.New(db, tokens, web.Options{Token: token, Logger: logger}),
 	}
-	mux.Handle("/", web.New(db, tokens, web.Options{Token: token, Logger: logger}))
-	return mux
+}
+
+// apiOrWeb splits requests between the API and the web pages by path. It is a test
+// of the path, not a ServeMux: each side routes with its own ServeMux, which cleans
+// paths and redirects as well, so a third route lookup per request would add
+// nothing but its cost.
+type apiOrWeb struct {
+	api, web http.Handler
+}
+
+func (h *apiOrWeb) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch p := r.URL.Path; {
+	case p == "/v1" || strings.HasPrefix(p, "/v1/") || p == "/healthz" || p == "/readyz" || p == "/metrics":
+		h.api.ServeHTTP(w, r)
+	default:
+		h.web.ServeHTTP(w, r)
+	}
 }
 
 // firstAdminToken makes an empty database administrable: it creates an admin token

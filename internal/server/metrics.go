@@ -1,11 +1,11 @@
 package server
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -35,6 +35,8 @@ type metrics struct {
 	// cacheHits and cacheMisses count the reads answered from the read cache and
 	// those that went to the store (see readcache.go).
 	cacheHits, cacheMisses prometheus.Counter
+	// series holds the collectors' children by seriesKey.
+	series sync.Map
 }
 
 func newMetrics() *metrics {
@@ -80,18 +82,42 @@ func (m *metrics) handler() http.Handler {
 // ("GET /v1/tenants/{tenant}"), "" when none did; the raw path is never a label, so
 // the number of series stays bounded whatever clients send.
 func (m *metrics) observe(pattern, method string, status int, elapsed time.Duration) {
+	key := seriesKey{pattern: pattern, method: methodLabel(method), status: status}
+	s, ok := m.series.Load(key)
+	if !ok {
+		s, _ = m.series.LoadOrStore(key, m.newSeries(key))
+	}
+	s.(*series).requests.Inc()
+	s.(*series).duration.Observe(elapsed.Seconds())
+}
+
+// seriesKey names the series one request adds to: label values, bounded as they are.
+type seriesKey struct {
+	pattern, method string
+	status          int
+}
+
+// series holds a request's counter and histogram, found once per label values:
+// finding them by label is a hash of every value, each request.
+type series struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
+}
+
+func (m *metrics) newSeries(key seriesKey) *series {
 	route := unmatchedRoute
-	if pattern != "" {
+	if key.pattern != "" {
 		// The method is a label of its own; a GET pattern also serves HEAD.
-		_, path, found := strings.Cut(pattern, " ")
+		_, path, found := strings.Cut(key.pattern, " ")
 		if !found {
-			path = pattern
+			path = key.pattern
 		}
 		route = path
 	}
-	method = methodLabel(method)
-	m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
-	m.duration.WithLabelValues(route, method).Observe(elapsed.Seconds())
+	return &series{
+		requests: m.requests.WithLabelValues(route, key.method, strconv.Itoa(key.status)),
+		duration: m.duration.WithLabelValues(route, key.method),
+	}
 }
 
 // methodLabel keeps the method label to the methods HTTP defines: any other token a
@@ -119,33 +145,7 @@ func (m *metrics) countStoreErrors(operation string, handle func(http.ResponseWr
 		if raci.ErrorCode(err) == raci.EINTERNAL && !errors.As(err, &se) {
 			counter.Inc()
 		}
-		noteActor(r.Context())
+		noteActor(w, r.Context())
 		return err
-	}
-}
-
-// requestInfo carries what the request log learns while the request is handled.
-// ServeHTTP puts it in the request's context; the context a handler sees derives
-// from it, so authentication can add the actor and the log line still finds it.
-type requestInfo struct {
-	actor string
-}
-
-type requestInfoKey struct{}
-
-func withRequestInfo(ctx context.Context) (context.Context, *requestInfo) {
-	info := &requestInfo{}
-	return context.WithValue(ctx, requestInfoKey{}, info), info
-}
-
-// noteActor copies the actor that ctx names, if any, into the request's log info.
-func noteActor(ctx context.Context) {
-	info, ok := ctx.Value(requestInfoKey{}).(*requestInfo)
-	if !ok {
-		return
-	}
-	// ActorFrom says "unknown" when nobody is named; the log then leaves actor out.
-	if actor := raci.ActorFrom(ctx); actor != "unknown" {
-		info.actor = actor
 	}
 }

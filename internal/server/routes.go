@@ -87,6 +87,7 @@ func (s *Server) routes() []route {
 // turns the error a handler returns into problem details.
 func (s *Server) handler(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		routedRequest(w)
 		if rt.access != public {
 			tok, err := s.authenticate(r)
 			if err == nil {

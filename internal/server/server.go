@@ -80,7 +80,11 @@ func New(svc raci.Service, opts Options) *Server {
 	}
 	// Outside the route table: not part of the /v1 API or its OpenAPI document, and
 	// public, like the probes.
-	s.mux.Handle(http.MethodGet+" "+metricsPath, s.metrics.handler())
+	metrics := s.metrics.handler()
+	s.mux.Handle(http.MethodGet+" "+metricsPath, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		routedRequest(w)
+		metrics.ServeHTTP(w, r)
+	}))
 	return s
 }
 
@@ -89,8 +93,6 @@ func New(svc raci.Service, opts Options) *Server {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w}
-	ctx, info := withRequestInfo(r.Context())
-	r = r.WithContext(ctx)
 	defer func() {
 		elapsed := time.Since(start)
 		s.metrics.observe(r.Pattern, r.Method, rec.statusCode(), elapsed)
@@ -102,8 +104,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			slog.Int("status", rec.statusCode()),
 			slog.Duration("duration", elapsed),
 		}
-		if info.actor != "" {
-			attrs = append(attrs, slog.String("actor", info.actor))
+		if rec.actor != "" {
+			attrs = append(attrs, slog.String("actor", rec.actor))
 		}
 		s.logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 	}()
@@ -120,40 +122,55 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 
-	if h, pattern := s.mux.Handler(r); pattern == "" {
-		s.unrouted(rec, r, h)
-		return
-	}
+	// One route lookup: ServeMux sets r.Pattern and the path values as it
+	// dispatches. When no route matches, its own 404 or 405 handler runs instead of
+	// one of ours, and the recorder holds that answer back for unrouted to replace.
 	s.mux.ServeHTTP(rec, r)
+	if rec.unrouted != 0 {
+		s.unrouted(rec, r)
+	}
 }
 
-// unrouted answers a request no route matches. ServeMux's own handler knows whether
-// it is 404 or 405 and which methods the path allows; it runs against a recorder and
-// its status and Allow header are turned into problem details.
-func (s *Server) unrouted(w http.ResponseWriter, r *http.Request, h http.Handler) {
-	probe := &headerProbe{header: http.Header{}}
-	h.ServeHTTP(probe, r)
-	if probe.status == http.StatusMethodNotAllowed {
-		w.Header().Set("Allow", probe.header.Get("Allow"))
-		s.writeError(w, r, &statusError{
+// unrouted answers a request no route matches, from what ServeMux answered: 404,
+// or 405 with the Allow header listing the methods the path has. The answer becomes
+// problem details.
+func (s *Server) unrouted(rec *statusRecorder, r *http.Request) {
+	status := rec.unrouted
+	// What follows is ours to send.
+	rec.unrouted, rec.wroteHeader, rec.routed = 0, false, true
+	if status == http.StatusMethodNotAllowed {
+		allow := rec.Header().Get("Allow")
+		s.writeError(rec, r, &statusError{
 			status: http.StatusMethodNotAllowed,
-			err:    raci.Errorf(raci.EINVALID, "%s is not allowed on %s: use %s.", r.Method, r.URL.Path, probe.header.Get("Allow")),
+			err:    raci.Errorf(raci.EINVALID, "%s is not allowed on %s: use %s.", r.Method, r.URL.Path, allow),
 		})
 		return
 	}
-	s.writeError(w, r, raci.Errorf(raci.ENOTFOUND, "There is no API at %s: see /v1/openapi.json for the routes.", r.URL.Path))
+	rec.Header().Del("Allow")
+	s.writeError(rec, r, raci.Errorf(raci.ENOTFOUND, "There is no API at %s: see /v1/openapi.json for the routes.", r.URL.Path))
 }
 
-// statusRecorder remembers the status written, for the request log.
+// statusRecorder remembers the status written and the actor, for the request log.
+// It also holds back ServeMux's own answer to a request no route matches: the
+// handlers of routes mark it routed before anything else, so a 404 or 405 written
+// while it is not routed is ServeMux's, and is recorded in unrouted instead of sent.
 type statusRecorder struct {
 	http.ResponseWriter
 	status      int
 	wroteHeader bool
+	routed      bool
+	unrouted    int // ServeMux's status, held back; 0 when none
+	actor       string
 }
 
 func (r *statusRecorder) WriteHeader(status int) {
-	if !r.wroteHeader {
-		r.status, r.wroteHeader = status, true
+	if r.wroteHeader {
+		return
+	}
+	r.status, r.wroteHeader = status, true
+	if !r.routed && (status == http.StatusNotFound || status == http.StatusMethodNotAllowed) {
+		r.unrouted = status
+		return
 	}
 	r.ResponseWriter.WriteHeader(status)
 }
@@ -161,6 +178,9 @@ func (r *statusRecorder) WriteHeader(status int) {
 func (r *statusRecorder) Write(b []byte) (int, error) {
 	if !r.wroteHeader {
 		r.WriteHeader(http.StatusOK)
+	}
+	if r.unrouted != 0 {
+		return len(b), nil // ServeMux's plain-text body, replaced
 	}
 	return r.ResponseWriter.Write(b)
 }
@@ -175,13 +195,22 @@ func (r *statusRecorder) statusCode() int {
 // Unwrap lets http.ResponseController reach the connection's writer.
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
-// headerProbe is a ResponseWriter that keeps the headers and status and drops the
-// body.
-type headerProbe struct {
-	header http.Header
-	status int
+// routedRequest marks w, when it is the request's recorder, as answered by a route's
+// handler rather than by ServeMux.
+func routedRequest(w http.ResponseWriter) {
+	if rec, ok := w.(*statusRecorder); ok {
+		rec.routed = true
+	}
 }
 
-func (p *headerProbe) Header() http.Header         { return p.header }
-func (p *headerProbe) Write(b []byte) (int, error) { return len(b), nil }
-func (p *headerProbe) WriteHeader(status int)      { p.status = status }
+// noteActor copies the actor that ctx names, if any, to the request log's line.
+func noteActor(w http.ResponseWriter, ctx context.Context) {
+	rec, ok := w.(*statusRecorder)
+	if !ok {
+		return
+	}
+	// ActorFrom says "unknown" when nobody is named; the log then leaves actor out.
+	if actor := raci.ActorFrom(ctx); actor != "unknown" {
+		rec.actor = actor
+	}
+}
