@@ -7,15 +7,18 @@
 //     the provider process's peak RSS.
 //  2. Server load: requests per second and latency of the real server on SQLite
 //     (and PostgreSQL when its binaries are there) next to a plain net/http handler
-//     that returns a fixed body of the same size, measured the same way.
+//     that returns a fixed body of the same size, measured the same way, in rounds
+//     of every scenario in turn; with the CPU time the server, PostgreSQL and the
+//     load generator spend per request.
 //
 // It prints tables and PASS or MISS for each target. It exits non-zero only when it
 // could not measure, never because a target was missed. Every server it starts
 // listens on 127.0.0.1 (PostgreSQL on a Unix socket only), and it sends nothing
 // anywhere else.
 //
-// Environment: BENCH_N (default "100 1000 5000"), BENCH_RUNS (3), BENCH_LOAD_SECONDS
-// (5), BENCH_CONNS (16), BENCH_TF_TIMEOUT (20m, per terraform command).
+// Environment: BENCH_N (default "100 1000 5000"), BENCH_RUNS (3: runs per N, and
+// rounds of the load scenarios), BENCH_LOAD_SECONDS (5), BENCH_CONNS (16),
+// BENCH_TF_TIMEOUT (20m, per terraform command).
 package main
 
 import (

@@ -131,3 +131,42 @@ func TestEnvSizes(t *testing.T) {
 		t.Error("a size that is not a number was accepted")
 	}
 }
+
+func TestSummarizeRounds_mediansAndFractionsPerRound(t *testing.T) {
+	// The middle round is slow for both the fixed body and the server: its
+	// fraction is what was measured in it, and the medians drop the outliers.
+	rounds := []loadResult{
+		{rps: 1000, fraction: 0.50, p99: 3 * time.Millisecond, ok: 5000, cpu: cpuSample{server: 40 * time.Microsecond}},
+		{rps: 400, fraction: 0.55, p99: 9 * time.Millisecond, ok: 2000, failed: 1, firstError: "boom", cpu: cpuSample{server: 90 * time.Microsecond}},
+		{rps: 1100, fraction: 0.60, p99: 2 * time.Millisecond, ok: 5500, cpu: cpuSample{server: 38 * time.Microsecond}},
+	}
+	got := summarizeRounds(rounds)
+	if got.rps != 1000 || got.fraction != 0.55 || got.p99 != 3*time.Millisecond || got.cpu.server != 40*time.Microsecond {
+		t.Errorf("summary = %.0f req/s, fraction %.2f, p99 %s, server CPU %s; want the medians 1000, 0.55, 3ms, 40µs",
+			got.rps, got.fraction, got.p99, got.cpu.server)
+	}
+	if got.ok != 12500 || got.failed != 1 || got.firstError != "boom" {
+		t.Errorf("summary counts %d ok, %d failed (%q); want every round's: 12500, 1, boom", got.ok, got.failed, got.firstError)
+	}
+}
+
+func TestProcessCPU_readsThisProcess(t *testing.T) {
+	before := processCPU(os.Getpid())
+	for start := time.Now(); time.Since(start) < 100*time.Millisecond; {
+		// Burn CPU: the kernel counts it in clock ticks.
+	}
+	after := processCPU(os.Getpid())
+	if after-before < 50*time.Millisecond {
+		t.Errorf("CPU time went from %s to %s over 100 ms of busy work", before, after)
+	}
+	ppid, _, ok := readStat(os.Getpid())
+	if !ok || ppid != os.Getppid() {
+		t.Errorf("readStat: parent %d (ok %v), want %d", ppid, ok, os.Getppid())
+	}
+	if treeCPU(os.Getppid()) < processCPU(os.Getpid()) {
+		t.Error("the parent's tree holds less CPU time than this process, one of its children")
+	}
+	if processCPU(-1) != 0 {
+		t.Error("a process that does not exist has CPU time")
+	}
+}
