@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -71,6 +72,16 @@ func newMetrics() *metrics {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
 	return m
+}
+
+// countRevisionQueries publishes sent, the revision queries the read cache has sent
+// to the store: against the cache's hits and misses, how well concurrent reads of a
+// tenant share them.
+func (m *metrics) countRevisionQueries(sent *atomic.Int64) {
+	m.registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "raci_revision_queries_total",
+		Help: "Queries of a tenant's revision sent to the store by the read cache; concurrent reads of a tenant share them.",
+	}, func() float64 { return float64(sent.Load()) }))
 }
 
 // handler serves the registry in the Prometheus exposition format.

@@ -70,6 +70,8 @@ func TestReadCache_repeatedReadsSkipTheStore(t *testing.T) {
 	samples, _ := scrape(t, s)
 	wantSample(t, samples, "raci_read_cache_hits_total", 10)
 	wantSample(t, samples, "raci_read_cache_misses_total", 2)
+	// One at a time, every read sends its own revision query.
+	wantSample(t, samples, "raci_revision_queries_total", 12)
 
 	// The ETag still answers a conditional read, from the cache too.
 	wantStatus(t, s.do("GET", "/v1/tenants/acme/responsibilities/backing-up", "", "If-None-Match", first.header.Get("ETag")), 304)

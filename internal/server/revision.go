@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
@@ -27,6 +28,9 @@ type revisionReader struct {
 
 	mu      sync.Mutex
 	tenants map[string]*tenantQueries // the tenants with a query running
+
+	// sent counts the queries sent, for raci_revision_queries_total.
+	sent atomic.Int64
 }
 
 // tenantQueries is what a tenant with a query running has waiting for it to end: a
@@ -85,6 +89,7 @@ func (r *revisionReader) revision(ctx context.Context, tenant string) (int64, er
 
 // send runs q, and then has the query that waited for it sent.
 func (r *revisionReader) send(ctx context.Context, tenant string, q *revisionQuery) {
+	r.sent.Add(1)
 	q.rev, q.err = r.store.TenantRevision(ctx, tenant)
 	close(q.done)
 

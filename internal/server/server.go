@@ -72,6 +72,7 @@ func New(svc raci.Service, opts Options) *Server {
 	s.tokens, _ = svc.(raci.TokenService)
 	if store, ok := svc.(raci.RevisionService); ok {
 		s.revisions = newRevisionReader(store)
+		s.metrics.countRevisionQueries(&s.revisions.sent)
 	}
 	s.cache = newReadCache(defaultReadCacheBytes)
 	for _, rt := range s.routes() {

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bufio"
+	"context"
+	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -83,13 +86,18 @@ func selfCPU() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// cpuSample is the CPU time used so far by each party to a scenario's requests.
+// cpuSample is the CPU time used so far by each party to a scenario's requests,
+// and the revision queries the server has sent to its store.
 type cpuSample struct {
 	server, database, generator time.Duration
+	revisionQueries             float64
 }
 
-func sampleCPU(s scenario) cpuSample {
+func sampleCPU(ctx context.Context, s scenario) cpuSample {
 	c := cpuSample{generator: selfCPU()}
+	if s.metricsURL != "" {
+		c.revisionQueries = scrapeCounter(ctx, s.metricsURL, "raci_revision_queries_total")
+	}
 	if s.serverPID != 0 {
 		c.server = processCPU(s.serverPID)
 	}
@@ -97,4 +105,27 @@ func sampleCPU(s scenario) cpuSample {
 		c.database = treeCPU(s.databasePID)
 	}
 	return c
+}
+
+// scrapeCounter reads one unlabelled sample from a Prometheus text exposition, 0
+// when it cannot.
+func scrapeCounter(ctx context.Context, url, name string) float64 {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return 0
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
+			f, _ := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			return f
+		}
+	}
+	return 0
 }

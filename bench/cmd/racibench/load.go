@@ -48,6 +48,8 @@ type scenario struct {
 	// serverPID is the process answering, databasePID the PostgreSQL postmaster
 	// behind it (0 for none): their CPU time is measured.
 	serverPID, databasePID int
+	// metricsURL is the RACI server's /metrics, "" for the fixed body.
+	metricsURL string
 }
 
 type loadResult struct {
@@ -98,6 +100,7 @@ func benchLoad(ctx context.Context, cfg config, dir string) error {
 			scenarios[i].serverPID = fixed.cmd.Process.Pid
 		} else {
 			scenarios[i].serverPID = sqliteSrv.cmd.Process.Pid
+			scenarios[i].metricsURL = sqliteSrv.url + "/metrics"
 		}
 	}
 
@@ -122,6 +125,7 @@ func benchLoad(ctx context.Context, cfg config, dir string) error {
 		}
 		for _, s := range selected("postgres", pgSrv) {
 			s.serverPID, s.databasePID = pgSrv.cmd.Process.Pid, pg.cmd.Process.Pid
+			s.metricsURL = pgSrv.url + "/metrics"
 			scenarios = append(scenarios, s)
 		}
 	}
@@ -183,9 +187,10 @@ func summarizeRounds(rs []loadResult) loadResult {
 	out.p50 = time.Duration(medianOf(rs, func(r loadResult) float64 { return float64(r.p50) }))
 	out.p99 = time.Duration(medianOf(rs, func(r loadResult) float64 { return float64(r.p99) }))
 	out.cpu = cpuSample{
-		server:    time.Duration(medianOf(rs, func(r loadResult) float64 { return float64(r.cpu.server) })),
-		database:  time.Duration(medianOf(rs, func(r loadResult) float64 { return float64(r.cpu.database) })),
-		generator: time.Duration(medianOf(rs, func(r loadResult) float64 { return float64(r.cpu.generator) })),
+		server:          time.Duration(medianOf(rs, func(r loadResult) float64 { return float64(r.cpu.server) })),
+		database:        time.Duration(medianOf(rs, func(r loadResult) float64 { return float64(r.cpu.database) })),
+		generator:       time.Duration(medianOf(rs, func(r loadResult) float64 { return float64(r.cpu.generator) })),
+		revisionQueries: medianOf(rs, func(r loadResult) float64 { return r.cpu.revisionQueries }),
 	}
 	return out
 }
@@ -315,9 +320,9 @@ func generate(ctx context.Context, conns int, d time.Duration, s scenario) (load
 	var cpuFrom, cpuTo cpuSample
 	wg.Go(func() {
 		time.Sleep(time.Until(measureFrom))
-		cpuFrom = sampleCPU(s)
+		cpuFrom = sampleCPU(ctx, s)
 		time.Sleep(time.Until(end))
-		cpuTo = sampleCPU(s)
+		cpuTo = sampleCPU(ctx, s)
 	})
 	for c := range conns {
 		wg.Go(func() {
@@ -366,6 +371,8 @@ func generate(ctx context.Context, conns int, d time.Duration, s scenario) (load
 			server:    (cpuTo.server - cpuFrom.server) / n,
 			database:  (cpuTo.database - cpuFrom.database) / n,
 			generator: (cpuTo.generator - cpuFrom.generator) / n,
+			// The scrape itself sends none: /metrics is not a cached read.
+			revisionQueries: (cpuTo.revisionQueries - cpuFrom.revisionQueries) / float64(n),
 		}
 	}
 	slices.Sort(all)
@@ -415,17 +422,20 @@ func once(ctx context.Context, client *http.Client, s scenario, conn, seq int) e
 func printLoad(w io.Writer, cfg config, results []loadResult, pgNote string) {
 	fmt.Fprintf(w, "\nServer load: %d connections, closed loop, %s per scenario, medians of %d rounds, load generator on the same machine\n\n", cfg.conns, cfg.load, cfg.runs)
 	tw := tabwriter.NewWriter(w, 0, 0, 1, ' ', tabwriter.Debug)
-	fmt.Fprintln(tw, "store\t scenario\t req/s\t p50 ms\t p99 ms\t errors\t × fixed body\t CPU µs/req: server\t database\t load generator\t")
+	fmt.Fprintln(tw, "store\t scenario\t req/s\t p50 ms\t p99 ms\t errors\t × fixed body\t CPU µs/req: server\t database\t load generator\t revision queries/req\t")
 	for _, r := range results {
-		frac, db := "-", "-"
+		frac, db, revs := "-", "-", "-"
 		if r.fraction > 0 {
 			frac = fmt.Sprintf("%.2f", r.fraction)
 		}
 		if r.databasePID != 0 {
 			db = fmt.Sprintf("%.1f", us(r.cpu.database))
 		}
-		fmt.Fprintf(tw, "%s\t %s\t %.0f\t %.2f\t %.2f\t %d\t %s\t %.1f\t %s\t %.1f\t\n",
-			r.store, r.name, r.rps, ms(r.p50), ms(r.p99), r.failed, frac, us(r.cpu.server), db, us(r.cpu.generator))
+		if r.read {
+			revs = fmt.Sprintf("%.2f", r.cpu.revisionQueries)
+		}
+		fmt.Fprintf(tw, "%s\t %s\t %.0f\t %.2f\t %.2f\t %d\t %s\t %.1f\t %s\t %.1f\t %s\t\n",
+			r.store, r.name, r.rps, ms(r.p50), ms(r.p99), r.failed, frac, us(r.cpu.server), db, us(r.cpu.generator), revs)
 	}
 	tw.Flush()
 	for _, r := range results {
