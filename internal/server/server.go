@@ -132,9 +132,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// unrouted answers a request no route matches, from what ServeMux answered: 404,
-// or 405 with the Allow header listing the methods the path has. The answer becomes
-// problem details.
+// unrouted answers a request no route matches, from what ServeMux answered: 404;
+// 405 with the Allow header listing the methods the path has; or 400 for the
+// request target "*". The answer becomes problem details.
 func (s *Server) unrouted(rec *statusRecorder, r *http.Request) {
 	status := rec.unrouted
 	// What follows is ours to send.
@@ -148,13 +148,22 @@ func (s *Server) unrouted(rec *statusRecorder, r *http.Request) {
 		return
 	}
 	rec.Header().Del("Allow")
+	if status == http.StatusBadRequest {
+		// ServeMux's answer to the request target "*", which names no resource.
+		s.writeError(rec, r, &statusError{
+			status: http.StatusBadRequest,
+			err:    raci.Errorf(raci.EINVALID, "The request target %q names no resource: use a path such as /v1/tenants.", r.RequestURI),
+		})
+		return
+	}
 	s.writeError(rec, r, raci.Errorf(raci.ENOTFOUND, "There is no API at %s: see /v1/openapi.json for the routes.", r.URL.Path))
 }
 
 // statusRecorder remembers the status written and the actor, for the request log.
 // It also holds back ServeMux's own answer to a request no route matches: the
-// handlers of routes mark it routed before anything else, so a 404 or 405 written
-// while it is not routed is ServeMux's, and is recorded in unrouted instead of sent.
+// handlers of routes mark it routed before anything else, so a 400, 404 or 405
+// written while it is not routed is ServeMux's, and is recorded in unrouted instead
+// of sent.
 type statusRecorder struct {
 	http.ResponseWriter
 	status      int
@@ -169,7 +178,7 @@ func (r *statusRecorder) WriteHeader(status int) {
 		return
 	}
 	r.status, r.wroteHeader = status, true
-	if !r.routed && (status == http.StatusNotFound || status == http.StatusMethodNotAllowed) {
+	if !r.routed && (status == http.StatusNotFound || status == http.StatusMethodNotAllowed || status == http.StatusBadRequest) {
 		r.unrouted = status
 		return
 	}
