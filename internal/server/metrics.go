@@ -156,7 +156,7 @@ func (m *metrics) countStoreErrors(operation string, handle func(http.ResponseWr
 		if raci.ErrorCode(err) == raci.EINTERNAL && !errors.As(err, &se) {
 			counter.Inc()
 		}
-		noteActor(w, r.Context())
+		noteActor(w, r)
 		return err
 	}
 }

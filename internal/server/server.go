@@ -161,9 +161,9 @@ func (s *Server) unrouted(rec *statusRecorder, r *http.Request) {
 
 // statusRecorder remembers the status written and the actor, for the request log.
 // It also holds back ServeMux's own answer to a request no route matches: the
-// handlers of routes mark it routed before anything else, so a 400, 404 or 405
-// written while it is not routed is ServeMux's, and is recorded in unrouted instead
-// of sent.
+// handlers of routes mark it routed before anything else, so an error status
+// written while it is not routed is ServeMux's (400, 404 or 405; its redirects pass),
+// and is recorded in unrouted instead of sent.
 type statusRecorder struct {
 	http.ResponseWriter
 	status      int
@@ -178,7 +178,7 @@ func (r *statusRecorder) WriteHeader(status int) {
 		return
 	}
 	r.status, r.wroteHeader = status, true
-	if !r.routed && (status == http.StatusNotFound || status == http.StatusMethodNotAllowed || status == http.StatusBadRequest) {
+	if !r.routed && status >= http.StatusBadRequest {
 		r.unrouted = status
 		return
 	}
@@ -213,14 +213,15 @@ func routedRequest(w http.ResponseWriter) {
 	}
 }
 
-// noteActor copies the actor that ctx names, if any, to the request log's line.
-func noteActor(w http.ResponseWriter, ctx context.Context) {
+// noteActor copies the actor that r's context names, if any, to the request log's
+// line.
+func noteActor(w http.ResponseWriter, r *http.Request) {
 	rec, ok := w.(*statusRecorder)
 	if !ok {
 		return
 	}
 	// ActorFrom says "unknown" when nobody is named; the log then leaves actor out.
-	if actor := raci.ActorFrom(ctx); actor != "unknown" {
+	if actor := raci.ActorFrom(r.Context()); actor != "unknown" {
 		rec.actor = actor
 	}
 }
