@@ -36,7 +36,14 @@ type DB struct {
 	Now func() time.Time
 
 	pool *pgxpool.Pool
+	// commitWait is how long a write waits after its commit before it returns:
+	// raci.DefaultCommitWait, or what a test sets.
+	commitWait time.Duration
 }
+
+// CommitWait returns how long every write waits after its commit before it
+// returns. It makes DB a raci.CommitWaiter.
+func (db *DB) CommitWait() time.Duration { return db.commitWait }
 
 // Open connects to the PostgreSQL database at url (postgres://user:pass@host/db or
 // any form pgx accepts) and brings its schema up to date. Several processes may open
@@ -61,8 +68,9 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		return nil, fmt.Errorf("open postgres %s: %w", where, err)
 	}
 	db := &DB{
-		Now:  func() time.Time { return time.Now().UTC() },
-		pool: pool,
+		Now:        func() time.Time { return time.Now().UTC() },
+		pool:       pool,
+		commitWait: raci.DefaultCommitWait,
 	}
 	if err := migrate(ctx, pool, mustSub(migrationFiles, "migrations")); err != nil {
 		pool.Close()
@@ -129,7 +137,7 @@ const tenantLockClass int32 = 0x52414349
 // process that write ran, and no other write to the tenant can slip in before the
 // commit: no lost update, no version counted twice. fn may run more than once (after
 // a deadlock or serialization failure), so it must set everything it reports back on
-// each run.
+// each run. A write that reached its commit returns only the commit wait after it.
 func (db *DB) update(ctx context.Context, tenant string, fn func(pgx.Tx) error) error {
 	for attempt := 1; ; attempt++ {
 		err := db.updateOnce(ctx, tenant, fn)
@@ -160,7 +168,10 @@ func (db *DB) updateOnce(ctx context.Context, tenant string, fn func(pgx.Tx) err
 	if err := fn(tx); err != nil {
 		return err
 	}
-	if err := tx.Commit(ctx); err != nil {
+	err = tx.Commit(ctx)
+	// Also when the commit failed: it may have happened all the same.
+	time.Sleep(db.commitWait)
+	if err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil

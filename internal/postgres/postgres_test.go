@@ -14,6 +14,7 @@ import (
 	"github.com/raci-dev/terraform-provider-raci/internal/postgres/pgtest"
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 	"github.com/raci-dev/terraform-provider-raci/internal/raci/racitest"
+	"github.com/raci-dev/terraform-provider-raci/internal/server"
 )
 
 // pg is the server of this test process; each test gets a database of its own on it.
@@ -37,6 +38,23 @@ func open(t *testing.T) *postgres.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// openTwo returns two stores on one new database, as two server processes would
+// have, closed when the test ends.
+func openTwo(t *testing.T) (*postgres.DB, *postgres.DB) {
+	t.Helper()
+	url := pg.NewDatabase(t)
+	var dbs [2]*postgres.DB
+	for i := range dbs {
+		db, err := postgres.Open(context.Background(), url)
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		t.Cleanup(func() { db.Close() })
+		dbs[i] = db
+	}
+	return dbs[0], dbs[1]
 }
 
 // openParallel is open for the conformance suites: every subtest has a database of
@@ -199,21 +217,21 @@ func TestTwoServersLoseNoWrite(t *testing.T) {
 	}
 }
 
+// TestTwoServersReadEachOthersWrites has one server answer reads from the revisions
+// it holds while another store writes.
+func TestTwoServersReadEachOthersWrites(t *testing.T) {
+	writer, reader := openTwo(t)
+	for _, db := range []*postgres.DB{writer, reader} {
+		db.SetCommitWait(200 * time.Millisecond)
+	}
+	racitest.RunCommitWait(t, writer, server.New(reader, server.Options{Token: "reader-token"}), "reader-token")
+}
+
 // TestTwoServersIfMatch has two stores race on one row with the same If-Match:
 // exactly one write wins, whichever server it reached.
 func TestTwoServersIfMatch(t *testing.T) {
-	url := pg.NewDatabase(t)
 	ctx := context.Background()
-	a, err := postgres.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	b, err := postgres.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	a, b := openTwo(t)
 	seed(t, a, "acme", "backups")
 
 	const writers = 16
@@ -255,18 +273,8 @@ func TestTwoServersIfMatch(t *testing.T) {
 // assigns it in a new row: either the row is refused or the delete is, never both
 // stored.
 func TestPartyDeleteRacesAssignment(t *testing.T) {
-	url := pg.NewDatabase(t)
 	ctx := context.Background()
-	a, err := postgres.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	b, err := postgres.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	a, b := openTwo(t)
 
 	for i := range 20 {
 		tenant := fmt.Sprintf("t%d", i)

@@ -15,62 +15,101 @@ const revisionQueryTimeout = 10 * time.Second
 // revisionReader asks the store for tenants' revisions on behalf of the read
 // cache, sharing each query among the requests that can use its answer.
 //
-// A read must see every write that committed before the read arrived, wherever the
+// A read must see every write acknowledged before the read arrived, wherever the
 // write came from. A query sent after a request arrived answers for it; one already
 // on its way may have been planned before that write committed and does not. So each
 // tenant has at most one query running and one waiting: a request that arrives while
 // one runs joins the waiting one, which is sent when the running one returns, after
 // every request that joined it arrived. Under load a tenant's reads cost one
 // revision query per round trip to the store, not one each; an idle server sends
-// each request's query at once, as before.
+// each request's query at once.
+//
+// A store that holds every write back for a while after its commit
+// (raci.CommitWaiter) lets an answer serve longer: a query sent at time c shows
+// every write acknowledged before c + hold, so requests arriving until then use its
+// answer without waiting for the store at all, and one arriving while it runs waits
+// for it rather than for the next. Past half its time, the next read has the next
+// answer fetched in the background, so a tenant read steadily never waits.
 type revisionReader struct {
 	store raci.RevisionService
+	// hold is the store's commit wait, 0 when it has none.
+	hold time.Duration
+	// now is the monotonic clock hold is measured on; tests replace it.
+	now func() time.Time
 
 	mu      sync.Mutex
-	tenants map[string]*tenantQueries // the tenants with a query running
+	tenants map[string]*tenantQueries // the tenants with a query running or an answer in hold
 
 	// sent counts the queries sent, for raci_revision_queries_total.
 	sent atomic.Int64
 }
 
-// tenantQueries is what a tenant with a query running has waiting for it to end: a
-// query, or nil.
+// tenantQueries is one tenant's queries, running and waiting (nil for none), and
+// the newest answer still in hold.
 type tenantQueries struct {
-	waiting *revisionQuery
+	running, waiting *revisionQuery
+	// known is the answer of the last query sent that succeeded, good for reads
+	// that arrive before goodUntil.
+	known     int64
+	goodUntil time.Time
 }
 
 // revisionQuery is one TenantRevision call and the answer it got, set before done
 // is closed.
 type revisionQuery struct {
-	// ctx is the context of the request that started a waiting query, without
-	// its cancellation.
-	ctx  context.Context
-	done chan struct{}
-	rev  int64
-	err  error
+	// ctx is the context of the request that started a query it does not send
+	// itself, without its cancellation.
+	ctx context.Context
+	// sentAt is a moment before the query was sent, set when it starts running.
+	sentAt time.Time
+	done   chan struct{}
+	rev    int64
+	err    error
 	// shared counts the requests that joined it after the first, under the
 	// reader's lock.
 	shared int
 }
 
 func newRevisionReader(store raci.RevisionService) *revisionReader {
-	return &revisionReader{store: store, tenants: map[string]*tenantQueries{}}
+	r := &revisionReader{store: store, now: time.Now, tenants: map[string]*tenantQueries{}}
+	if w, ok := store.(raci.CommitWaiter); ok {
+		r.hold = max(0, w.CommitWait())
+	}
+	return r
 }
 
-// revision returns the tenant's revision as of a moment after the call began.
+// revision returns the tenant's revision as of a moment after every write
+// acknowledged before the call began.
 func (r *revisionReader) revision(ctx context.Context, tenant string) (int64, error) {
+	now := r.now()
 	r.mu.Lock()
 	t := r.tenants[tenant]
+	if t == nil {
+		t = &tenantQueries{}
+		r.tenants[tenant] = t
+	}
+	if now.Before(t.goodUntil) {
+		rev := t.known
+		if t.running == nil && !now.Before(t.goodUntil.Add(-r.hold/2)) {
+			r.startInBackground(ctx, tenant, t, &revisionQuery{done: make(chan struct{})})
+		}
+		r.mu.Unlock()
+		return rev, nil
+	}
 	var q *revisionQuery
 	switch {
-	case t == nil:
+	case t.running == nil:
 		// Nothing running: send this request's query, in its goroutine. Nobody
-		// joins a running query, so it can go with the request's context.
-		q = &revisionQuery{done: make(chan struct{})}
-		r.tenants[tenant] = &tenantQueries{}
+		// joins it after it started but requests it answers for, so it can go with
+		// the request's context.
+		q = &revisionQuery{sentAt: now, done: make(chan struct{})}
+		t.running = q
 		r.mu.Unlock()
 		r.send(ctx, tenant, q)
 		return q.rev, q.err
+	case now.Before(t.running.sentAt.Add(r.hold)):
+		q = t.running
+		q.shared++
 	case t.waiting != nil:
 		q = t.waiting
 		q.shared++
@@ -87,27 +126,53 @@ func (r *revisionReader) revision(ctx context.Context, tenant string) (int64, er
 	}
 }
 
-// send runs q, and then has the query that waited for it sent.
+// startInBackground makes q the tenant's running query and sends it in a goroutine
+// of its own: its requests, if any, are waiting, any of them free to give up, so it
+// is bounded by a timeout rather than by one of them. The caller holds r.mu.
+func (r *revisionReader) startInBackground(ctx context.Context, tenant string, t *tenantQueries, q *revisionQuery) {
+	if q.ctx == nil {
+		q.ctx = context.WithoutCancel(ctx)
+	}
+	q.sentAt = r.now()
+	t.running = q
+	go func() {
+		ctx, cancel := context.WithTimeout(q.ctx, revisionQueryTimeout)
+		defer cancel()
+		r.send(ctx, tenant, q)
+	}()
+}
+
+// send runs q, the tenant's running query, keeps its answer for as long as it is
+// good, and then has the query that waited for it sent.
 func (r *revisionReader) send(ctx context.Context, tenant string, q *revisionQuery) {
 	r.sent.Add(1)
-	q.rev, q.err = r.store.TenantRevision(ctx, tenant)
-	close(q.done)
+	rev, err := r.store.TenantRevision(ctx, tenant)
 
 	r.mu.Lock()
+	defer r.mu.Unlock()
+	q.rev, q.err = rev, err
+	close(q.done)
 	t := r.tenants[tenant]
-	next := t.waiting
-	t.waiting = nil
-	if next == nil {
+	if until := q.sentAt.Add(r.hold); err == nil && until.After(t.goodUntil) {
+		t.known, t.goodUntil = rev, until
+	}
+	t.running = nil
+	if next := t.waiting; next != nil {
+		t.waiting = nil
+		r.startInBackground(ctx, tenant, t, next)
+		return
+	}
+	if !r.now().Before(t.goodUntil) {
 		delete(r.tenants, tenant)
+		return
 	}
-	r.mu.Unlock()
-	if next != nil {
-		// Its requests are waiting, any of them free to give up: it goes on its
-		// own, bounded by a timeout rather than by one of them.
-		go func() {
-			ctx, cancel := context.WithTimeout(next.ctx, revisionQueryTimeout)
-			defer cancel()
-			r.send(ctx, tenant, next)
-		}()
-	}
+	// Forget the answer once it is no longer good, unless the tenant is read
+	// again by then.
+	time.AfterFunc(r.hold, func() {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if r.tenants[tenant] == t && t.running == nil && !r.now().Before(t.goodUntil) {
+			delete(r.tenants, tenant)
+		}
+	})
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -93,22 +94,33 @@ func receive(t *testing.T, answer <-chan revisionAnswer) revisionAnswer {
 	}
 }
 
+// waitUntil polls the reader until cond, called under the reader's lock, holds, and
+// fails with what it was waiting for if it does not come to.
+func waitUntil(t *testing.T, r *revisionReader, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		r.mu.Lock()
+		ok := cond()
+		r.mu.Unlock()
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal(what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // waitJoined waits until n requests that arrived during the tenant's running query
 // wait for the next: one that started it and n-1 that share it.
 func waitJoined(t *testing.T, r *revisionReader, tenant string, n int) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		r.mu.Lock()
+	waitUntil(t, r, fmt.Sprintf("%d requests did not come to wait for the next query of %q", n, tenant), func() bool {
 		q := r.tenants[tenant]
-		joined := q != nil && q.waiting != nil && q.waiting.shared+1 == n
-		r.mu.Unlock()
-		if joined {
-			return
-		}
-		time.Sleep(time.Millisecond)
-	}
-	t.Fatalf("%d requests did not come to wait for the next query of %q", n, tenant)
+		return q != nil && q.waiting != nil && q.waiting.shared+1 == n
+	})
 }
 
 // A write that commits while a query is on its way must show to every request that
@@ -198,4 +210,172 @@ func TestRevisionReader_cancelAndErrors(t *testing.T) {
 	if a := receive(t, stayer); a.err == nil || a.err.Error() != "store down" {
 		t.Fatalf("a request sharing a failed query got %d, %v; want the store's error", a.rev, a.err)
 	}
+}
+
+// heldRevisions is gatedRevisions with a commit wait: it promises that its writes
+// are acknowledged only hold after they commit.
+type heldRevisions struct {
+	*gatedRevisions
+	hold time.Duration
+}
+
+func (h heldRevisions) CommitWait() time.Duration { return h.hold }
+
+// fakeClock is a clock that moves only when the test moves it.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+func newHeldReader(hold time.Duration) (*revisionReader, *gatedRevisions, *fakeClock) {
+	g := newGatedRevisions()
+	r := newRevisionReader(heldRevisions{g, hold})
+	clock := &fakeClock{now: time.Unix(1_000_000, 0)}
+	r.now = clock.Now
+	return r, g, clock
+}
+
+// answerNow asks for the tenant's revision and fails unless it comes without the
+// reader waiting for a query.
+func answerNow(t *testing.T, r *revisionReader, tenant string) int64 {
+	t.Helper()
+	select {
+	case a := <-ask(context.Background(), r, tenant):
+		if a.err != nil {
+			t.Fatal(a.err)
+		}
+		return a.rev
+	case <-time.After(5 * time.Second):
+		t.Fatal("the reader waited for a query while it held a good answer")
+		return 0
+	}
+}
+
+// waitKnown waits until the reader holds revision rev of the tenant.
+func waitKnown(t *testing.T, r *revisionReader, tenant string, rev int64) {
+	t.Helper()
+	waitUntil(t, r, fmt.Sprintf("the reader did not come to hold revision %d of %q", rev, tenant), func() bool {
+		q := r.tenants[tenant]
+		return q != nil && q.running == nil && q.known == rev
+	})
+}
+
+// With a store's commit wait, a query's answer serves the reads that arrive within
+// that time of its sending, without a query of theirs. Past half of it, one read has
+// the next answer fetched while the old one is still served; past all of it, a read
+// waits for a query again.
+func TestRevisionReader_answersServeForTheCommitWait(t *testing.T) {
+	const hold = 10 * time.Second
+	r, g, clock := newHeldReader(hold)
+
+	first := ask(context.Background(), r, "acme")
+	waitSent(t, g, "acme")
+	g.release <- struct{}{}
+	if a := receive(t, first); a.err != nil || a.rev != 0 {
+		t.Fatalf("the first read got %d, %v; want revision 0", a.rev, a.err)
+	}
+	// A write commits; its writer waits out the hold before acknowledging it, so
+	// reads until then may not see it.
+	g.write("acme")
+	clock.advance(hold / 4)
+	if rev := answerNow(t, r, "acme"); rev != 0 {
+		t.Errorf("a read within the hold got revision %d, want the held 0", rev)
+	}
+	if n := g.count("acme"); n != 1 {
+		t.Fatalf("reads within the hold sent %d queries, want the first one only", n)
+	}
+
+	clock.advance(hold / 2) // 3/4 of the hold since the first query
+	if rev := answerNow(t, r, "acme"); rev != 0 {
+		t.Errorf("a read late in the hold got revision %d, want the held 0", rev)
+	}
+	waitSent(t, g, "acme") // the next answer, fetched in the background
+	if rev := answerNow(t, r, "acme"); rev != 0 {
+		t.Errorf("a read while the next answer is fetched got revision %d, want the held 0", rev)
+	}
+	g.release <- struct{}{}
+	waitKnown(t, r, "acme", 1)
+	if n := g.count("acme"); n != 2 {
+		t.Errorf("%d queries sent, want 2: one background query while the first answer was held", n)
+	}
+
+	clock.advance(hold * 3 / 10) // past the first answer's hold, early in the second's
+	if rev := answerNow(t, r, "acme"); rev != 1 {
+		t.Errorf("a read within the second answer's hold got revision %d, want 1", rev)
+	}
+
+	g.write("acme")
+	clock.advance(hold * 7 / 10) // to the end of the second answer's hold, sent at 3/4
+	late := ask(context.Background(), r, "acme")
+	waitSent(t, g, "acme")
+	select {
+	case a := <-late:
+		t.Fatalf("a read at the end of the hold got %d, %v without waiting for its query", a.rev, a.err)
+	default:
+	}
+	g.release <- struct{}{}
+	if a := receive(t, late); a.err != nil || a.rev != 2 {
+		t.Errorf("a read at the end of the hold got %d, %v; want revision 2", a.rev, a.err)
+	}
+}
+
+// A read that arrives while a query runs waits for that query if it was sent less
+// than the commit wait before, and for the next one otherwise.
+func TestRevisionReader_readsShareTheRunningQueryWithinTheCommitWait(t *testing.T) {
+	const hold = 10 * time.Second
+	r, g, clock := newHeldReader(hold)
+
+	first := ask(context.Background(), r, "acme")
+	waitSent(t, g, "acme") // reads revision 0, then waits
+	g.write("acme")
+	clock.advance(hold / 2)
+	within := ask(context.Background(), r, "acme")
+	waitUntil(t, r, "a read within the hold of the running query did not come to wait for it", func() bool {
+		return r.tenants["acme"].running.shared == 1
+	})
+	clock.advance(hold / 2)
+	after := ask(context.Background(), r, "acme")
+	waitJoined(t, r, "acme", 1)
+
+	g.release <- struct{}{}
+	for name, answer := range map[string]<-chan revisionAnswer{"the first read": first, "a read within its hold": within} {
+		if a := receive(t, answer); a.err != nil || a.rev != 0 {
+			t.Errorf("%s got %d, %v; want revision 0, from the running query", name, a.rev, a.err)
+		}
+	}
+	waitSent(t, g, "acme")
+	g.release <- struct{}{}
+	if a := receive(t, after); a.err != nil || a.rev != 1 {
+		t.Errorf("a read past the running query's hold got %d, %v; want revision 1, from the next query", a.rev, a.err)
+	}
+	if n := g.count("acme"); n != 2 {
+		t.Errorf("3 reads sent %d queries, want 2", n)
+	}
+}
+
+// The reader forgets a tenant once its answer is no longer good.
+func TestRevisionReader_forgetsHeldAnswers(t *testing.T) {
+	g := newGatedRevisions()
+	r := newRevisionReader(heldRevisions{g, 20 * time.Millisecond})
+	answer := ask(context.Background(), r, "acme")
+	waitSent(t, g, "acme")
+	g.release <- struct{}{}
+	if a := receive(t, answer); a.err != nil {
+		t.Fatal(a.err)
+	}
+	waitUntil(t, r, "the reader still tracks the tenant long after its answer ran out", func() bool {
+		return len(r.tenants) == 0
+	})
 }

@@ -39,7 +39,17 @@ type DB struct {
 
 	writeStmts statements
 	readStmts  statements
+
+	// commitWait is how long a write waits after its commit before it returns:
+	// raci.DefaultCommitWait, or what a test sets.
+	commitWait time.Duration
 }
+
+var _ raci.CommitWaiter = (*DB)(nil)
+
+// CommitWait returns how long every write waits after its commit before it
+// returns, in this process or any other using the file through this package.
+func (db *DB) CommitWait() time.Duration { return db.commitWait }
 
 // Open opens the SQLite database at path, creating the file if needed, and brings
 // its schema up to date.
@@ -67,8 +77,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	write.SetConnMaxLifetime(0)
 
 	db := &DB{
-		Now:   func() time.Time { return time.Now().UTC() },
-		write: write,
+		Now:        func() time.Time { return time.Now().UTC() },
+		write:      write,
+		commitWait: raci.DefaultCommitWait,
 	}
 	if err := migrate(ctx, write, mustSub(migrationFiles, "migrations")); err != nil {
 		write.Close()
@@ -217,7 +228,9 @@ func (t *tx) exec(ctx context.Context, q string, args ...any) error {
 }
 
 // update runs fn in a write transaction, taken up front so that concurrent writers
-// queue rather than fail, and commits if fn returns nil.
+// queue rather than fail, and commits if fn returns nil. A write that reached its
+// commit returns only the commit wait after it, with the write connection already
+// free for the next.
 func (db *DB) update(ctx context.Context, fn func(*tx) error) error {
 	sqlTx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -227,7 +240,10 @@ func (db *DB) update(ctx context.Context, fn func(*tx) error) error {
 	if err := fn(&tx{tx: sqlTx, stmts: db.writeStmts}); err != nil {
 		return err
 	}
-	if err := sqlTx.Commit(); err != nil {
+	err = sqlTx.Commit()
+	// Also when the commit failed: it may have happened all the same.
+	time.Sleep(db.commitWait)
+	if err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil

@@ -15,6 +15,7 @@ import (
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 	"github.com/raci-dev/terraform-provider-raci/internal/raci/racitest"
+	"github.com/raci-dev/terraform-provider-raci/internal/server"
 	"github.com/raci-dev/terraform-provider-raci/internal/sqlite"
 )
 
@@ -64,6 +65,18 @@ func row(tenant, key string) *raci.Responsibility {
 		{Party: "vendor", Roles: []raci.Role{raci.Responsible}},
 		{Party: "customer", Roles: []raci.Role{raci.Accountable}},
 	}}
+}
+
+// TestTwoProcessesReadEachOthersWrites has a server answer reads from the revisions
+// it holds while another store on the same file writes, as the CLI or a second
+// process would.
+func TestTwoProcessesReadEachOthersWrites(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "raci.db")
+	writer, reader := open(t, path), open(t, path)
+	for _, db := range []*sqlite.DB{writer, reader} {
+		db.SetCommitWait(200 * time.Millisecond)
+	}
+	racitest.RunCommitWait(t, writer, server.New(reader, server.Options{Token: "reader-token"}), "reader-token")
 }
 
 func TestReopenKeepsData(t *testing.T) {
