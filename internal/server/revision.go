@@ -99,12 +99,17 @@ func (r *revisionReader) revision(ctx context.Context, tenant string) (int64, er
 	var q *revisionQuery
 	switch {
 	case t.running == nil:
-		// Nothing running: send this request's query, in its goroutine. Nobody
-		// joins it after it started but requests it answers for, so it can go with
-		// the request's context.
+		// Nothing running: send this request's query, in its goroutine. With no
+		// hold nobody joins it, so it can go with the request's context; with one,
+		// the requests that share it must not lose it when this one gives up.
 		q = &revisionQuery{sentAt: now, done: make(chan struct{})}
 		t.running = q
 		r.mu.Unlock()
+		if r.hold > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), revisionQueryTimeout)
+			defer cancel()
+		}
 		r.send(ctx, tenant, q)
 		return q.rev, q.err
 	case now.Before(t.running.sentAt.Add(r.hold)):

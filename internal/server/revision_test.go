@@ -365,6 +365,29 @@ func TestRevisionReader_readsShareTheRunningQueryWithinTheCommitWait(t *testing.
 	}
 }
 
+// A request that shares another's running query gets its answer even when the
+// request that sent it gives up.
+func TestRevisionReader_aSharedQueryOutlivesItsSender(t *testing.T) {
+	r, g, _ := newHeldReader(10 * time.Second)
+	ctx, cancel := context.WithCancel(context.Background())
+	sender := ask(ctx, r, "acme")
+	waitSent(t, g, "acme")
+	sharer := ask(context.Background(), r, "acme")
+	waitUntil(t, r, "a read within the hold of the running query did not come to wait for it", func() bool {
+		return r.tenants["acme"].running.shared == 1
+	})
+	cancel()
+	select {
+	case g.release <- struct{}{}:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the shared query ended with its sender, before the store answered")
+	}
+	if a := receive(t, sharer); a.err != nil || a.rev != 0 {
+		t.Errorf("a request sharing a query whose sender gave up got %d, %v; want revision 0", a.rev, a.err)
+	}
+	receive(t, sender)
+}
+
 // The reader forgets a tenant once its answer is no longer good.
 func TestRevisionReader_forgetsHeldAnswers(t *testing.T) {
 	g := newGatedRevisions()
