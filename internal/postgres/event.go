@@ -34,8 +34,6 @@ const (
 	qTenantRevision = `SELECT coalesce(max(seq), 0) FROM events WHERE tenant = $1`
 )
 
-var _ raci.CommitWaiter = (*DB)(nil)
-
 // TenantRevision returns the seq of the tenant's newest event, 0 when it has none.
 // Every write appends its event last in its transaction, holding the tenant's lock,
 // so the seq it takes is above every seq of the tenant committed before; identity

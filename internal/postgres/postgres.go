@@ -41,8 +41,10 @@ type DB struct {
 	commitWait time.Duration
 }
 
+var _ raci.CommitWaiter = (*DB)(nil)
+
 // CommitWait returns how long every write waits after its commit before it
-// returns. It makes DB a raci.CommitWaiter.
+// returns.
 func (db *DB) CommitWait() time.Duration { return db.commitWait }
 
 // Open connects to the PostgreSQL database at url (postgres://user:pass@host/db or

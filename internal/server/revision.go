@@ -58,7 +58,7 @@ type tenantQueries struct {
 // is closed.
 type revisionQuery struct {
 	// ctx is the context of the request that started a query it does not send
-	// itself, without its cancellation.
+	// itself; only its values go with the query (see detached).
 	ctx context.Context
 	// sentAt is a moment before the query was sent, set when it starts running.
 	sentAt time.Time
@@ -91,7 +91,7 @@ func (r *revisionReader) revision(ctx context.Context, tenant string) (int64, er
 	if now.Before(t.goodUntil) {
 		rev := t.known
 		if t.running == nil && !now.Before(t.goodUntil.Add(-r.hold/2)) {
-			r.startInBackground(ctx, tenant, t, &revisionQuery{done: make(chan struct{})})
+			r.startInBackground(tenant, t, &revisionQuery{ctx: ctx, done: make(chan struct{})})
 		}
 		r.mu.Unlock()
 		return rev, nil
@@ -105,12 +105,13 @@ func (r *revisionReader) revision(ctx context.Context, tenant string) (int64, er
 		q = &revisionQuery{sentAt: now, done: make(chan struct{})}
 		t.running = q
 		r.mu.Unlock()
+		sendCtx := ctx
 		if r.hold > 0 {
 			var cancel context.CancelFunc
-			ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), revisionQueryTimeout)
+			sendCtx, cancel = detached(ctx)
 			defer cancel()
 		}
-		r.send(ctx, tenant, q)
+		r.send(sendCtx, tenant, q)
 		return q.rev, q.err
 	case now.Before(t.running.sentAt.Add(r.hold)):
 		q = t.running
@@ -119,7 +120,7 @@ func (r *revisionReader) revision(ctx context.Context, tenant string) (int64, er
 		q = t.waiting
 		q.shared++
 	default:
-		q = &revisionQuery{ctx: context.WithoutCancel(ctx), done: make(chan struct{})}
+		q = &revisionQuery{ctx: ctx, done: make(chan struct{})}
 		t.waiting = q
 	}
 	r.mu.Unlock()
@@ -132,19 +133,22 @@ func (r *revisionReader) revision(ctx context.Context, tenant string) (int64, er
 }
 
 // startInBackground makes q the tenant's running query and sends it in a goroutine
-// of its own: its requests, if any, are waiting, any of them free to give up, so it
-// is bounded by a timeout rather than by one of them. The caller holds r.mu.
-func (r *revisionReader) startInBackground(ctx context.Context, tenant string, t *tenantQueries, q *revisionQuery) {
-	if q.ctx == nil {
-		q.ctx = context.WithoutCancel(ctx)
-	}
+// of its own. The caller holds r.mu.
+func (r *revisionReader) startInBackground(tenant string, t *tenantQueries, q *revisionQuery) {
 	q.sentAt = r.now()
 	t.running = q
 	go func() {
-		ctx, cancel := context.WithTimeout(q.ctx, revisionQueryTimeout)
+		ctx, cancel := detached(q.ctx)
 		defer cancel()
 		r.send(ctx, tenant, q)
 	}()
+}
+
+// detached is the context of a query that several requests may wait for, any of
+// them free to give up: the values of ctx, the request that started it, bounded by
+// a timeout rather than by that request.
+func detached(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), revisionQueryTimeout)
 }
 
 // send runs q, the tenant's running query, keeps its answer for as long as it is
@@ -164,7 +168,7 @@ func (r *revisionReader) send(ctx context.Context, tenant string, q *revisionQue
 	t.running = nil
 	if next := t.waiting; next != nil {
 		t.waiting = nil
-		r.startInBackground(ctx, tenant, t, next)
+		r.startInBackground(tenant, t, next)
 		return
 	}
 	if !r.now().Before(t.goodUntil) {
