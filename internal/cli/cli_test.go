@@ -74,7 +74,11 @@ func startServeTo(t *testing.T, stdout io.Writer, args ...string) (string, *logW
 	})
 	select {
 	case addr := <-logs.addr:
-		t.Cleanup(func() { stop() })
+		t.Cleanup(func() {
+			if err := stop(); err != nil {
+				t.Errorf("serve ended with an error: %v", err)
+			}
+		})
 		return "http://" + addr, logs, stop
 	case err := <-done:
 		cancel()

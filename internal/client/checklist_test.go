@@ -32,7 +32,7 @@ func recorder(t *testing.T, status int, body string) (*httptest.Server, *[]recor
 		got = append(got, recorded{r.Method, r.URL.EscapedPath() + "?" + r.URL.RawQuery, r.Header.Get("If-Match"), string(b)})
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(status)
-		io.WriteString(w, body)
+		_, _ = io.WriteString(w, body)
 	}))
 	t.Cleanup(srv.Close)
 	return srv, &got
@@ -237,7 +237,7 @@ func TestPatchIsNotRetriedAfterTheRequestWasSent(t *testing.T) {
 	var n atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n.Add(1)
-		io.Copy(io.Discard, r.Body)
+		_, _ = io.Copy(io.Discard, r.Body)
 		conn, _, err := http.NewResponseController(w).Hijack()
 		if err != nil {
 			t.Error(err)

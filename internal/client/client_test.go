@@ -50,14 +50,14 @@ func scripted(t *testing.T, statuses []int, header http.Header, body string) (*h
 		if status < 300 {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(status)
-			io.WriteString(w, tenantJSON)
+			_, _ = io.WriteString(w, tenantJSON)
 			return
 		}
 		if body != "" {
 			w.Header().Set("Content-Type", "application/problem+json")
 		}
 		w.WriteHeader(status)
-		io.WriteString(w, body)
+		_, _ = io.WriteString(w, body)
 	}))
 	t.Cleanup(srv.Close)
 	return srv, &n
@@ -87,7 +87,7 @@ func TestRequests(t *testing.T) {
 		body = string(b)
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusCreated)
-		io.WriteString(w, `{"tenant":"acme","name":"auth 0","kind":"vendor","version":1}`)
+		_, _ = io.WriteString(w, `{"tenant":"acme","name":"auth 0","kind":"vendor","version":1}`)
 	}))
 	defer srv.Close()
 	c, _ := newTestClient(t, srv.URL+"/prefix/", WithToken("tok"), WithUserAgent("test-agent/1"))
@@ -120,7 +120,9 @@ func TestRequests(t *testing.T) {
 	if q := got.URL.Query(); q.Get("after") != "a&b" || q.Get("limit") != "1000" {
 		t.Errorf("list query = %q, want after=a&b and the limit capped at 1000", got.URL.RawQuery)
 	}
-	c.ListTenants(t.Context(), raci.ListOptions{Limit: -1})
+	if _, err := c.ListTenants(t.Context(), raci.ListOptions{Limit: -1}); err != nil {
+		t.Fatal(err)
+	}
 	if got.URL.RawQuery != "" {
 		t.Errorf("list query = %q, want nothing for the default page", got.URL.RawQuery)
 	}
@@ -203,13 +205,17 @@ func TestGivesUpAfterMaxAttempts(t *testing.T) {
 
 	srv, n = scripted(t, []int{503}, nil, "")
 	c, _ = newTestClient(t, srv.URL, WithRetries(2, time.Millisecond))
-	c.FindTenant(t.Context(), "acme")
+	if _, err := c.FindTenant(t.Context(), "acme"); err == nil {
+		t.Error("WithRetries(2): a server answering only 503 gave no error")
+	}
 	if n.Load() != 2 {
 		t.Errorf("WithRetries(2): %d requests", n.Load())
 	}
 	srv, n = scripted(t, []int{503}, nil, "")
 	c, _ = newTestClient(t, srv.URL, WithRetries(0, time.Millisecond))
-	c.FindTenant(t.Context(), "acme")
+	if _, err := c.FindTenant(t.Context(), "acme"); err == nil {
+		t.Error("WithRetries(0): a server answering only 503 gave no error")
+	}
 	if n.Load() != 1 {
 		t.Errorf("WithRetries(0): %d requests, want 1", n.Load())
 	}
@@ -258,7 +264,7 @@ func TestErrorMapping(t *testing.T) {
 					w.Header().Set("Content-Type", "text/html")
 				}
 				w.WriteHeader(tt.status)
-				io.WriteString(w, tt.body)
+				_, _ = io.WriteString(w, tt.body)
 			}))
 			defer srv.Close()
 			c, _ := newTestClient(t, srv.URL, WithToken("tok-secret"))

@@ -20,13 +20,13 @@ func TestTokenAndEventRequests(t *testing.T) {
 		switch {
 		case r.Method == "POST":
 			w.WriteHeader(http.StatusCreated)
-			io.WriteString(w, `{"name":"ci","scopes":["tenant:acme:write"],"created_at":"2026-01-02T03:04:05Z","secret":"raci_s3cret"}`)
+			_, _ = io.WriteString(w, `{"name":"ci","scopes":["tenant:acme:write"],"created_at":"2026-01-02T03:04:05Z","secret":"raci_s3cret"}`)
 		case r.Method == "DELETE":
 			w.WriteHeader(http.StatusNoContent)
 		case strings.HasSuffix(r.URL.Path, "/tokens"):
-			io.WriteString(w, `{"items":[{"name":"ci","scopes":["tenant:acme:write"],"created_at":"2026-01-02T03:04:05Z"}]}`)
+			_, _ = io.WriteString(w, `{"items":[{"name":"ci","scopes":["tenant:acme:write"],"created_at":"2026-01-02T03:04:05Z"}]}`)
 		default:
-			io.WriteString(w, `{"items":[{"seq":7,"actor":"ci","tenant":"acme","object":"party/auth0","action":"delete","before":{"name":"auth0"},"after":null}],"next":"7"}`)
+			_, _ = io.WriteString(w, `{"items":[{"seq":7,"actor":"ci","tenant":"acme","object":"party/auth0","action":"delete","before":{"name":"auth0"},"after":null}],"next":"7"}`)
 		}
 	}))
 	defer srv.Close()

@@ -67,10 +67,10 @@ func Slugify(s string) string {
 	return string(out)
 }
 
-// checkText adds a problem when a free-text field is longer than max bytes.
-func (ps *problems) checkText(field, what, value string, max int) {
-	if len(value) > max {
-		ps.add(field, "%s is %d bytes long; shorten it to at most %d.", what, len(value), max)
+// checkText adds a problem when a free-text field is longer than limit bytes.
+func (ps *problems) checkText(field, what, value string, limit int) {
+	if len(value) > limit {
+		ps.add(field, "%s is %d bytes long; shorten it to at most %d.", what, len(value), limit)
 	}
 }
 

@@ -218,9 +218,9 @@ func (f *isolationFixture) lastEvent(tenant string) int64 {
 	return events[0].Seq
 }
 
-// comparable returns a response as bytes to compare, with the tenant's name
+// comparableBody returns a response as bytes to compare, with the tenant's name
 // replaced and the headers that differ between any two responses dropped.
-func comparable(r response, tenant string) string {
+func comparableBody(r response, tenant string) string {
 	h := r.header.Clone()
 	h.Del("Date")
 	var b bytes.Buffer
@@ -301,10 +301,10 @@ func TestIsolation(t *testing.T) {
 				// token and by an admin, answers the same bytes.
 				ghostPath, _ := requestFor(rt.method, rt.path, ghostTenant, cases)
 				ghost := f.as(k.name, rt.method, ghostPath, body)
-				if got, want := comparable(r, tenant), comparable(ghost, ghostTenant); got != want {
+				if got, want := comparableBody(r, tenant), comparableBody(ghost, ghostTenant); got != want {
 					t.Errorf("%s: the answer for an invisible tenant differs from the one for a missing tenant:\n%s\n---\n%s", name, got, want)
 				}
-				if got, want := comparable(r, tenant), comparable(missing, ghostTenant); got != want {
+				if got, want := comparableBody(r, tenant), comparableBody(missing, ghostTenant); got != want {
 					t.Errorf("%s: the answer for an invisible tenant differs from an admin's for a missing tenant:\n%s\n---\n%s", name, got, want)
 				}
 			}

@@ -299,7 +299,7 @@ func TestChecklistItemsRequiredByDefault(t *testing.T) {
 		{"key": "smtp", "title": "SMTP", "owner": "subscriber", "required": false}]}`)
 	wantStatus(t, resp, http.StatusCreated)
 	var c raci.Checklist
-	if err := json.Unmarshal([]byte(resp.body), &c); err != nil {
+	if err := json.Unmarshal(resp.body, &c); err != nil {
 		t.Fatal(err)
 	}
 	if len(c.Items) != 2 || !c.Items[0].Required || c.Items[1].Required {

@@ -98,8 +98,9 @@ func (m *metrics) observe(pattern, method string, status int, elapsed time.Durat
 	if !ok {
 		s, _ = m.series.LoadOrStore(key, m.newSeries(key))
 	}
-	s.(*series).requests.Inc()
-	s.(*series).duration.Observe(elapsed.Seconds())
+	se, _ := s.(*series) // the map holds nothing else
+	se.requests.Inc()
+	se.duration.Observe(elapsed.Seconds())
 }
 
 // seriesKey names the series one request adds to: label values, bounded as they are.

@@ -101,7 +101,7 @@ func Start() (*Server, func()) {
 	if err != nil {
 		return &Server{err: fmt.Errorf("no PostgreSQL server for the tests: %w\n"+
 			"Install PostgreSQL's server binaries (e.g. apt-get install postgresql), or set %s to the URL of a server "+
-			"whose user may create databases. %s=skip skips these tests on a developer machine; CI never skips them.",
+			"whose user may create databases. %s=skip skips these tests on a developer machine; CI never skips them",
 			err, URLEnv, ModeEnv)}, func() {}
 	}
 	s, err := connect(local.url, false)
