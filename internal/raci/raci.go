@@ -4,11 +4,7 @@
 // the Terraform provider work against those interfaces only.
 package raci
 
-import (
-	"context"
-	"strconv"
-	"strings"
-)
+import "context"
 
 // Precondition makes a write conditional on what is stored, the way HTTP's If-Match
 // and If-None-Match headers do.
@@ -17,23 +13,6 @@ type Precondition struct {
 	IfMatch int64
 	// IfNoneMatch requires that no object exists yet: create, never replace.
 	IfNoneMatch bool
-}
-
-// ETag returns the entity tag of an object version, quoted as HTTP sends it.
-func ETag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
-
-// ParseETag returns the version an entity tag names; weak tags ("W/") are accepted
-// because a version names the object's content exactly either way.
-func ParseETag(tag string) (int64, bool) {
-	tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
-	if len(tag) < 3 || tag[0] != '"' || tag[len(tag)-1] != '"' {
-		return 0, false
-	}
-	v, err := strconv.ParseInt(tag[1:len(tag)-1], 10, 64)
-	if err != nil || v < 1 {
-		return 0, false
-	}
-	return v, true
 }
 
 // ListOptions pages through a list ordered by name or key.
