@@ -1,7 +1,10 @@
 // Package raci is the domain of responsibility contracts: tenants, their parties, the
-// rows of their matrices and the rules those rows follow. It does no I/O; stores and
-// the HTTP client implement the service interfaces declared here, and the server and
-// the Terraform provider work against those interfaces only.
+// rows of their matrices, checklists and readiness, the rules they follow, error
+// codes, and the service interfaces. It does no I/O and imports only the standard
+// library; stores and the HTTP client implement the interfaces declared here, and the
+// server and the Terraform provider work against those interfaces only. How a matrix
+// is written down (Markdown, CSV, JSON, OSCAL) and how HTTP names a version (ETags)
+// belong to the packages at the edges: format, server and client.
 package raci
 
 import "context"

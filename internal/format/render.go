@@ -1,4 +1,4 @@
-package raci
+package format
 
 import (
 	"bytes"
@@ -11,15 +11,17 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 )
 
-// RenderCSV returns the tenant's matrix as CSV (RFC 4180) for spreadsheets: a header
-// Task,Key,Category, one column per party headed as in RenderMarkdown, then Notes;
-// one record per row in RenderMarkdown's order, the cells spelled as in the Markdown
+// CSV returns the tenant's matrix as CSV (RFC 4180) for spreadsheets: a header
+// Task,Key,Category, one column per party headed as in Markdown, then Notes;
+// one record per row in Markdown's order, the cells spelled as in the Markdown
 // ("C, I (in the event that there are issues)") but unescaped, since CSV quotes what
 // needs quoting. The Notes column is always there, so the columns of a tenant do not
 // depend on whether some row has notes.
-func RenderCSV(s *Snapshot) string {
+func CSV(s *raci.Snapshot) string {
 	if s == nil {
 		return ""
 	}
@@ -45,85 +47,85 @@ func RenderCSV(s *Snapshot) string {
 	return b.String()
 }
 
-// MatrixFormatVersion is the "format_version" of RenderJSON's document. It changes
+// JSONVersion is the "format_version" of the JSON document. It changes
 // only when a key is removed or changes meaning; new keys may appear without it.
-const MatrixFormatVersion = 1
+const JSONVersion = 1
 
-// MatrixDocument is the JSON document RenderJSON writes: the tenant's matrix for
+// JSONDocument is the document JSON writes: the tenant's matrix for
 // programs (jq, scripts, other tools). Every key is always present; text a row or
 // party does not have is "". Parties are ordered by name, rows by category then key
 // (the Markdown's order), assignments by party, then unconditional before
 // conditional, then condition and holder; letters in the scheme's order (R, A, C, I).
-type MatrixDocument struct {
-	FormatVersion int            `json:"format_version"`
-	Tenant        MatrixTenant   `json:"tenant"`
-	Scheme        Scheme         `json:"scheme"`
-	Parties       []MatrixParty  `json:"parties"`
-	Rows          []MatrixRow    `json:"rows"`
-	Legend        []MatrixLetter `json:"legend"`
+type JSONDocument struct {
+	FormatVersion int          `json:"format_version"`
+	Tenant        JSONTenant   `json:"tenant"`
+	Scheme        raci.Scheme  `json:"scheme"`
+	Parties       []JSONParty  `json:"parties"`
+	Rows          []JSONRow    `json:"rows"`
+	Legend        []JSONLetter `json:"legend"`
 }
 
-// MatrixTenant describes the tenant in a MatrixDocument.
-type MatrixTenant struct {
-	Name            string            `json:"name"`
-	DisplayName     string            `json:"display_name"`
-	Customer        string            `json:"customer"`
-	DeploymentModel DeploymentModel   `json:"deployment_model"`
-	Environments    []string          `json:"environments"`
-	Labels          map[string]string `json:"labels"`
+// JSONTenant describes the tenant in a JSONDocument.
+type JSONTenant struct {
+	Name            string               `json:"name"`
+	DisplayName     string               `json:"display_name"`
+	Customer        string               `json:"customer"`
+	DeploymentModel raci.DeploymentModel `json:"deployment_model"`
+	Environments    []string             `json:"environments"`
+	Labels          map[string]string    `json:"labels"`
 }
 
-// MatrixParty is a column of a MatrixDocument.
-type MatrixParty struct {
-	Name        string    `json:"name"`
-	DisplayName string    `json:"display_name"`
-	Kind        PartyKind `json:"kind"`
-	Contacts    []string  `json:"contacts"`
+// JSONParty is a column of a JSONDocument.
+type JSONParty struct {
+	Name        string         `json:"name"`
+	DisplayName string         `json:"display_name"`
+	Kind        raci.PartyKind `json:"kind"`
+	Contacts    []string       `json:"contacts"`
 }
 
-// MatrixRow is a row of a MatrixDocument. Cells maps each party's name to its cell
+// JSONRow is a row of a JSONDocument. Cells maps each party's name to its cell
 // as the Markdown spells it ("" for a party that holds nothing in the row).
-type MatrixRow struct {
-	Key         string             `json:"key"`
-	Title       string             `json:"title"`
-	Category    string             `json:"category"`
-	Description string             `json:"description"`
-	Notes       string             `json:"notes"`
-	Assignments []MatrixAssignment `json:"assignments"`
-	Cells       map[string]string  `json:"cells"`
+type JSONRow struct {
+	Key         string            `json:"key"`
+	Title       string            `json:"title"`
+	Category    string            `json:"category"`
+	Description string            `json:"description"`
+	Notes       string            `json:"notes"`
+	Assignments []JSONAssignment  `json:"assignments"`
+	Cells       map[string]string `json:"cells"`
 }
 
-// MatrixAssignment is one assignment of a MatrixRow.
-type MatrixAssignment struct {
-	Party  string `json:"party"`
-	Roles  []Role `json:"roles"`
-	Holder string `json:"holder"`
-	When   string `json:"when"`
+// JSONAssignment is one assignment of a JSONRow.
+type JSONAssignment struct {
+	Party  string      `json:"party"`
+	Roles  []raci.Role `json:"roles"`
+	Holder string      `json:"holder"`
+	When   string      `json:"when"`
 }
 
-// MatrixLetter spells out one letter of the scheme.
-type MatrixLetter struct {
-	Letter Role   `json:"letter"`
-	Name   string `json:"name"`
+// JSONLetter spells out one letter of the scheme.
+type JSONLetter struct {
+	Letter raci.Role `json:"letter"`
+	Name   string    `json:"name"`
 }
 
-// RenderJSON returns the tenant's matrix as a MatrixDocument, indented by two spaces
+// JSON returns the tenant's matrix as a JSONDocument, indented by two spaces
 // and ending in a newline. The same snapshot always renders the same bytes: map keys
 // are sorted by encoding/json and every list has a defined order.
-func RenderJSON(s *Snapshot) string {
+func JSON(s *raci.Snapshot) string {
 	if s == nil {
 		return ""
 	}
 	scheme := snapshotScheme(s)
-	doc := MatrixDocument{
-		FormatVersion: MatrixFormatVersion,
+	doc := JSONDocument{
+		FormatVersion: JSONVersion,
 		Scheme:        scheme,
-		Parties:       []MatrixParty{},
-		Rows:          []MatrixRow{},
-		Legend:        []MatrixLetter{},
+		Parties:       []JSONParty{},
+		Rows:          []JSONRow{},
+		Legend:        []JSONLetter{},
 	}
 	if t := s.Tenant; t != nil {
-		doc.Tenant = MatrixTenant{
+		doc.Tenant = JSONTenant{
 			Name:            t.Name,
 			DisplayName:     t.DisplayName,
 			Customer:        t.Customer,
@@ -135,25 +137,25 @@ func RenderJSON(s *Snapshot) string {
 			doc.Tenant.Labels[k] = v
 		}
 	} else {
-		doc.Tenant = MatrixTenant{Environments: []string{}, Labels: map[string]string{}}
+		doc.Tenant = JSONTenant{Environments: []string{}, Labels: map[string]string{}}
 	}
 	for _, l := range scheme.Letters() {
-		doc.Legend = append(doc.Legend, MatrixLetter{Letter: l, Name: l.Name()})
+		doc.Legend = append(doc.Legend, JSONLetter{Letter: l, Name: l.Name()})
 	}
 	parties := matrixParties(s)
 	for _, p := range parties {
-		doc.Parties = append(doc.Parties, MatrixParty{
+		doc.Parties = append(doc.Parties, JSONParty{
 			Name: p.Name, DisplayName: p.DisplayName, Kind: p.Kind, Contacts: sortedSet(p.Contacts),
 		})
 	}
 	for _, r := range matrixRows(s) {
-		row := MatrixRow{
+		row := JSONRow{
 			Key: r.Key, Title: r.Title, Category: r.Category, Description: r.Description, Notes: r.Notes,
-			Assignments: []MatrixAssignment{},
+			Assignments: []JSONAssignment{},
 			Cells:       map[string]string{},
 		}
 		for _, a := range sortedAssignments(r.Assignments) {
-			row.Assignments = append(row.Assignments, MatrixAssignment{
+			row.Assignments = append(row.Assignments, JSONAssignment{
 				Party: a.Party, Roles: schemeOrder(scheme, a.Roles), Holder: a.Holder, When: a.When,
 			})
 		}
@@ -165,15 +167,15 @@ func RenderJSON(s *Snapshot) string {
 	out, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		// Only strings, ints, slices and maps of strings: nothing that cannot encode.
-		panic(fmt.Sprintf("raci: encoding the matrix: %v", err))
+		panic(fmt.Sprintf("format: encoding the matrix: %v", err))
 	}
 	return string(out) + "\n"
 }
 
 // sortedAssignments returns a copy of the assignments ordered by party, then
 // unconditional first, then by condition and holder.
-func sortedAssignments(in []Assignment) []Assignment {
-	out := append([]Assignment(nil), in...)
+func sortedAssignments(in []raci.Assignment) []raci.Assignment {
+	out := append([]raci.Assignment(nil), in...)
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
 		switch {
@@ -190,155 +192,30 @@ func sortedAssignments(in []Assignment) []Assignment {
 
 // schemeOrder returns the letters in the order people read them in the scheme, as
 // the Markdown writes them.
-func schemeOrder(scheme Scheme, roles []Role) []Role {
+func schemeOrder(scheme raci.Scheme, roles []raci.Role) []raci.Role {
 	joined := joinLetters(scheme, roles)
 	if joined == "" {
-		return []Role{}
+		return []raci.Role{}
 	}
 	parts := strings.Split(joined, ", ")
-	out := make([]Role, len(parts))
+	out := make([]raci.Role, len(parts))
 	for i, p := range parts {
-		out[i] = Role(p)
+		out[i] = raci.Role(p)
 	}
 	return out
-}
-
-// Violation is a rule a tenant's matrix breaks as a whole. Stores refuse rows that
-// break the per-row rules, so on a stored tenant only the rules that span rows
-// (a party that holds nothing) and checklists find anything; a snapshot put together
-// elsewhere (a parsed Markdown table) may break any of them.
-type Violation struct {
-	// Rule is one of the Rule constants: stable, for programs to match.
-	Rule string `json:"rule"`
-	// Row is the key of the row concerned, "" when the rule is not about one row.
-	Row string `json:"row"`
-	// Party is the name of the party concerned, "" when the rule is not about one.
-	Party string `json:"party"`
-	// Detail says what is wrong and what to do, for people.
-	Detail string `json:"detail"`
-}
-
-// The rules Violations checks.
-const (
-	// RuleOneAccountable: every row has exactly one Accountable party.
-	RuleOneAccountable = "one_accountable"
-	// RuleDoer: every row has at least one party doing the work (R, or D in DACI).
-	RuleDoer = "doer"
-	// RuleUnknownParty: every assignment names a party of the tenant.
-	RuleUnknownParty = "unknown_party"
-	// RuleIdleParty: every party holds a letter in at least one row.
-	RuleIdleParty = "idle_party"
-	// RuleChecklistOwner: every checklist item is owned by a party of the tenant.
-	RuleChecklistOwner = "checklist_owner"
-)
-
-// Violations returns every rule the snapshot breaks: rows without exactly one
-// Accountable party or without a party doing the work, assignments of parties the
-// tenant does not have, parties that hold nothing in any row, and checklist items
-// whose owner is not a party. Row rules come first, rows ordered by key, then party
-// rules, parties ordered by name, then checklist rules, checklists ordered by key and
-// items in their order. Never nil.
-func Violations(s *Snapshot) []Violation {
-	out := []Violation{}
-	if s == nil {
-		return out
-	}
-	scheme := snapshotScheme(s)
-	doer := scheme.Doer()
-	doerName := doer.Name()
-	if scheme == "" {
-		doerName = "Responsible (or Driver)"
-	}
-
-	known := map[string]bool{}
-	for _, p := range matrixParties(s) {
-		known[p.Name] = true
-	}
-	holds := map[string]bool{}
-
-	rows := matrixRows(s)
-	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Key < rows[j].Key })
-	for _, r := range rows {
-		var accountable []string
-		doers := 0
-		unknown := map[string]bool{}
-		for _, a := range r.Assignments {
-			if len(a.Roles) > 0 {
-				holds[a.Party] = true
-			}
-			if a.Has(Accountable) {
-				accountable = append(accountable, a.Party)
-			}
-			if a.doesWork(scheme) {
-				doers++
-			}
-			if !known[a.Party] {
-				unknown[a.Party] = true
-			}
-		}
-		title := rowTitle(r)
-		switch len(accountable) {
-		case 1:
-		case 0:
-			out = append(out, Violation{Rule: RuleOneAccountable, Row: r.Key,
-				Detail: fmt.Sprintf("Row %q (%s) has no Accountable party: give \"A\" to the one party that answers for the outcome.", r.Key, title)})
-		default:
-			out = append(out, Violation{Rule: RuleOneAccountable, Row: r.Key,
-				Detail: fmt.Sprintf("Row %q (%s) has %d Accountable assignments (%s): keep \"A\" on one party.", r.Key, title, len(accountable), strings.Join(accountable, ", "))})
-		}
-		if doers == 0 {
-			out = append(out, Violation{Rule: RuleDoer, Row: r.Key,
-				Detail: fmt.Sprintf("Row %q (%s) has no %s party: give %q to the party that does the work.", r.Key, title, doerName, string(doer))})
-		}
-		for _, p := range sortedKeysOf(unknown) {
-			out = append(out, Violation{Rule: RuleUnknownParty, Row: r.Key, Party: p,
-				Detail: fmt.Sprintf("Row %q (%s) assigns %q, which is not a party of the tenant: create the party, or correct the name.", r.Key, title, p)})
-		}
-	}
-	for _, p := range matrixParties(s) {
-		if !holds[p.Name] {
-			out = append(out, Violation{Rule: RuleIdleParty, Party: p.Name,
-				Detail: fmt.Sprintf("Party %q holds no letter in any row: assign it where it takes part, or delete it.", p.Name)})
-		}
-	}
-	checklists := make([]*Checklist, 0, len(s.Checklists))
-	for _, c := range s.Checklists {
-		if c != nil {
-			checklists = append(checklists, c)
-		}
-	}
-	sort.SliceStable(checklists, func(i, j int) bool { return checklists[i].Key < checklists[j].Key })
-	for _, c := range checklists {
-		for _, it := range c.Items {
-			if !known[it.Owner] {
-				out = append(out, Violation{Rule: RuleChecklistOwner, Party: it.Owner,
-					Detail: fmt.Sprintf("Item %q of checklist %q is owned by %q, which is not a party of the tenant: create the party, or correct the owner.", it.Key, c.Key, it.Owner)})
-			}
-		}
-	}
-	return out
-}
-
-func sortedKeysOf(m map[string]bool) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // OSCAL rendering.
 
-// OSCALVersion is the OSCAL release RenderOSCAL's documents conform to.
+// OSCALVersion is the OSCAL release the documents of OSCAL conform to.
 const OSCALVersion = "1.1.2"
 
-// OSCALNamespace qualifies every property RenderOSCAL adds (OSCAL's "ns"), so that
-// tools reading the document do not take our names for OSCAL's own. A URN rather than
-// a URL: it names the vocabulary and is never fetched.
+// OSCALNamespace qualifies every property of ours in an OSCAL document (OSCAL's
+// "ns"), so that tools reading the document do not take our names for OSCAL's own. A
+// URN rather than a URL: it names the vocabulary and is never fetched.
 const OSCALNamespace = "urn:raci-dev:raci:oscal"
 
-// RenderOSCAL returns the tenant's matrix as an OSCAL 1.1.2 component definition in
+// OSCAL returns the tenant's matrix as an OSCAL 1.1.2 component definition in
 // JSON, indented by two spaces and ending in a newline:
 //
 //   - metadata.parties: one organization per party (uuid, name, short-name, kind,
@@ -356,7 +233,7 @@ const OSCALNamespace = "urn:raci-dev:raci:oscal"
 // uuid derives from its content, so it changes when the document does, as OSCAL asks.
 // last-modified (and version) is the latest update time of the tenant, its parties
 // and its rows.
-func RenderOSCAL(s *Snapshot) string {
+func OSCAL(s *raci.Snapshot) string {
 	if s == nil {
 		return ""
 	}
@@ -406,19 +283,19 @@ func RenderOSCAL(s *Snapshot) string {
 	// The document's uuid is a digest of everything else in it.
 	content, err := json.Marshal(def)
 	if err != nil {
-		panic(fmt.Sprintf("raci: encoding the OSCAL document: %v", err))
+		panic(fmt.Sprintf("format: encoding the OSCAL document: %v", err))
 	}
 	digest := sha1.Sum(content)
 	def.UUID = oscalUUID(tenant, "document", hex.EncodeToString(digest[:]))
 
 	out, err := json.MarshalIndent(oscalDocument{ComponentDefinition: def}, "", "  ")
 	if err != nil {
-		panic(fmt.Sprintf("raci: encoding the OSCAL document: %v", err))
+		panic(fmt.Sprintf("format: encoding the OSCAL document: %v", err))
 	}
 	return string(out) + "\n"
 }
 
-// The OSCAL JSON objects RenderOSCAL writes; empty lists are left out because OSCAL
+// The OSCAL JSON objects the OSCAL function writes; empty lists are left out because OSCAL
 // requires every list it has to hold at least one item.
 type oscalDocument struct {
 	ComponentDefinition oscalComponentDefinition `json:"component-definition"`
@@ -491,22 +368,22 @@ func prop(name, value, group string) oscalProp {
 func oscalLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // letterMeaning describes each letter as seed 003's legend does.
-var letterMeaning = map[Role]string{
-	Responsible: "The party responsible for implementing the task as required.",
-	Accountable: "The party accountable for the task being completed as required.",
-	Supportive:  "A party that supports the Responsible party in doing the work.",
-	Consulted:   "A party whose opinion is requested, with two-way communication.",
-	Informed:    "A party kept up to date on progress, with one-way communication.",
-	Driver:      "The party that drives the task and does the work.",
+var letterMeaning = map[raci.Role]string{
+	raci.Responsible: "The party responsible for implementing the task as required.",
+	raci.Accountable: "The party accountable for the task being completed as required.",
+	raci.Supportive:  "A party that supports the Responsible party in doing the work.",
+	raci.Consulted:   "A party whose opinion is requested, with two-way communication.",
+	raci.Informed:    "A party kept up to date on progress, with one-way communication.",
+	raci.Driver:      "The party that drives the task and does the work.",
 }
 
 // roleID is the OSCAL role id of a letter: its name in lower case ("responsible").
-func roleID(l Role) string { return strings.ToLower(l.Name()) }
+func roleID(l raci.Role) string { return strings.ToLower(l.Name()) }
 
 // usedLetters returns the scheme's letters, then any other letter a row uses (only
 // possible in a snapshot no store checked), in the order the Markdown writes them.
-func usedLetters(scheme Scheme, rows []*Responsibility) []Role {
-	letters := append([]Role(nil), scheme.Letters()...)
+func usedLetters(scheme raci.Scheme, rows []*raci.Responsibility) []raci.Role {
+	letters := append([]raci.Role(nil), scheme.Letters()...)
 	for _, r := range rows {
 		for _, a := range r.Assignments {
 			letters = append(letters, a.Roles...)
@@ -515,7 +392,7 @@ func usedLetters(scheme Scheme, rows []*Responsibility) []Role {
 	return schemeOrder(scheme, letters)
 }
 
-func tenantProps(s *Snapshot) []oscalProp {
+func tenantProps(s *raci.Snapshot) []oscalProp {
 	t := s.Tenant
 	if t == nil {
 		return nil
@@ -536,7 +413,7 @@ func tenantProps(s *Snapshot) []oscalProp {
 	return props
 }
 
-func oscalPartyFrom(p *Party, uuid string) oscalParty {
+func oscalPartyFrom(p *raci.Party, uuid string) oscalParty {
 	party := oscalParty{
 		UUID: uuid,
 		// OSCAL knows persons and organizations; vendors, customers and third
@@ -565,7 +442,7 @@ func isEmailAddress(c string) bool {
 	return err == nil && a.Name == "" && a.Address == c
 }
 
-func oscalComponentFrom(tenant string, scheme Scheme, letters []Role, r *Responsibility, partyUUID map[string]string) oscalComponent {
+func oscalComponentFrom(tenant string, scheme raci.Scheme, letters []raci.Role, r *raci.Responsibility, partyUUID map[string]string) oscalComponent {
 	c := oscalComponent{
 		UUID:        oscalUUID(tenant, "responsibility", r.Key),
 		Type:        "process-procedure",
@@ -584,7 +461,7 @@ func oscalComponentFrom(tenant string, scheme Scheme, letters []Role, r *Respons
 
 	// Assignments of parties the snapshot does not list are left out, as in the
 	// Markdown: a responsible-role may only name parties the document defines.
-	assignments := []Assignment{}
+	assignments := []raci.Assignment{}
 	for _, a := range sortedAssignments(r.Assignments) {
 		if _, ok := partyUUID[a.Party]; ok {
 			assignments = append(assignments, a)
@@ -631,7 +508,7 @@ func oscalComponentFrom(tenant string, scheme Scheme, letters []Role, r *Respons
 // lastModified is the latest update time in the snapshot, in UTC as RFC 3339. A
 // snapshot without times (built by hand) gets the Unix epoch, since OSCAL requires
 // a date and time with a time zone and years from 1900 on.
-func lastModified(s *Snapshot) string {
+func lastModified(s *raci.Snapshot) string {
 	var latest time.Time
 	consider := func(t time.Time) {
 		if t.After(latest) {
@@ -657,7 +534,7 @@ func lastModified(s *Snapshot) string {
 	return latest.UTC().Format(time.RFC3339Nano)
 }
 
-// oscalUUIDSpace is the name space of every uuid RenderOSCAL makes: the version 5
+// oscalUUIDSpace is the name space of every uuid in an OSCAL document: the version 5
 // UUID of OSCALNamespace in RFC 9562's URL name space.
 var oscalUUIDSpace = uuidV5(uuidSpaceURL, OSCALNamespace)
 
@@ -670,10 +547,8 @@ func oscalUUID(tenant, kind, name string) string {
 	return formatUUID(uuidV5(oscalUUIDSpace, tenant+"/"+kind+"/"+name))
 }
 
-// UUIDv5 returns the name-based (version 5, SHA-1) UUID of name in the name space
-// space, as RFC 9562 defines it, in its canonical text form.
-func UUIDv5(space [16]byte, name string) string { return formatUUID(uuidV5(space, name)) }
-
+// uuidV5 returns the name-based (version 5, SHA-1) UUID of name in the name space
+// space, as RFC 9562 defines it.
 func uuidV5(space [16]byte, name string) [16]byte {
 	h := sha1.New()
 	h.Write(space[:])
@@ -688,4 +563,19 @@ func uuidV5(space [16]byte, name string) [16]byte {
 // formatUUID writes a UUID in its canonical 8-4-4-4-12 hexadecimal form.
 func formatUUID(u [16]byte) string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
+}
+
+// sortedSet returns the distinct values of in, sorted; never nil, so that a list
+// renders as [] rather than null.
+func sortedSet(in []string) []string {
+	out := make([]string, 0, len(in))
+	seen := make(map[string]bool, len(in))
+	for _, v := range in {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
