@@ -8,10 +8,10 @@ import (
 )
 
 // CSV returns the tenant's matrix as CSV (RFC 4180) for spreadsheets: a header
-// Task,Key,Category, one column per party headed as in Markdown, then Notes;
-// one record per row in Markdown's order, the cells spelled as in the Markdown
-// ("C, I (in the event that there are issues)") but unescaped, since CSV quotes what
-// needs quoting. The Notes column is always there, so the columns of a tenant do not
+// Task,Key,Category, one column per party headed as in the Markdown table, then
+// Notes; one record per row in the table's order, the cells spelled as in the
+// Markdown ("C, I (in the event that there are issues)") but unescaped, since CSV
+// quotes what needs quoting. The Notes column is always there, so the columns of a tenant do not
 // depend on whether some row has notes.
 func CSV(s *raci.Snapshot) string {
 	if s == nil {

@@ -42,8 +42,8 @@ const maxParseProblems = 20
 // issues)" is C always and I under the condition, two assignments. A holder written
 // on a letter without a condition applies to all such letters of the cell, since a
 // party holds those as one assignment: "R, A (infrastructure engineer)". A letter
-// with a condition carries its own holder, which is how Markdown writes it:
-// "I (on-call) (outside business hours)". An empty cell, or "-" or "n/a", holds
+// with a condition carries its own holder, which is how Markdown (the writer) spells
+// it: "I (on-call) (outside business hours)". An empty cell, or "-" or "n/a", holds
 // nothing.
 //
 // The error is EINVALID, with one problem per broken cell or row, each naming the row
@@ -408,7 +408,7 @@ func parseMatrixCell(party, cell string) ([]raci.Assignment, string) {
 		}
 		a.Holder = l.holder
 	}
-	// The letters without a condition come first, as Markdown writes them.
+	// The letters without a condition come first, as Markdown (the writer) writes them.
 	if i, ok := index[""]; ok && i > 0 {
 		plain := out[i]
 		copy(out[1:i+1], out[:i])

@@ -353,7 +353,7 @@ func TestParseMarkdownReportsEveryBadCell(t *testing.T) {
 }
 
 // TestParseMarkdownRoundTrip parses a table, stores the rows in a snapshot,
-// renders that with Markdown and parses the result: the rows come back the
+// renders that with format.Markdown and parses the result: the rows come back the
 // same. Markdown heads columns with display names, so the parties' display
 // names slugify to their names here; it orders rows by category then key, so the
 // comparison is by key.
