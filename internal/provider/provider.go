@@ -39,7 +39,8 @@ var (
 // raciProvider is the provider's implementation.
 type raciProvider struct {
 	version string
-	stores  Stores
+	// stores opens, in Configure, what the provider works against.
+	stores Stores
 	// configured is what Configure handed to the resources, for the protocol
 	// server's lean paths (server.go), which configure resources themselves.
 	configured atomic.Pointer[providerData]
