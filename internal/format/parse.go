@@ -322,9 +322,9 @@ func parseMatrixRow(number int, mr markdownRow, cols matrixColumns) (ParsedRow, 
 		ps.add(field(0), "Row %d (line %d) has the task %q, which has no letters or digits to make a key from: give it a title in words.", number, mr.line, row.Title)
 	}
 	for i, cell := range mr.cells {
-		switch {
-		case i == 0:
-		case i == cols.notes:
+		switch i {
+		case 0:
+		case cols.notes:
 			row.Notes = cell
 		default:
 			assignments, detail := parseMatrixCell(cols.parties[i], cell)

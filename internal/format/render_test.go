@@ -265,7 +265,7 @@ func TestJSON(t *testing.T) {
 func TestOSCALSeed003(t *testing.T) {
 	out := format.OSCAL(seed003Snapshot())
 	doc := validateOSCAL(t, out)
-	md := doc["metadata"].(map[string]any)
+	md := as[map[string]any](t, doc["metadata"])
 	if md["last-modified"] != "2026-03-04T16:30:15Z" {
 		t.Errorf("last-modified = %v, want the latest update in the tenant, 2026-03-04T16:30:15Z", md["last-modified"])
 	}
@@ -281,7 +281,7 @@ func TestOSCALSeed003(t *testing.T) {
 	if doc["uuid"] == doc2["uuid"] {
 		t.Error("the document uuid did not change with the content")
 	}
-	if !reflect.DeepEqual(partyUUIDs(doc), partyUUIDs(doc2)) {
+	if !reflect.DeepEqual(partyUUIDs(t, doc), partyUUIDs(t, doc2)) {
 		t.Error("party uuids changed with an unrelated edit")
 	}
 	if out != format.OSCAL(seed003Snapshot()) {
@@ -290,15 +290,15 @@ func TestOSCALSeed003(t *testing.T) {
 	// Another tenant with the same party names gets other uuids.
 	other := seed003Snapshot()
 	other.Tenant.Name = "initrode"
-	if reflect.DeepEqual(partyUUIDs(doc), partyUUIDs(validateOSCAL(t, format.OSCAL(other)))) {
+	if reflect.DeepEqual(partyUUIDs(t, doc), partyUUIDs(t, validateOSCAL(t, format.OSCAL(other)))) {
 		t.Error("two tenants share party uuids")
 	}
 
 	// Auth0 is Informed for Backing Up only in the event that there are issues: the
 	// condition travels with the role.
 	var backingUp map[string]any
-	for _, c := range doc["components"].([]any) {
-		c := c.(map[string]any)
+	for _, c := range as[[]any](t, doc["components"]) {
+		c := as[map[string]any](t, c)
 		if c["title"] == "Backing Up" {
 			backingUp = c
 		}
@@ -307,8 +307,8 @@ func TestOSCALSeed003(t *testing.T) {
 		t.Fatal("no component for Backing Up")
 	}
 	var informed map[string]any
-	for _, rr := range backingUp["responsible-roles"].([]any) {
-		if rr := rr.(map[string]any); rr["role-id"] == "informed" {
+	for _, rr := range as[[]any](t, backingUp["responsible-roles"]) {
+		if rr := as[map[string]any](t, rr); rr["role-id"] == "informed" {
 			informed = rr
 		}
 	}
@@ -344,12 +344,15 @@ func TestOSCALEdgeCases(t *testing.T) {
 		}},
 	}
 	doc := validateOSCAL(t, format.OSCAL(s))
-	md := doc["metadata"].(map[string]any)
+	md := as[map[string]any](t, doc["metadata"])
 	if md["last-modified"] != "1970-01-01T00:00:00Z" {
 		t.Errorf("last-modified without times = %v", md["last-modified"])
 	}
-	parties := md["parties"].([]any)
-	ops := parties[0].(map[string]any)
+	parties := as[[]any](t, md["parties"])
+	if len(parties) == 0 {
+		t.Fatal("no parties in metadata")
+	}
+	ops := as[map[string]any](t, parties[0])
 	if ops["name"] != "Ops team" || !reflect.DeepEqual(ops["email-addresses"], []any{"ops@acme.example"}) {
 		t.Errorf("party 9ops = %v", ops)
 	}
@@ -357,12 +360,23 @@ func TestOSCALEdgeCases(t *testing.T) {
 	validateOSCAL(t, format.OSCAL(&raci.Snapshot{}))
 }
 
-func partyUUIDs(doc map[string]any) []any {
+func partyUUIDs(t *testing.T, doc map[string]any) []any {
+	t.Helper()
 	var out []any
-	for _, p := range doc["metadata"].(map[string]any)["parties"].([]any) {
-		out = append(out, p.(map[string]any)["uuid"])
+	for _, p := range as[[]any](t, as[map[string]any](t, doc["metadata"])["parties"]) {
+		out = append(out, as[map[string]any](t, p)["uuid"])
 	}
 	return out
+}
+
+// as returns x as a T, and fails the test when it is something else.
+func as[T any](t *testing.T, x any) T {
+	t.Helper()
+	v, ok := x.(T)
+	if !ok {
+		t.Fatalf("%v is a %T, want a %T", x, x, v)
+	}
+	return v
 }
 
 // OSCAL 1.1 data types as its JSON schema defines them.

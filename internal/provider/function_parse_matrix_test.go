@@ -319,7 +319,7 @@ func copyExample(t *testing.T, src string) string {
 	dst := t.TempDir()
 	var copied []string
 	for _, e := range entries {
-		if e.IsDir() || !(strings.HasSuffix(e.Name(), ".tf") || strings.HasSuffix(e.Name(), ".md")) {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") && !strings.HasSuffix(e.Name(), ".md") {
 			continue
 		}
 		b, err := os.ReadFile(filepath.Join(src, e.Name()))

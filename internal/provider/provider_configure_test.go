@@ -69,6 +69,20 @@ func configure(t *testing.T, stores Stores, endpoint, token, database string) *p
 	return resp
 }
 
+// configuredActor returns who the configured provider's writes are recorded as.
+func configuredActor(t *testing.T, resp *provider.ConfigureResponse) string {
+	t.Helper()
+	data, ok := resp.ResourceData.(*providerData)
+	if !ok {
+		t.Fatalf("Configure handed resources %T, want *providerData", resp.ResourceData)
+	}
+	cache, ok := data.svc.(*snapshotCache)
+	if !ok {
+		t.Fatalf("resources work against %T, want the snapshot cache", data.svc)
+	}
+	return cache.actor
+}
+
 func summaries(ds diag.Diagnostics) []string {
 	var out []string
 	for _, d := range ds {
@@ -89,11 +103,10 @@ func TestConfigure_teamMode(t *testing.T) {
 	if f.localPath != "" {
 		t.Errorf("team mode opened a local database %q", f.localPath)
 	}
-	data, ok := resp.ResourceData.(*providerData)
-	if !ok || resp.DataSourceData != resp.ResourceData {
-		t.Fatalf("resource data %T, data source data %T: want the same *providerData", resp.ResourceData, resp.DataSourceData)
+	if resp.DataSourceData != resp.ResourceData {
+		t.Errorf("resource data %T and data source data %T differ", resp.ResourceData, resp.DataSourceData)
 	}
-	if actor := data.svc.(*snapshotCache).actor; actor != "" {
+	if actor := configuredActor(t, resp); actor != "" {
 		t.Errorf("team mode names actor %q; the server names it from the token", actor)
 	}
 }
@@ -118,8 +131,7 @@ func TestConfigure_localMode(t *testing.T) {
 	if f.localPath != "state/raci.db" || f.teamArgs != nil {
 		t.Errorf("local database %q, team store %q; want local database state/raci.db only", f.localPath, f.teamArgs)
 	}
-	data := resp.ResourceData.(*providerData)
-	if actor := data.svc.(*snapshotCache).actor; !strings.HasPrefix(actor, "terraform-local") {
+	if actor := configuredActor(t, resp); !strings.HasPrefix(actor, "terraform-local") {
 		t.Errorf("local mode writes as %q, want the local user (terraform-local...)", actor)
 	}
 }

@@ -36,16 +36,6 @@ func wantInvalid(t *testing.T, err error, field string, details ...string) {
 	t.Fatalf("no problem on field %q mentioning %q; problems: %+v", field, details, ps)
 }
 
-// wantNoProblemOn fails if err has a problem on field.
-func wantNoProblemOn(t *testing.T, err error, field string) {
-	t.Helper()
-	for _, p := range raci.ErrorProblems(err) {
-		if p.Field == field {
-			t.Errorf("unexpected problem on %q: %s", field, p.Detail)
-		}
-	}
-}
-
 func TestCheckPrecondition(t *testing.T) {
 	const what = `party "acme/auth0"`
 	cases := []struct {
