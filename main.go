@@ -77,7 +77,7 @@ func serveProvider(ctx context.Context, args []string, stderr io.Writer) int {
 	if *debug {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
-	err := tf6server.Serve(providerAddress, provider.NewProtocol6(version), opts...)
+	err := tf6server.Serve(providerAddress, provider.NewProtocol6(version, cli.ProviderStores()), opts...)
 	if err != nil {
 		log.New(stderr, "", 0).Print(err)
 		return 1

@@ -9,7 +9,7 @@ import (
 	"os"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/client"
-	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+	"github.com/raci-dev/terraform-provider-raci/internal/format"
 )
 
 // Matrix prints a tenant's matrix, as a RACI server holds it, as a Markdown table.
@@ -48,7 +48,7 @@ func Matrix(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return fmt.Errorf("read tenant %q: %w", *tenant, err)
 	}
-	if _, err := io.WriteString(stdout, raci.RenderMarkdown(snap)); err != nil {
+	if _, err := io.WriteString(stdout, format.Markdown(snap)); err != nil {
 		return fmt.Errorf("write matrix: %w", err)
 	}
 	return nil

@@ -1,5 +1,7 @@
 // Package cli holds the binary's commands other than the provider itself: serve runs
-// the RACI server, matrix prints what a server holds. main.go dispatches to them.
+// the RACI server, matrix prints what a server holds. main.go dispatches to them. It
+// is also where the provider gets its stores (ProviderStores): with serve, the one
+// place that picks concrete stores and clients.
 package cli
 
 import (

@@ -196,7 +196,8 @@ func (c *Client) send(ctx context.Context, req request, u *url.URL, body []byte)
 		hr.Header.Set("Authorization", "Bearer "+c.token)
 	}
 	if req.pre.IfMatch != 0 {
-		hr.Header.Set("If-Match", raci.ETag(req.pre.IfMatch))
+		// The server tags version N as "N".
+		hr.Header.Set("If-Match", `"`+strconv.FormatInt(req.pre.IfMatch, 10)+`"`)
 	}
 	if req.pre.IfNoneMatch {
 		hr.Header.Set("If-None-Match", "*")

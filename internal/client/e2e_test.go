@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/client"
+	"github.com/raci-dev/terraform-provider-raci/internal/format"
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 	"github.com/raci-dev/terraform-provider-raci/internal/raci/racitest"
 	"github.com/raci-dev/terraform-provider-raci/internal/server"
@@ -71,7 +72,7 @@ func TestSnapshotOverTheWire(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "|Task|Auth0|Subscriber|\n|---|---|---|\n|Monitoring|I|R, A|\n"
-	if got := raci.RenderMarkdown(snap); got != want {
+	if got := format.Markdown(snap); got != want {
 		t.Errorf("matrix over the wire =\n%s\nwant\n%s", got, want)
 	}
 }

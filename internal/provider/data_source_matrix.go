@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/raci-dev/terraform-provider-raci/internal/format"
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 )
 
@@ -71,7 +72,7 @@ func (d *matrixDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			},
 			"json": schema.StringAttribute{
 				MarkdownDescription: "The matrix as a JSON document, indented by two spaces: `format_version` (" +
-					fmt.Sprint(raci.MatrixFormatVersion) + "; it changes only when a key is removed or changes meaning), " +
+					fmt.Sprint(format.JSONVersion) + "; it changes only when a key is removed or changes meaning), " +
 					"`tenant` (`name`, `display_name`, `customer`, `deployment_model`, `environments`, `labels`), `scheme`, " +
 					"`legend` (`letter`, `name`), `parties` (`name`, `display_name`, `kind`, `contacts`) and `rows` (`key`, " +
 					"`title`, `category`, `description`, `notes`, `assignments` with `party`, `roles`, `holder`, `when`, and " +
@@ -79,10 +80,10 @@ func (d *matrixDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 				Computed: true,
 			},
 			"oscal": schema.StringAttribute{
-				MarkdownDescription: "The matrix as an OSCAL " + raci.OSCALVersion + " `component-definition` in JSON: the parties " +
+				MarkdownDescription: "The matrix as an OSCAL " + format.OSCALVersion + " `component-definition` in JSON: the parties " +
 					"in `metadata.parties`, one role per letter in `metadata.roles`, and one `process-procedure` component per " +
 					"row whose `responsible-roles` give each letter its parties. Holders and conditions are props in the " +
-					"namespace `" + raci.OSCALNamespace + "`. Party and row uuids are stable name-based UUIDs; " +
+					"namespace `" + format.OSCALNamespace + "`. Party and row uuids are stable name-based UUIDs; " +
 					"`last-modified` is the latest change to the tenant, its parties or its rows.",
 				Computed: true,
 			},
@@ -146,10 +147,10 @@ func (d *matrixDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	}
 	state := matrixModel{
 		Tenant:     config.Tenant,
-		Markdown:   types.StringValue(raci.RenderMarkdown(snap)),
-		CSV:        types.StringValue(raci.RenderCSV(snap)),
-		JSON:       types.StringValue(raci.RenderJSON(snap)),
-		OSCAL:      types.StringValue(raci.RenderOSCAL(snap)),
+		Markdown:   types.StringValue(format.Markdown(snap)),
+		CSV:        types.StringValue(format.CSV(snap)),
+		JSON:       types.StringValue(format.JSON(snap)),
+		OSCAL:      types.StringValue(format.OSCAL(snap)),
 		Violations: types.ListValueMust(violationType, violations),
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/raci-dev/terraform-provider-raci/internal/format"
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 )
 
@@ -121,7 +122,7 @@ data "raci_matrix" "test" {
 				},
 				Check: func(s *terraform.State) error {
 					// The JSON is the server's matrix, row for row.
-					var doc raci.MatrixDocument
+					var doc format.JSONDocument
 					if err := json.Unmarshal([]byte(s.RootModule().Resources[addr].Primary.Attributes["json"]), &doc); err != nil {
 						return fmt.Errorf("json is not a matrix document: %w", err)
 					}

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/raci-dev/terraform-provider-raci/internal/format"
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 )
 
@@ -74,7 +75,7 @@ func (f *parseMatrixFunction) Run(ctx context.Context, req function.RunRequest, 
 	if resp.Error != nil {
 		return
 	}
-	rows, err := raci.ParseMarkdownMatrix(markdown)
+	rows, err := format.ParseMarkdown(markdown)
 	if err != nil {
 		resp.Error = function.NewArgumentFuncError(0, parseErrorText(err))
 		return
@@ -103,7 +104,7 @@ func parseErrorText(err error) string {
 // parsedRowsValue maps parsed rows to the function's result. Letters come in the
 // order R, A, S, C, I, D; an absent holder, condition or note is null, as the
 // resource's optional attributes expect.
-func parsedRowsValue(rows []raci.ParsedRow) types.List {
+func parsedRowsValue(rows []format.ParsedRow) types.List {
 	elems := make([]attr.Value, len(rows))
 	for i, r := range rows {
 		assignments := make([]attr.Value, len(r.Assignments))

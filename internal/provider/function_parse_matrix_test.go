@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/raci-dev/terraform-provider-raci/internal/format"
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 )
 
@@ -46,7 +47,7 @@ func parsedAssignment(party string, roles []string, holder, when string) knownva
 }
 
 func TestParseMatrixFunction_seed003(t *testing.T) {
-	seed, err := filepath.Abs("../raci/testdata/seed003.md")
+	seed, err := filepath.Abs("../format/testdata/seed003.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,12 +280,12 @@ func (c renderedMatrixReadsBack) CheckState(_ context.Context, req statecheck.Ch
 		resp.Error = err
 		return
 	}
-	want, err := raci.ParseMarkdownMatrix(string(source))
+	want, err := format.ParseMarkdown(string(source))
 	if err != nil {
 		resp.Error = fmt.Errorf("parsing %s: %w", c.source, err)
 		return
 	}
-	got, err := raci.ParseMarkdownMatrix(rendered)
+	got, err := format.ParseMarkdown(rendered)
 	if err != nil {
 		resp.Error = fmt.Errorf("parsing output %q: %w\n%s", c.output, err, rendered)
 		return
@@ -296,7 +297,7 @@ func (c renderedMatrixReadsBack) CheckState(_ context.Context, req statecheck.Ch
 
 // rowsByKey indexes rows by key with their assignments in canonical order, since the
 // rendered matrix orders rows and assignments its own way.
-func rowsByKey(rows []raci.ParsedRow) map[string]raci.Responsibility {
+func rowsByKey(rows []format.ParsedRow) map[string]raci.Responsibility {
 	out := map[string]raci.Responsibility{}
 	for _, r := range rows {
 		row := raci.Responsibility{Key: r.Key, Title: r.Title, Notes: r.Notes, Assignments: slices.Clone(r.Assignments)}
@@ -318,7 +319,7 @@ func copyExample(t *testing.T, src string) string {
 	dst := t.TempDir()
 	var copied []string
 	for _, e := range entries {
-		if e.IsDir() || !(strings.HasSuffix(e.Name(), ".tf") || strings.HasSuffix(e.Name(), ".md")) {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") && !strings.HasSuffix(e.Name(), ".md") {
 			continue
 		}
 		b, err := os.ReadFile(filepath.Join(src, e.Name()))

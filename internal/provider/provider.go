@@ -1,6 +1,8 @@
 // Package provider is the Terraform provider: it declares tenants, parties and
-// responsibilities against any raci.Service, the HTTP client in team mode or an
-// embedded SQLite file in local mode.
+// responsibilities against any raci.Service, a RACI server's client in team mode or
+// an embedded database file in local mode. Which client and which database those
+// are is the composition root's choice (see Stores): this package works against
+// raci's interfaces only.
 package provider
 
 import (
@@ -19,9 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/raci-dev/terraform-provider-raci/internal/client"
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
-	"github.com/raci-dev/terraform-provider-raci/internal/sqlite"
 )
 
 // Environment variables that configure the provider when its block does not.
@@ -39,9 +39,8 @@ var (
 // raciProvider is the provider's implementation.
 type raciProvider struct {
 	version string
-	// openLocal opens the embedded store in local mode; tests do not replace it, but
-	// keeping it a field keeps the provider free of package state.
-	openLocal func(ctx context.Context, path string) (raci.Service, error)
+	// stores opens, in Configure, what the provider works against.
+	stores Stores
 	// configured is what Configure handed to the resources, for the protocol
 	// server's lean paths (server.go), which configure resources themselves.
 	configured atomic.Pointer[providerData]
@@ -57,15 +56,22 @@ type providerModel struct {
 	Database types.String `tfsdk:"database"`
 }
 
+// Stores opens the service the provider works against, one function per mode. Both
+// must be set.
+type Stores struct {
+	// Team returns a client of the RACI server at endpoint (team mode) that sends
+	// token, when not "", and userAgent with every request. Its error says why the
+	// endpoint cannot be used.
+	Team func(endpoint, token, userAgent string) (raci.Service, error)
+	// Local opens the database in the file at path (local mode), creating it when
+	// missing.
+	Local func(ctx context.Context, path string) (raci.Service, error)
+}
+
 // New returns a constructor of the provider, as providerserver expects.
-func New(version string) func() provider.Provider {
+func New(version string, stores Stores) func() provider.Provider {
 	return func() provider.Provider {
-		return &raciProvider{
-			version: version,
-			openLocal: func(ctx context.Context, path string) (raci.Service, error) {
-				return sqlite.Open(ctx, path)
-			},
-		}
+		return &raciProvider{version: version, stores: stores}
 	}
 }
 
@@ -129,7 +135,7 @@ func (p *raciProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 				"Both an endpoint and a database are set; the provider uses the server at the endpoint (team mode) "+
 					"and ignores the database. Remove one of them to silence this warning.")
 		}
-		c, err := client.New(endpoint, client.WithToken(token), client.WithUserAgent("terraform-provider-raci/"+p.version))
+		c, err := p.stores.Team(endpoint, token, "terraform-provider-raci/"+p.version)
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid RACI Endpoint",
 				fmt.Sprintf("The endpoint %q cannot be used: %s. Set it to the server's base URL, e.g. http://127.0.0.1:8080.", endpoint, err))
@@ -138,7 +144,7 @@ func (p *raciProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		tflog.Debug(ctx, "RACI provider in team mode", map[string]any{"endpoint": endpoint})
 		svc = c
 	case database != "":
-		store, err := p.openLocal(ctx, database)
+		store, err := p.stores.Local(ctx, database)
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("database"), "Cannot Open RACI Database",
 				fmt.Sprintf("Opening the local database %q failed: %s. Check that its directory exists and is writable.", database, err))

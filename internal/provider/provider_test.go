@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/client"
+	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 	"github.com/raci-dev/terraform-provider-raci/internal/server"
 	"github.com/raci-dev/terraform-provider-raci/internal/sqlite"
 )
@@ -24,7 +25,26 @@ const testToken = "acceptance-test-token"
 // protoV6ProviderFactories runs the provider in-process, for the real terraform
 // binary to talk to.
 var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"raci": NewProtocol6WithError("test"),
+	"raci": NewProtocol6WithError("test", testStores),
+}
+
+// testStores are the stores main wires (cli.ProviderStores), which this package's
+// tests cannot import.
+var testStores = Stores{
+	Team: func(endpoint, token, userAgent string) (raci.Service, error) {
+		c, err := client.New(endpoint, client.WithToken(token), client.WithUserAgent(userAgent))
+		if err != nil {
+			return nil, err
+		}
+		return c, nil
+	},
+	Local: func(ctx context.Context, path string) (raci.Service, error) {
+		db, err := sqlite.Open(ctx, path)
+		if err != nil {
+			return nil, err
+		}
+		return db, nil
+	},
 }
 
 // testServer is a real RACI server on a temporary SQLite file, started in-process.

@@ -46,16 +46,16 @@ import (
 
 // NewProtocol6 returns a constructor of the provider's protocol 6 server, for
 // tf6server.Serve: the framework's server with the lean paths above.
-func NewProtocol6(version string) func() tfprotov6.ProviderServer {
+func NewProtocol6(version string, stores Stores) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
-		return newProtocolServer(context.Background(), New(version)().(*raciProvider))
+		return newProtocolServer(context.Background(), New(version, stores)().(*raciProvider))
 	}
 }
 
 // NewProtocol6WithError is NewProtocol6 in the form the acceptance tests' provider
 // factories take.
-func NewProtocol6WithError(version string) func() (tfprotov6.ProviderServer, error) {
-	newServer := NewProtocol6(version)
+func NewProtocol6WithError(version string, stores Stores) func() (tfprotov6.ProviderServer, error) {
+	newServer := NewProtocol6(version, stores)
 	return func() (tfprotov6.ProviderServer, error) { return newServer(), nil }
 }
 

@@ -33,7 +33,7 @@ func TestLeanResources_qualify(t *testing.T) {
 			t.Errorf("%s: no protocol type", name)
 		}
 	}
-	s := NewProtocol6("test")().(*protocolServer)
+	s := NewProtocol6("test", testStores)().(*protocolServer)
 	if s.lean["raci_responsibility"] == nil {
 		t.Errorf("the protocol server does not serve raci_responsibility's lean paths; it serves %v", s.lean)
 	}
@@ -132,8 +132,8 @@ func TestLeanServer_answersAsTheFramework(t *testing.T) {
 		Assignments: types.SetNull(assignmentType), Version: types.Int64Null(),
 	}
 
-	lean := configuredServer(t, NewProtocol6("test")(), srv)
-	framework := configuredServer(t, providerserver.NewProtocol6(New("test")())(), srv)
+	lean := configuredServer(t, NewProtocol6("test", testStores)(), srv)
+	framework := configuredServer(t, providerserver.NewProtocol6(New("test", testStores)())(), srv)
 	_, leanRow, err := leanResourceOf(ctx, newResponsibilityResource)
 	if err != nil {
 		t.Fatal(err)
@@ -281,7 +281,7 @@ func TestLeanServer_validatesAsTheFramework(t *testing.T) {
 		}), "Invalid Attribute Value Match", "roles"},
 	}
 	for _, configured := range []bool{false, true} {
-		lean, framework := NewProtocol6("test")().(*protocolServer), providerserver.NewProtocol6(New("test")())()
+		lean, framework := NewProtocol6("test", testStores)().(*protocolServer), providerserver.NewProtocol6(New("test", testStores)())()
 		counted := &countedValidations{ProviderServer: lean.ProviderServer}
 		lean.ProviderServer = counted
 		if configured {

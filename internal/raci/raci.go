@@ -1,14 +1,13 @@
 // Package raci is the domain of responsibility contracts: tenants, their parties, the
-// rows of their matrices and the rules those rows follow. It does no I/O; stores and
-// the HTTP client implement the service interfaces declared here, and the server and
-// the Terraform provider work against those interfaces only.
+// rows of their matrices, checklists and readiness, the rules they follow, error
+// codes, and the service interfaces. It does no I/O and imports only the standard
+// library; stores and the HTTP client implement the interfaces declared here, and the
+// server and the Terraform provider work against those interfaces only. How a matrix
+// is written down (Markdown, CSV, JSON, OSCAL) and how HTTP names a version (ETags)
+// belong to the packages at the edges: format, server and client.
 package raci
 
-import (
-	"context"
-	"strconv"
-	"strings"
-)
+import "context"
 
 // Precondition makes a write conditional on what is stored, the way HTTP's If-Match
 // and If-None-Match headers do.
@@ -17,23 +16,6 @@ type Precondition struct {
 	IfMatch int64
 	// IfNoneMatch requires that no object exists yet: create, never replace.
 	IfNoneMatch bool
-}
-
-// ETag returns the entity tag of an object version, quoted as HTTP sends it.
-func ETag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
-
-// ParseETag returns the version an entity tag names; weak tags ("W/") are accepted
-// because a version names the object's content exactly either way.
-func ParseETag(tag string) (int64, bool) {
-	tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
-	if len(tag) < 3 || tag[0] != '"' || tag[len(tag)-1] != '"' {
-		return 0, false
-	}
-	v, err := strconv.ParseInt(tag[1:len(tag)-1], 10, 64)
-	if err != nil || v < 1 {
-		return 0, false
-	}
-	return v, true
 }
 
 // ListOptions pages through a list ordered by name or key.

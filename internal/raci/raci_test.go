@@ -36,16 +36,6 @@ func wantInvalid(t *testing.T, err error, field string, details ...string) {
 	t.Fatalf("no problem on field %q mentioning %q; problems: %+v", field, details, ps)
 }
 
-// wantNoProblemOn fails if err has a problem on field.
-func wantNoProblemOn(t *testing.T, err error, field string) {
-	t.Helper()
-	for _, p := range raci.ErrorProblems(err) {
-		if p.Field == field {
-			t.Errorf("unexpected problem on %q: %s", field, p.Detail)
-		}
-	}
-}
-
 func TestCheckPrecondition(t *testing.T) {
 	const what = `party "acme/auth0"`
 	cases := []struct {
@@ -81,33 +71,6 @@ func TestCheckPrecondition(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func TestETag(t *testing.T) {
-	for _, v := range []int64{1, 2, 81, 1 << 40} {
-		tag := raci.ETag(v)
-		if want := fmt.Sprintf(`"%d"`, v); tag != want {
-			t.Errorf("ETag(%d) = %s, want %s", v, tag, want)
-		}
-		if got, ok := raci.ParseETag(tag); !ok || got != v {
-			t.Errorf("ParseETag(ETag(%d)) = %d, %v", v, got, ok)
-		}
-	}
-	cases := map[string]int64{
-		`"7"`:    7,
-		`W/"7"`:  7, // weak: a version names the content exactly either way
-		` "12" `: 12,
-	}
-	for tag, want := range cases {
-		if got, ok := raci.ParseETag(tag); !ok || got != want {
-			t.Errorf("ParseETag(%q) = %d, %v; want %d, true", tag, got, ok, want)
-		}
-	}
-	for _, bad := range []string{``, `7`, `""`, `"0"`, `"-1"`, `"abc"`, `"7`, `7"`, `"7"x`, `*`, `"1.5"`, `W/7`} {
-		if v, ok := raci.ParseETag(bad); ok {
-			t.Errorf("ParseETag(%q) = %d, true; want false", bad, v)
-		}
 	}
 }
 

@@ -98,7 +98,7 @@ func (s *Server) patchChecklistItem(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	w.Header().Set("ETag", raci.ETag(c.Version))
+	w.Header().Set("ETag", etag(c.Version))
 	s.writeJSON(w, r, http.StatusOK, c)
 	return nil
 }

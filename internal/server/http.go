@@ -37,7 +37,7 @@ func writePrecondition(r *http.Request) (raci.Precondition, error) {
 		pre.IfNoneMatch = true
 	}
 	if h := r.Header.Get("If-Match"); h != "" {
-		v, ok := raci.ParseETag(h)
+		v, ok := parseETag(h)
 		if !ok {
 			return pre, badRequest("If-Match", "If-Match must be one entity tag naming the version read, such as \"\\\"3\\\"\" from the ETag header, not %q.", h)
 		}
@@ -58,7 +58,7 @@ func notModified(r *http.Request, version int64) bool {
 		if tag == "*" {
 			return true
 		}
-		if v, ok := raci.ParseETag(tag); ok && v == version {
+		if v, ok := parseETag(tag); ok && v == version {
 			return true
 		}
 	}
@@ -68,7 +68,7 @@ func notModified(r *http.Request, version int64) bool {
 // writeStored answers a PUT with what is stored now: 201 and its Location when the
 // object was created, 200 when replaced.
 func (s *Server) writeStored(w http.ResponseWriter, r *http.Request, created bool, location string, version int64, v any) {
-	w.Header().Set("ETag", raci.ETag(version))
+	w.Header().Set("ETag", etag(version))
 	status := http.StatusOK
 	if created {
 		w.Header().Set("Location", location)

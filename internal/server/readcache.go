@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
-
-	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 )
 
 // defaultReadCacheBytes bounds the answers the read cache holds: room for the
@@ -138,7 +136,7 @@ func (s *Server) writeAnswer(w http.ResponseWriter, r *http.Request, a *cachedAn
 		return
 	}
 	if a.version != 0 {
-		w.Header().Set("ETag", raci.ETag(a.version))
+		w.Header().Set("ETag", etag(a.version))
 		if notModified(r, a.version) {
 			w.WriteHeader(http.StatusNotModified)
 			return

@@ -1,4 +1,4 @@
-package raci
+package format
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 )
 
 // ParsedRow is one row of a matrix read from Markdown: the task as titled in the
@@ -15,14 +17,14 @@ type ParsedRow struct {
 	Key         string
 	Title       string
 	Notes       string
-	Assignments []Assignment
+	Assignments []raci.Assignment
 }
 
 // maxParseProblems bounds the problems reported for one table: past a few, people fix
 // the table's shape rather than read every cell.
 const maxParseProblems = 20
 
-// ParseMarkdownMatrix reads the first Markdown table whose header has a party column,
+// ParseMarkdown reads the first Markdown table whose header has a party column,
 // the way vendors publish their matrices (seed 003), and returns its rows in table
 // order. Prose, headings and other tables around it are ignored; so are tables inside
 // fenced code blocks.
@@ -40,18 +42,18 @@ const maxParseProblems = 20
 // issues)" is C always and I under the condition, two assignments. A holder written
 // on a letter without a condition applies to all such letters of the cell, since a
 // party holds those as one assignment: "R, A (infrastructure engineer)". A letter
-// with a condition carries its own holder, which is how RenderMarkdown writes it:
-// "I (on-call) (outside business hours)". An empty cell, or "-" or "n/a", holds
+// with a condition carries its own holder, which is how Markdown (the writer) spells
+// it: "I (on-call) (outside business hours)". An empty cell, or "-" or "n/a", holds
 // nothing.
 //
 // The error is EINVALID, with one problem per broken cell or row, each naming the row
 // and column ("row 6, column Auth0"): a row with more or fewer cells than the header,
 // a word that is not a letter, a key two rows share, a table with no party column, no
 // table at all.
-func ParseMarkdownMatrix(markdown string) ([]ParsedRow, error) {
+func ParseMarkdown(markdown string) ([]ParsedRow, error) {
 	tables := findMarkdownTables(markdown)
 	if len(tables) == 0 {
-		return nil, Invalid(Problem{Detail: "Found no Markdown table: write a header row, then a row of dashes with one cell " +
+		return nil, raci.Invalid(raci.Problem{Detail: "Found no Markdown table: write a header row, then a row of dashes with one cell " +
 			"per column such as |---|---|---|, then one row per task, e.g. |Task|Vendor|Customer|."})
 	}
 	for _, t := range tables {
@@ -60,7 +62,7 @@ func ParseMarkdownMatrix(markdown string) ([]ParsedRow, error) {
 		}
 	}
 	t := tables[0]
-	return nil, Invalid(Problem{
+	return nil, raci.Invalid(raci.Problem{
 		Field: "header",
 		Detail: fmt.Sprintf("The table on line %d has no party column: after the task column, give each party a "+
 			"column headed by its name, e.g. |Task|Vendor|Customer|Notes|.", t.line),
@@ -213,7 +215,7 @@ func (t markdownTable) columns() matrixColumns {
 			c.notes = i
 			continue
 		}
-		c.parties[i] = Slugify(c.names[i])
+		c.parties[i] = raci.Slugify(c.names[i])
 	}
 	return c
 }
@@ -312,7 +314,7 @@ func allBlank(cells []string) bool {
 
 func parseMatrixRow(number int, mr markdownRow, cols matrixColumns) (ParsedRow, problems) {
 	var ps problems
-	row := ParsedRow{Title: plainText(mr.cells[0]), Assignments: []Assignment{}}
+	row := ParsedRow{Title: plainText(mr.cells[0]), Assignments: []raci.Assignment{}}
 	field := func(i int) string { return fmt.Sprintf("row %d, %s", number, cols.column(i)) }
 	if row.Title == "" {
 		ps.add(field(0), "Row %d (line %d) has no task: write the task or deliverable in the first column.", number, mr.line)
@@ -320,9 +322,9 @@ func parseMatrixRow(number int, mr markdownRow, cols matrixColumns) (ParsedRow, 
 		ps.add(field(0), "Row %d (line %d) has the task %q, which has no letters or digits to make a key from: give it a title in words.", number, mr.line, row.Title)
 	}
 	for i, cell := range mr.cells {
-		switch {
-		case i == 0:
-		case i == cols.notes:
+		switch i {
+		case 0:
+		case cols.notes:
 			row.Notes = cell
 		default:
 			assignments, detail := parseMatrixCell(cols.parties[i], cell)
@@ -339,14 +341,14 @@ func parseMatrixRow(number int, mr markdownRow, cols matrixColumns) (ParsedRow, 
 // rowKey makes a row's key from its title. A title too long for a slug is cut after
 // the last whole word that fits, so the key still reads as the title's beginning.
 func rowKey(title string) string {
-	key := Slugify(title)
-	if len(key) < MaxSlugLength {
+	key := raci.Slugify(title)
+	if len(key) < raci.MaxSlugLength {
 		return key
 	}
 	words := strings.FieldsFunc(title, func(r rune) bool { return !isSlugWordRune(r) })
 	cut := ""
 	for _, w := range words {
-		w = Slugify(w)
+		w = raci.Slugify(w)
 		if w == "" {
 			continue
 		}
@@ -354,7 +356,7 @@ func rowKey(title string) string {
 		if cut != "" {
 			next = cut + "-" + w
 		}
-		if len(next) > MaxSlugLength {
+		if len(next) > raci.MaxSlugLength {
 			break
 		}
 		cut = next
@@ -371,26 +373,26 @@ func isSlugWordRune(r rune) bool {
 
 // cellLetter is one letter of a cell with what its parentheses and dash said.
 type cellLetter struct {
-	role   Role
+	role   raci.Role
 	holder string
 	when   string
 }
 
 // parseMatrixCell returns the assignments one cell gives its party: one for the
 // letters without a condition, one per condition. detail is "" or what is wrong.
-func parseMatrixCell(party, cell string) ([]Assignment, string) {
+func parseMatrixCell(party, cell string) ([]raci.Assignment, string) {
 	letters, detail := scanCell(plainText(cell))
 	if detail != "" {
 		return nil, detail
 	}
-	var out []Assignment
+	var out []raci.Assignment
 	index := map[string]int{} // condition -> index into out; "" for no condition
 	for _, l := range letters {
 		i, ok := index[l.when]
 		if !ok {
 			i = len(out)
 			index[l.when] = i
-			out = append(out, Assignment{Party: party, When: l.when})
+			out = append(out, raci.Assignment{Party: party, When: l.when})
 		}
 		a := &out[i]
 		a.Roles = append(a.Roles, l.role)
@@ -406,14 +408,14 @@ func parseMatrixCell(party, cell string) ([]Assignment, string) {
 		}
 		a.Holder = l.holder
 	}
-	// The letters without a condition come first, as RenderMarkdown writes them.
+	// The letters without a condition come first, as Markdown (the writer) writes them.
 	if i, ok := index[""]; ok && i > 0 {
 		plain := out[i]
 		copy(out[1:i+1], out[:i])
 		out[0] = plain
 	}
 	for i := range out {
-		out[i].Roles = SortRoles(out[i].Roles)
+		out[i].Roles = raci.SortRoles(out[i].Roles)
 	}
 	return out, ""
 }
@@ -491,9 +493,9 @@ func (l *cellLetter) annotate(text string, condition bool) string {
 	return ""
 }
 
-func parseLetter(word string) (Role, string) {
-	upper := Role(strings.ToUpper(word))
-	for _, l := range AllLetters {
+func parseLetter(word string) (raci.Role, string) {
+	upper := raci.Role(strings.ToUpper(word))
+	for _, l := range raci.AllLetters {
 		if l == upper {
 			return l, ""
 		}
@@ -610,4 +612,18 @@ func isASCIIPunct(r rune) bool {
 // one condition.
 func cleanText(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// problems collects what is wrong with a table, to report it all in one error.
+type problems []raci.Problem
+
+func (ps *problems) add(field, format string, args ...any) {
+	*ps = append(*ps, raci.Problem{Field: field, Detail: fmt.Sprintf(format, args...)})
+}
+
+func (ps problems) err() error {
+	if len(ps) == 0 {
+		return nil
+	}
+	return raci.Invalid(ps...)
 }

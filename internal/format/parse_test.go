@@ -1,4 +1,4 @@
-package raci_test
+package format_test
 
 import (
 	"errors"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/raci-dev/terraform-provider-raci/internal/format"
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 )
 
@@ -20,11 +21,11 @@ func holds(party, roles, holder, when string) raci.Assignment {
 	return raci.Assignment{Party: party, Roles: letters, Holder: holder, When: when}
 }
 
-func parsedRow(key, title, notes string, assignments ...raci.Assignment) raci.ParsedRow {
+func parsedRow(key, title, notes string, assignments ...raci.Assignment) format.ParsedRow {
 	if assignments == nil {
 		assignments = []raci.Assignment{}
 	}
-	return raci.ParsedRow{Key: key, Title: title, Notes: notes, Assignments: assignments}
+	return format.ParsedRow{Key: key, Title: title, Notes: notes, Assignments: assignments}
 }
 
 func readSeed003(t testing.TB) string {
@@ -42,7 +43,7 @@ const (
 )
 
 // seed003Rows is every row and every cell of seed 003's table, as published.
-var seed003Rows = []raci.ParsedRow{
+var seed003Rows = []format.ParsedRow{
 	parsedRow("preparing-vm-infrastructure-including-memory-storage-processors",
 		"Preparing VM Infrastructure, including: memory, storage, processors, load balances, networks, SSL certificates, DNS records, SMTP servers, enabling Auth0 access via Jumphost/VPN",
 		"The subscriber will submit the Private SaaS Infrastructure Checklist when the VMs are ready and the [infrastructure requirements](/private-saas/infrastructure) are met.",
@@ -100,7 +101,7 @@ var seed003Rows = []raci.ParsedRow{
 }
 
 // assertRows compares row by row, so that a failure names the row and what differs.
-func assertRows(t *testing.T, got, want []raci.ParsedRow) {
+func assertRows(t *testing.T, got, want []format.ParsedRow) {
 	t.Helper()
 	for i := 0; i < len(got) || i < len(want); i++ {
 		switch {
@@ -114,32 +115,32 @@ func assertRows(t *testing.T, got, want []raci.ParsedRow) {
 	}
 }
 
-func mustParse(t *testing.T, markdown string) []raci.ParsedRow {
+func mustParse(t *testing.T, markdown string) []format.ParsedRow {
 	t.Helper()
-	rows, err := raci.ParseMarkdownMatrix(markdown)
+	rows, err := format.ParseMarkdown(markdown)
 	if err != nil {
-		t.Fatalf("ParseMarkdownMatrix: %v", err)
+		t.Fatalf("ParseMarkdown: %v", err)
 	}
 	return rows
 }
 
-func TestParseMarkdownMatrixSeed003(t *testing.T) {
+func TestParseMarkdownSeed003(t *testing.T) {
 	assertRows(t, mustParse(t, readSeed003(t)), seed003Rows)
 }
 
-func TestParseMarkdownMatrixVariants(t *testing.T) {
+func TestParseMarkdownVariants(t *testing.T) {
 	backup := parsedRow("backing-up", "Backing Up", "", holds("vendor", "I", "", ifIssues), holds("customer", "R, A", "", ""))
 	cases := []struct {
 		name     string
 		markdown string
-		want     []raci.ParsedRow
+		want     []format.ParsedRow
 	}{{
 		name: "notes first, alignment row, no outer pipes",
 		markdown: "" +
 			"Task | Notes | Vendor | Customer\n" +
 			":--- | :---: | ---: | ---\n" +
 			"Backing Up | Nightly, to object storage. | I (in the event that there are issues) | R, A\n",
-		want: []raci.ParsedRow{parsedRow("backing-up", "Backing Up", "Nightly, to object storage.",
+		want: []format.ParsedRow{parsedRow("backing-up", "Backing Up", "Nightly, to object storage.",
 			holds("vendor", "I", "", ifIssues), holds("customer", "R, A", "", ""))},
 	}, {
 		name: "notes in the middle, lowercase letters and heading",
@@ -147,7 +148,7 @@ func TestParseMarkdownMatrixVariants(t *testing.T) {
 			"| task | vendor | NOTES | customer |\n" +
 			"|------|--------|-------|----------|\n" +
 			"| Backing Up | i (in the event that there are issues) | | r, a |\n",
-		want: []raci.ParsedRow{backup},
+		want: []format.ParsedRow{backup},
 	}, {
 		name: "three parties, RASCI letters, a party holding nothing",
 		markdown: "" +
@@ -155,7 +156,7 @@ func TestParseMarkdownMatrixVariants(t *testing.T) {
 			"| --- | --- | --- | --- |\n" +
 			"| Network | S | R, A | C, S |\n" +
 			"| Backing Up | I (in the event that there are issues) | R, A | |\n",
-		want: []raci.ParsedRow{
+		want: []format.ParsedRow{
 			parsedRow("network", "Network", "", holds("vendor", "S", "", ""), holds("customer", "R, A", "", ""), holds("hosting-provider", "S, C", "", "")),
 			parsedRow("backing-up", "Backing Up", "", holds("vendor", "I", "", ifIssues), holds("customer", "R, A", "", "")),
 		},
@@ -166,7 +167,7 @@ func TestParseMarkdownMatrixVariants(t *testing.T) {
 			"| --- | --- | --- | --- |\n" +
 			"| Pick the region | A, D | C | - |\n" +
 			"| Rotate keys | I | D, A | N/A |\n",
-		want: []raci.ParsedRow{
+		want: []format.ParsedRow{
 			parsedRow("pick-the-region", "Pick the region", "", holds("vendor", "A, D", "", ""), holds("customer", "C", "", "")),
 			parsedRow("rotate-keys", "Rotate keys", "", holds("vendor", "I", "", ""), holds("customer", "A, D", "", "")),
 		},
@@ -176,7 +177,7 @@ func TestParseMarkdownMatrixVariants(t *testing.T) {
 			"| Task | Vendor | Customer | Notes |\n" +
 			"| --- | --- | --- | --- |\n" +
 			"| Backups \\| restores | R, A (backup \\| restore team) | I | Run `a \\| b` nightly. |\n",
-		want: []raci.ParsedRow{parsedRow("backups-restores", "Backups | restores", "Run `a | b` nightly.",
+		want: []format.ParsedRow{parsedRow("backups-restores", "Backups | restores", "Run `a | b` nightly.",
 			holds("vendor", "R, A", "backup | restore team", ""), holds("customer", "I", "", ""))},
 	}, {
 		name: "bold, italic and links stripped from letters, titles and holders; notes kept",
@@ -184,7 +185,7 @@ func TestParseMarkdownMatrixVariants(t *testing.T) {
 			"| **Task** | *Vendor* | __Customer__ | Notes |\n" +
 			"| --- | --- | --- | --- |\n" +
 			"| [Backing Up](/docs/backup) | **I** (_in the event that there are issues_) | **R**, *A* (**infra_engineer**) | See [the runbook](/runbook), **always**. |\n",
-		want: []raci.ParsedRow{parsedRow("backing-up", "Backing Up", "See [the runbook](/runbook), **always**.",
+		want: []format.ParsedRow{parsedRow("backing-up", "Backing Up", "See [the runbook](/runbook), **always**.",
 			holds("vendor", "I", "", ifIssues), holds("customer", "R, A", "infra_engineer", ""))},
 	}, {
 		name: "prose before and after, a table without parties and a fenced table first",
@@ -196,7 +197,7 @@ func TestParseMarkdownMatrixVariants(t *testing.T) {
 			"| Task | Vendor | Customer |\n| --- | --- | --- |\n" +
 			"| Backing Up | I (in the event that there are issues) | R, A |\n" +
 			"\nThat is all | folks.\n",
-		want: []raci.ParsedRow{backup},
+		want: []format.ParsedRow{backup},
 	}, {
 		name: "holders in parentheses and after a dash, conditions on their letters",
 		markdown: "" +
@@ -204,7 +205,7 @@ func TestParseMarkdownMatrixVariants(t *testing.T) {
 			"| Updates | R, A - Customer Success Engineer | C (only for major versions), I |\n" +
 			"| Incidents | R (on-call), I (on-call) (outside business hours) | A (if the outage lasts over an hour) (CTO) |\n" +
 			"| Upgrades | C, I (before a major version), I (after a major version) | R/A |\n",
-		want: []raci.ParsedRow{
+		want: []format.ParsedRow{
 			parsedRow("updates", "Updates", "", holds("vendor", "R, A", "Customer Success Engineer", ""),
 				holds("customer", "I", "", ""), holds("customer", "C", "", "only for major versions")),
 			parsedRow("incidents", "Incidents", "", holds("vendor", "R", "on-call", ""), holds("vendor", "I", "on-call", "outside business hours"),
@@ -215,11 +216,11 @@ func TestParseMarkdownMatrixVariants(t *testing.T) {
 	}, {
 		name:     "blank rows skipped, CRLF line endings",
 		markdown: "| Task | Vendor |\r\n| --- | --- |\r\n| | |\r\n| Monitoring | R, A |\r\n",
-		want:     []raci.ParsedRow{parsedRow("monitoring", "Monitoring", "", holds("vendor", "R, A", "", ""))},
+		want:     []format.ParsedRow{parsedRow("monitoring", "Monitoring", "", holds("vendor", "R, A", "", ""))},
 	}, {
 		name:     "a header and no rows",
 		markdown: "| Task | Vendor |\n| --- | --- |\n",
-		want:     []raci.ParsedRow{},
+		want:     []format.ParsedRow{},
 	}}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -228,7 +229,7 @@ func TestParseMarkdownMatrixVariants(t *testing.T) {
 	}
 }
 
-func TestParseMarkdownMatrixLongTitleKeepsWholeWords(t *testing.T) {
+func TestParseMarkdownLongTitleKeepsWholeWords(t *testing.T) {
 	title := "Rotate the TLS certificates of the load balancers in every environment before they expire"
 	rows := mustParse(t, "| Task | Vendor |\n| --- | --- |\n| "+title+" | R, A |\n")
 	want := "rotate-the-tls-certificates-of-the-load-balancers-in-every"
@@ -240,7 +241,7 @@ func TestParseMarkdownMatrixLongTitleKeepsWholeWords(t *testing.T) {
 	}
 }
 
-func TestParseMarkdownMatrixErrors(t *testing.T) {
+func TestParseMarkdownErrors(t *testing.T) {
 	const head = "| Task | Auth0 | Subscriber | Notes |\n| --- | --- | --- | --- |\n"
 	cases := []struct {
 		name     string
@@ -315,9 +316,9 @@ func TestParseMarkdownMatrixErrors(t *testing.T) {
 	}}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			rows, err := raci.ParseMarkdownMatrix(c.markdown)
+			rows, err := format.ParseMarkdown(c.markdown)
 			if err == nil {
-				t.Fatalf("ParseMarkdownMatrix() = %+v, want an error", rows)
+				t.Fatalf("ParseMarkdown() = %+v, want an error", rows)
 			}
 			var e *raci.Error
 			if !errors.As(err, &e) || e.Code != raci.EINVALID {
@@ -337,10 +338,10 @@ func TestParseMarkdownMatrixErrors(t *testing.T) {
 	}
 }
 
-func TestParseMarkdownMatrixReportsEveryBadCell(t *testing.T) {
+func TestParseMarkdownReportsEveryBadCell(t *testing.T) {
 	md := "| Task | Auth0 | Subscriber |\n| --- | --- | --- |\n" +
 		"| Monitoring | X | R, A |\n| Backing Up | I | Q |\n| Updates | R |\n"
-	_, err := raci.ParseMarkdownMatrix(md)
+	_, err := format.ParseMarkdown(md)
 	var fields []string
 	for _, p := range raci.ErrorProblems(err) {
 		fields = append(fields, p.Field)
@@ -351,12 +352,12 @@ func TestParseMarkdownMatrixReportsEveryBadCell(t *testing.T) {
 	}
 }
 
-// TestParseMarkdownMatrixRoundTrip parses a table, stores the rows in a snapshot,
-// renders that with RenderMarkdown and parses the result: the rows come back the
-// same. RenderMarkdown heads columns with display names, so the parties' display
+// TestParseMarkdownRoundTrip parses a table, stores the rows in a snapshot,
+// renders that with format.Markdown and parses the result: the rows come back the
+// same. Markdown heads columns with display names, so the parties' display
 // names slugify to their names here; it orders rows by category then key, so the
 // comparison is by key.
-func TestParseMarkdownMatrixRoundTrip(t *testing.T) {
+func TestParseMarkdownRoundTrip(t *testing.T) {
 	extra := "" +
 		"| Task | Auth0 | Subscriber | Hosting Provider | Notes |\n| --- | --- | --- | --- | --- |\n" +
 		"| Backups \\| restores | R, S (on-call) (outside business hours) | A (infrastructure engineer) | C, I (if the region fails) | One \\| two |\n" +
@@ -377,8 +378,8 @@ func TestParseMarkdownMatrixRoundTrip(t *testing.T) {
 					Tenant: "initech", Key: r.Key, Title: r.Title, Notes: r.Notes, Assignments: r.Assignments,
 				})
 			}
-			rendered := raci.RenderMarkdown(snapshot)
-			second, err := raci.ParseMarkdownMatrix(rendered)
+			rendered := format.Markdown(snapshot)
+			second, err := format.ParseMarkdown(rendered)
 			if err != nil {
 				t.Fatalf("parsing the rendered matrix: %v\n%s", err, rendered)
 			}
@@ -391,7 +392,7 @@ func TestParseMarkdownMatrixRoundTrip(t *testing.T) {
 
 // normalized orders rows by key and assignments canonically, for comparisons that
 // must not depend on order.
-func normalized(rows []raci.ParsedRow) map[string]raci.Responsibility {
+func normalized(rows []format.ParsedRow) map[string]raci.Responsibility {
 	out := map[string]raci.Responsibility{}
 	for _, r := range rows {
 		resp := raci.Responsibility{Key: r.Key, Title: r.Title, Notes: r.Notes, Assignments: slices.Clone(r.Assignments)}
@@ -401,14 +402,14 @@ func normalized(rows []raci.ParsedRow) map[string]raci.Responsibility {
 	return out
 }
 
-func FuzzParseMarkdownMatrix(f *testing.F) {
+func FuzzParseMarkdown(f *testing.F) {
 	f.Add(readSeed003(f))
 	f.Add("| Task | Vendor | Customer |\n| --- | --- | --- |\n| Backing Up | I (in the event that there are issues) | R, A - engineer |\n")
 	f.Add("Task | Notes | Vendor\n:--|--:|---\nA \\| B | *n* | **r**, a (x) (if y)\n")
 	f.Add("```\n| a | b |\n|---|---|\n```\n| T | P |\n|-|-|\n| [t](u) | C, I (only (nested) here) |\n")
 	f.Add("| Task | Auth0 | Subscriber |\n|---|---|---|\n| Monitoring | RA | R, A |\n| x | ( | ) |\n")
 	f.Fuzz(func(t *testing.T, markdown string) {
-		rows, err := raci.ParseMarkdownMatrix(markdown)
+		rows, err := format.ParseMarkdown(markdown)
 		if err != nil {
 			if raci.ErrorCode(err) != raci.EINVALID || len(raci.ErrorProblems(err)) == 0 {
 				t.Fatalf("error %v is not EINVALID with problems", err)

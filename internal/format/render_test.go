@@ -1,4 +1,4 @@
-package raci_test
+package format_test
 
 import (
 	"encoding/csv"
@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/raci-dev/terraform-provider-raci/internal/format"
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 )
 
@@ -136,10 +137,10 @@ func firstDifference(want, got string) string {
 
 func TestGoldenSeed003(t *testing.T) {
 	s := seed003Snapshot()
-	golden(t, "seed003.md", raci.RenderMarkdown(s))
-	golden(t, "seed003.csv", raci.RenderCSV(s))
-	golden(t, "seed003.json", raci.RenderJSON(s))
-	golden(t, "seed003.oscal.json", raci.RenderOSCAL(s))
+	golden(t, "seed003.md", format.Markdown(s))
+	golden(t, "seed003.csv", format.CSV(s))
+	golden(t, "seed003.json", format.JSON(s))
+	golden(t, "seed003.oscal.json", format.OSCAL(s))
 }
 
 // Every rendering is a function of the content, not of the order a store returned
@@ -152,16 +153,16 @@ func TestRenderIgnoresInputOrder(t *testing.T) {
 		slices.Reverse(r.Assignments)
 	}
 	for name, render := range map[string]func(*raci.Snapshot) string{
-		"Markdown": raci.RenderMarkdown, "CSV": raci.RenderCSV, "JSON": raci.RenderJSON, "OSCAL": raci.RenderOSCAL,
+		"Markdown": format.Markdown, "CSV": format.CSV, "JSON": format.JSON, "OSCAL": format.OSCAL,
 	} {
 		if render(a) != render(b) {
-			t.Errorf("Render%s depends on the order of parties, rows or assignments", name)
+			t.Errorf("%s depends on the order of parties, rows or assignments", name)
 		}
 	}
 }
 
-func TestRenderMarkdownSeed003Cells(t *testing.T) {
-	md := raci.RenderMarkdown(seed003Snapshot())
+func TestMarkdownSeed003Cells(t *testing.T) {
+	md := format.Markdown(seed003Snapshot())
 	for _, want := range []string{
 		"|Task|Auth0|Subscriber|Notes|\n",
 		"|Code Integration into Applications|C, I (in the event that there are issues)|R, A|",
@@ -174,10 +175,10 @@ func TestRenderMarkdownSeed003Cells(t *testing.T) {
 	}
 }
 
-func TestRenderCSV(t *testing.T) {
-	records, err := csv.NewReader(strings.NewReader(raci.RenderCSV(seed003Snapshot()))).ReadAll()
+func TestCSV(t *testing.T) {
+	records, err := csv.NewReader(strings.NewReader(format.CSV(seed003Snapshot()))).ReadAll()
 	if err != nil {
-		t.Fatalf("RenderCSV is not valid CSV: %v", err)
+		t.Fatalf("CSV is not valid CSV: %v", err)
 	}
 	if want := []string{"Task", "Key", "Category", "Auth0", "Subscriber", "Notes"}; !slices.Equal(records[0], want) {
 		t.Errorf("header = %q, want %q", records[0], want)
@@ -207,9 +208,9 @@ func TestRenderCSV(t *testing.T) {
 		Responsibilities: []*raci.Responsibility{{Key: "k", Title: "Line one\nline two", Notes: "a | b, c",
 			Assignments: []raci.Assignment{{Party: "ops", Roles: []raci.Role{raci.Accountable, raci.Responsible}}}}},
 	}
-	records, err = csv.NewReader(strings.NewReader(raci.RenderCSV(s))).ReadAll()
+	records, err = csv.NewReader(strings.NewReader(format.CSV(s))).ReadAll()
 	if err != nil {
-		t.Fatalf("RenderCSV with quotes and line breaks is not valid CSV: %v", err)
+		t.Fatalf("CSV with quotes and line breaks is not valid CSV: %v", err)
 	}
 	want := [][]string{
 		{"Task", "Key", "Category", `Ops, "Night" | Shift`, "Notes"},
@@ -220,10 +221,10 @@ func TestRenderCSV(t *testing.T) {
 	}
 }
 
-func TestRenderJSON(t *testing.T) {
-	var doc raci.MatrixDocument
-	if err := json.Unmarshal([]byte(raci.RenderJSON(seed003Snapshot())), &doc); err != nil {
-		t.Fatalf("RenderJSON is not valid JSON: %v", err)
+func TestJSON(t *testing.T) {
+	var doc format.JSONDocument
+	if err := json.Unmarshal([]byte(format.JSON(seed003Snapshot())), &doc); err != nil {
+		t.Fatalf("JSON is not valid JSON: %v", err)
 	}
 	if doc.FormatVersion != 1 || doc.Tenant.Name != "initech" || doc.Scheme != raci.RACI {
 		t.Errorf("format %d tenant %q scheme %q", doc.FormatVersion, doc.Tenant.Name, doc.Scheme)
@@ -232,7 +233,7 @@ func TestRenderJSON(t *testing.T) {
 	for _, r := range doc.Rows {
 		keys = append(keys, r.Key)
 		if r.Key == "code-integration" {
-			want := []raci.MatrixAssignment{
+			want := []format.JSONAssignment{
 				{Party: "auth0", Roles: []raci.Role{raci.Consulted}},
 				{Party: "auth0", Roles: []raci.Role{raci.Informed}, When: "in the event that there are issues"},
 				{Party: "subscriber", Roles: []raci.Role{raci.Responsible, raci.Accountable}},
@@ -253,7 +254,7 @@ func TestRenderJSON(t *testing.T) {
 	}
 
 	// An empty tenant still has every key, with empty lists rather than null.
-	empty := raci.RenderJSON(&raci.Snapshot{Tenant: &raci.Tenant{Name: "acme", Scheme: raci.RACI}})
+	empty := format.JSON(&raci.Snapshot{Tenant: &raci.Tenant{Name: "acme", Scheme: raci.RACI}})
 	for _, key := range []string{`"parties": []`, `"rows": []`, `"environments": []`} {
 		if !strings.Contains(empty, key) {
 			t.Errorf("the JSON of an empty tenant lacks %s:\n%s", key, empty)
@@ -261,18 +262,10 @@ func TestRenderJSON(t *testing.T) {
 	}
 }
 
-func TestUUIDv5(t *testing.T) {
-	// RFC 9562's DNS name space and the classic example name.
-	dns := [16]byte{0x6b, 0xa7, 0xb8, 0x10, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8}
-	if got, want := raci.UUIDv5(dns, "www.example.com"), "2ed6657d-e927-568b-95e1-2665a8aea6a2"; got != want {
-		t.Errorf("UUIDv5(DNS, www.example.com) = %s, want %s", got, want)
-	}
-}
-
-func TestRenderOSCALSeed003(t *testing.T) {
-	out := raci.RenderOSCAL(seed003Snapshot())
+func TestOSCALSeed003(t *testing.T) {
+	out := format.OSCAL(seed003Snapshot())
 	doc := validateOSCAL(t, out)
-	md := doc["metadata"].(map[string]any)
+	md := as[map[string]any](t, doc["metadata"])
 	if md["last-modified"] != "2026-03-04T16:30:15Z" {
 		t.Errorf("last-modified = %v, want the latest update in the tenant, 2026-03-04T16:30:15Z", md["last-modified"])
 	}
@@ -284,28 +277,28 @@ func TestRenderOSCALSeed003(t *testing.T) {
 	// changes; the document's changes with its content.
 	changed := seed003Snapshot()
 	changed.Responsibilities[0].Notes = "Changed."
-	doc2 := validateOSCAL(t, raci.RenderOSCAL(changed))
+	doc2 := validateOSCAL(t, format.OSCAL(changed))
 	if doc["uuid"] == doc2["uuid"] {
 		t.Error("the document uuid did not change with the content")
 	}
-	if !reflect.DeepEqual(partyUUIDs(doc), partyUUIDs(doc2)) {
+	if !reflect.DeepEqual(partyUUIDs(t, doc), partyUUIDs(t, doc2)) {
 		t.Error("party uuids changed with an unrelated edit")
 	}
-	if out != raci.RenderOSCAL(seed003Snapshot()) {
+	if out != format.OSCAL(seed003Snapshot()) {
 		t.Error("two renderings of the same snapshot differ")
 	}
 	// Another tenant with the same party names gets other uuids.
 	other := seed003Snapshot()
 	other.Tenant.Name = "initrode"
-	if reflect.DeepEqual(partyUUIDs(doc), partyUUIDs(validateOSCAL(t, raci.RenderOSCAL(other)))) {
+	if reflect.DeepEqual(partyUUIDs(t, doc), partyUUIDs(t, validateOSCAL(t, format.OSCAL(other)))) {
 		t.Error("two tenants share party uuids")
 	}
 
 	// Auth0 is Informed for Backing Up only in the event that there are issues: the
 	// condition travels with the role.
 	var backingUp map[string]any
-	for _, c := range doc["components"].([]any) {
-		c := c.(map[string]any)
+	for _, c := range as[[]any](t, doc["components"]) {
+		c := as[map[string]any](t, c)
 		if c["title"] == "Backing Up" {
 			backingUp = c
 		}
@@ -314,8 +307,8 @@ func TestRenderOSCALSeed003(t *testing.T) {
 		t.Fatal("no component for Backing Up")
 	}
 	var informed map[string]any
-	for _, rr := range backingUp["responsible-roles"].([]any) {
-		if rr := rr.(map[string]any); rr["role-id"] == "informed" {
+	for _, rr := range as[[]any](t, backingUp["responsible-roles"]) {
+		if rr := as[map[string]any](t, rr); rr["role-id"] == "informed" {
 			informed = rr
 		}
 	}
@@ -334,7 +327,7 @@ func TestRenderOSCALSeed003(t *testing.T) {
 // The edge cases OSCAL's types are strict about: line breaks and padding in
 // single-line text, names starting with a digit, contacts that are not e-mail
 // addresses, an empty tenant, a snapshot without times.
-func TestRenderOSCALEdgeCases(t *testing.T) {
+func TestOSCALEdgeCases(t *testing.T) {
 	s := &raci.Snapshot{
 		Tenant: &raci.Tenant{Name: "0acme", Scheme: raci.DACI},
 		Parties: []*raci.Party{
@@ -350,26 +343,40 @@ func TestRenderOSCALEdgeCases(t *testing.T) {
 			},
 		}},
 	}
-	doc := validateOSCAL(t, raci.RenderOSCAL(s))
-	md := doc["metadata"].(map[string]any)
+	doc := validateOSCAL(t, format.OSCAL(s))
+	md := as[map[string]any](t, doc["metadata"])
 	if md["last-modified"] != "1970-01-01T00:00:00Z" {
 		t.Errorf("last-modified without times = %v", md["last-modified"])
 	}
-	parties := md["parties"].([]any)
-	ops := parties[0].(map[string]any)
+	parties := as[[]any](t, md["parties"])
+	if len(parties) == 0 {
+		t.Fatal("no parties in metadata")
+	}
+	ops := as[map[string]any](t, parties[0])
 	if ops["name"] != "Ops team" || !reflect.DeepEqual(ops["email-addresses"], []any{"ops@acme.example"}) {
 		t.Errorf("party 9ops = %v", ops)
 	}
-	validateOSCAL(t, raci.RenderOSCAL(&raci.Snapshot{Tenant: &raci.Tenant{Name: "empty", Scheme: raci.RACI}}))
-	validateOSCAL(t, raci.RenderOSCAL(&raci.Snapshot{}))
+	validateOSCAL(t, format.OSCAL(&raci.Snapshot{Tenant: &raci.Tenant{Name: "empty", Scheme: raci.RACI}}))
+	validateOSCAL(t, format.OSCAL(&raci.Snapshot{}))
 }
 
-func partyUUIDs(doc map[string]any) []any {
+func partyUUIDs(t *testing.T, doc map[string]any) []any {
+	t.Helper()
 	var out []any
-	for _, p := range doc["metadata"].(map[string]any)["parties"].([]any) {
-		out = append(out, p.(map[string]any)["uuid"])
+	for _, p := range as[[]any](t, as[map[string]any](t, doc["metadata"])["parties"]) {
+		out = append(out, as[map[string]any](t, p)["uuid"])
 	}
 	return out
+}
+
+// as returns x as a T, and fails the test when it is something else.
+func as[T any](t *testing.T, x any) T {
+	t.Helper()
+	v, ok := x.(T)
+	if !ok {
+		t.Fatalf("%v is a %T, want a %T", x, x, v)
+	}
+	return v
 }
 
 // OSCAL 1.1 data types as its JSON schema defines them.
@@ -395,7 +402,7 @@ func validateOSCAL(t *testing.T, out string) map[string]any {
 	}
 	var root map[string]any
 	if err := json.Unmarshal([]byte(out), &root); err != nil {
-		t.Fatalf("RenderOSCAL is not valid JSON: %v", err)
+		t.Fatalf("OSCAL is not valid JSON: %v", err)
 	}
 	v := &oscalValidator{t: t, uuids: map[string]string{}}
 	v.object("", root, []string{"component-definition"}, nil)
@@ -590,83 +597,8 @@ func (v *oscalValidator) props(at string, x any) {
 		if _, ok := prop["group"]; ok {
 			v.token(at+".group", prop["group"])
 		}
-		if ns, _ := prop["ns"].(string); !oscalURIPattern.MatchString(ns) || ns != raci.OSCALNamespace {
-			v.t.Errorf("%s.ns = %q, want our namespace %q (an absolute URI)", at, ns, raci.OSCALNamespace)
+		if ns, _ := prop["ns"].(string); !oscalURIPattern.MatchString(ns) || ns != format.OSCALNamespace {
+			v.t.Errorf("%s.ns = %q, want our namespace %q (an absolute URI)", at, ns, format.OSCALNamespace)
 		}
-	}
-}
-
-func TestViolationsSeed003(t *testing.T) {
-	got := raci.Violations(seed003Snapshot())
-	var rows []string
-	for _, v := range got {
-		if v.Rule != raci.RuleOneAccountable {
-			t.Errorf("unexpected violation %+v", v)
-		}
-		rows = append(rows, v.Row)
-	}
-	// The three rows the published matrix leaves without an Accountable party.
-	if want := []string{"configuration", "issue-resolution", "operations-handover"}; !slices.Equal(rows, want) {
-		t.Errorf("rows breaking one_accountable = %q, want %q", rows, want)
-	}
-	if len(got) > 0 && !strings.Contains(got[0].Detail, `Row "configuration" (Configuration of Development and Production environments) has no Accountable party`) {
-		t.Errorf("detail = %q", got[0].Detail)
-	}
-}
-
-func TestViolations(t *testing.T) {
-	s := &raci.Snapshot{
-		Tenant: &raci.Tenant{Name: "acme", Scheme: raci.DACI},
-		Parties: []*raci.Party{
-			{Name: "vendor"}, {Name: "customer"}, {Name: "auditor"},
-		},
-		Responsibilities: []*raci.Responsibility{
-			{Key: "updates", Title: "Updates", Assignments: []raci.Assignment{
-				{Party: "vendor", Roles: []raci.Role{raci.Driver, raci.Accountable}},
-				{Party: "customer", Roles: []raci.Role{raci.Accountable}},
-			}},
-			{Key: "backups", Title: "Backups", Assignments: []raci.Assignment{
-				// R is no doer in DACI.
-				{Party: "customer", Roles: []raci.Role{raci.Responsible, raci.Accountable}},
-				{Party: "msp", Roles: []raci.Role{raci.Informed}},
-			}},
-			{Key: "network", Title: "Network", Assignments: []raci.Assignment{
-				{Party: "vendor", Roles: []raci.Role{raci.Driver, raci.Accountable}},
-			}},
-		},
-		Checklists: []*raci.Checklist{
-			{Key: "infrastructure", Items: []raci.ChecklistItem{
-				{Key: "dns", Owner: "customer"},
-				{Key: "vpn", Owner: "subscriber"}, // not a party of this tenant
-			}},
-		},
-	}
-	var got []string
-	for _, v := range raci.Violations(s) {
-		got = append(got, v.Rule+" "+v.Row+" "+v.Party)
-	}
-	want := []string{
-		"doer backups ",
-		"unknown_party backups msp",
-		"one_accountable updates ",
-		"idle_party  auditor",
-		"checklist_owner  subscriber",
-	}
-	if !slices.Equal(got, want) {
-		t.Errorf("Violations = %q, want %q", got, want)
-	}
-	details := raci.Violations(s)
-	if d := details[0].Detail; !strings.Contains(d, `no Driver party: give "D"`) {
-		t.Errorf("doer detail = %q", d)
-	}
-	if d := details[2].Detail; !strings.Contains(d, "2 Accountable assignments (vendor, customer)") {
-		t.Errorf("one_accountable detail = %q", d)
-	}
-	if d := details[4].Detail; !strings.Contains(d, `Item "vpn" of checklist "infrastructure" is owned by "subscriber", which is not a party`) {
-		t.Errorf("checklist_owner detail = %q", d)
-	}
-
-	if v := raci.Violations(&raci.Snapshot{Tenant: &raci.Tenant{Name: "empty"}}); v == nil || len(v) != 0 {
-		t.Errorf("Violations of an empty tenant = %#v, want an empty list", v)
 	}
 }

@@ -1,11 +1,13 @@
-package raci
+package format
 
 import (
 	"sort"
 	"strings"
+
+	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 )
 
-// RenderMarkdown returns the tenant's matrix as a Markdown table in the shape vendors
+// Markdown returns the tenant's matrix as a Markdown table in the shape vendors
 // publish theirs (seed 003): a Task column, one column per party headed by its
 // display name (or name), the letters in the cells, and a Notes column when any row
 // has notes. Rows are ordered by category then key and parties by name, so the same
@@ -16,7 +18,7 @@ import (
 // assignment names a holder, then each conditional assignment's letters followed by
 // " (when)": "C, I (in the event that there are issues)". Assignments of parties the
 // snapshot does not list are left out.
-func RenderMarkdown(s *Snapshot) string {
+func Markdown(s *raci.Snapshot) string {
 	if s == nil {
 		return ""
 	}
@@ -59,7 +61,7 @@ func RenderMarkdown(s *Snapshot) string {
 }
 
 // snapshotScheme is the tenant's scheme, or "" when the snapshot has no tenant.
-func snapshotScheme(s *Snapshot) Scheme {
+func snapshotScheme(s *raci.Snapshot) raci.Scheme {
 	if s.Tenant == nil {
 		return ""
 	}
@@ -68,8 +70,8 @@ func snapshotScheme(s *Snapshot) Scheme {
 
 // matrixParties returns the snapshot's parties ordered by name: the matrix's columns
 // in every rendering.
-func matrixParties(s *Snapshot) []*Party {
-	parties := make([]*Party, 0, len(s.Parties))
+func matrixParties(s *raci.Snapshot) []*raci.Party {
+	parties := make([]*raci.Party, 0, len(s.Parties))
 	for _, p := range s.Parties {
 		if p != nil {
 			parties = append(parties, p)
@@ -81,8 +83,8 @@ func matrixParties(s *Snapshot) []*Party {
 
 // matrixRows returns the snapshot's rows ordered by category then key: the matrix's
 // rows in every rendering.
-func matrixRows(s *Snapshot) []*Responsibility {
-	rows := make([]*Responsibility, 0, len(s.Responsibilities))
+func matrixRows(s *raci.Snapshot) []*raci.Responsibility {
+	rows := make([]*raci.Responsibility, 0, len(s.Responsibilities))
 	for _, r := range s.Responsibilities {
 		if r != nil {
 			rows = append(rows, r)
@@ -98,7 +100,7 @@ func matrixRows(s *Snapshot) []*Responsibility {
 }
 
 // partyColumn heads a party's column: its display name, or its name without one.
-func partyColumn(p *Party) string {
+func partyColumn(p *raci.Party) string {
 	if strings.TrimSpace(p.DisplayName) == "" {
 		return p.Name
 	}
@@ -106,7 +108,7 @@ func partyColumn(p *Party) string {
 }
 
 // rowTitle names a row in the Task column: its title, or its key without one.
-func rowTitle(r *Responsibility) string {
+func rowTitle(r *raci.Responsibility) string {
 	if strings.TrimSpace(r.Title) == "" {
 		return r.Key
 	}
@@ -115,8 +117,8 @@ func rowTitle(r *Responsibility) string {
 
 // matrixCell renders what one party holds in one row, unescaped; each format
 // escapes it its own way.
-func matrixCell(scheme Scheme, assignments []Assignment, party string) string {
-	var plain, conditional []Assignment
+func matrixCell(scheme raci.Scheme, assignments []raci.Assignment, party string) string {
+	var plain, conditional []raci.Assignment
 	for _, a := range assignments {
 		switch {
 		case a.Party != party:
@@ -149,22 +151,22 @@ func matrixCell(scheme Scheme, assignments []Assignment, party string) string {
 
 // joinLetters lists letters in the order the scheme's name spells them (D, A, C, I
 // in DACI), which is how people read them, and any other letter after those.
-func joinLetters(scheme Scheme, roles []Role) string {
+func joinLetters(scheme raci.Scheme, roles []raci.Role) string {
 	letters := scheme.Letters()
-	rank := func(r Role) int {
+	rank := func(r raci.Role) int {
 		for i, l := range letters {
 			if l == r {
 				return i
 			}
 		}
-		for i, l := range AllLetters {
+		for i, l := range raci.AllLetters {
 			if l == r {
 				return len(letters) + i
 			}
 		}
-		return len(letters) + len(AllLetters)
+		return len(letters) + len(raci.AllLetters)
 	}
-	sorted := SortRoles(roles)
+	sorted := raci.SortRoles(roles)
 	sort.SliceStable(sorted, func(i, j int) bool { return rank(sorted[i]) < rank(sorted[j]) })
 	out := make([]string, len(sorted))
 	for i, r := range sorted {

@@ -1,12 +1,13 @@
-package raci_test
+package format_test
 
 import (
 	"testing"
 
+	"github.com/raci-dev/terraform-provider-raci/internal/format"
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 )
 
-func TestRenderMarkdownSeedShape(t *testing.T) {
+func TestMarkdownSeedShape(t *testing.T) {
 	// Rows and parties arrive out of order on purpose: the table must not depend on
 	// the order a store returns them in.
 	s := &raci.Snapshot{
@@ -48,12 +49,12 @@ func TestRenderMarkdownSeedShape(t *testing.T) {
 		"|Preparing VM Infrastructure|C|R, A (subscriber's infrastructure engineer)|The subscriber will submit the Private SaaS Infrastructure Checklist.|\n" +
 		"|Backing Up|I (in the event that there are issues)|R, A||\n" +
 		"|Code Integration into Applications|C, I (in the event that there are issues)|R, A|The subscriber is responsible for Auth0 code integration.|\n"
-	if got := raci.RenderMarkdown(s); got != want {
-		t.Errorf("RenderMarkdown() =\n%s\nwant\n%s", got, want)
+	if got := format.Markdown(s); got != want {
+		t.Errorf("Markdown() =\n%s\nwant\n%s", got, want)
 	}
 }
 
-func TestRenderMarkdownOmitsNotesWithoutNotes(t *testing.T) {
+func TestMarkdownOmitsNotesWithoutNotes(t *testing.T) {
 	s := &raci.Snapshot{
 		Tenant:  &raci.Tenant{Name: "acme", Scheme: raci.RACI},
 		Parties: []*raci.Party{{Name: "vendor", DisplayName: "Vendor"}},
@@ -63,12 +64,12 @@ func TestRenderMarkdownOmitsNotesWithoutNotes(t *testing.T) {
 		}},
 	}
 	want := "|Task|Vendor|\n|---|---|\n|Monitoring|R, A|\n"
-	if got := raci.RenderMarkdown(s); got != want {
-		t.Errorf("RenderMarkdown() =\n%s\nwant\n%s", got, want)
+	if got := format.Markdown(s); got != want {
+		t.Errorf("Markdown() =\n%s\nwant\n%s", got, want)
 	}
 }
 
-func TestRenderMarkdownEscapesAndEdgeCases(t *testing.T) {
+func TestMarkdownEscapesAndEdgeCases(t *testing.T) {
 	s := &raci.Snapshot{
 		Tenant: &raci.Tenant{Name: "acme", Scheme: raci.DACI},
 		Parties: []*raci.Party{
@@ -90,14 +91,14 @@ func TestRenderMarkdownEscapesAndEdgeCases(t *testing.T) {
 		"|Task|Auditor|Customer \\| Inc.|ops|Notes|\n" +
 		"|---|---|---|---|---|\n" +
 		"|Updates and patches||C (before a major version), I (on-call) (outside business hours)|D, A|Line one line two \\| with a pipe|\n"
-	if got := raci.RenderMarkdown(s); got != want {
-		t.Errorf("RenderMarkdown() =\n%s\nwant\n%s", got, want)
+	if got := format.Markdown(s); got != want {
+		t.Errorf("Markdown() =\n%s\nwant\n%s", got, want)
 	}
 }
 
-func TestRenderMarkdownEmptyTenant(t *testing.T) {
+func TestMarkdownEmptyTenant(t *testing.T) {
 	s := &raci.Snapshot{Tenant: &raci.Tenant{Name: "acme"}}
-	if got, want := raci.RenderMarkdown(s), "|Task|\n|---|\n"; got != want {
-		t.Errorf("RenderMarkdown() = %q, want %q", got, want)
+	if got, want := format.Markdown(s), "|Task|\n|---|\n"; got != want {
+		t.Errorf("Markdown() = %q, want %q", got, want)
 	}
 }
