@@ -84,42 +84,13 @@ func (db *DB) ListEvents(ctx context.Context, tenant string, f raci.EventFilter)
 	return events, nil
 }
 
-// appendEvent records a write in the transaction that makes it: before is the object
-// as it was (nil when the write creates it), after as it is now (nil when the write
-// deletes it). The action follows from which of the two exist. The caller holds the
-// tenant's lock, so the seq the insert takes orders this write after every earlier
-// one to the tenant.
-func appendEvent[T any](ctx context.Context, db *DB, tx pgx.Tx, tenant, object string, before, after *T) error {
-	action := raci.ActionUpdate
-	switch {
-	case before == nil && after == nil:
-		return fmt.Errorf("event for %s of tenant %q: neither before nor after", object, tenant)
-	case before == nil:
-		action = raci.ActionCreate
-	case after == nil:
-		action = raci.ActionDelete
-	}
-	b, err := eventJSON(before)
-	if err != nil {
-		return fmt.Errorf("event for %s of tenant %q: encode before: %w", object, tenant, err)
-	}
-	a, err := eventJSON(after)
-	if err != nil {
-		return fmt.Errorf("event for %s of tenant %q: encode after: %w", object, tenant, err)
-	}
-	if _, err := tx.Exec(ctx, qInsertEvent, db.now().UnixNano(), raci.ActorFrom(ctx), tenant, object, action, b, a); err != nil {
-		return fmt.Errorf("event for %s of tenant %q: %w", object, tenant, err)
-	}
-	return nil
-}
-
-// eventJSON is the column value of an object in the log: its JSON, or NULL (a nil
-// slice) when there is none.
-func eventJSON[T any](v *T) ([]byte, error) {
-	if v == nil {
-		return nil, nil
-	}
-	return json.Marshal(v)
+// AppendEvent appends the event to the log. The write path appends it last, with
+// the tenant's lock held, so the seq the insert takes orders the write after every
+// earlier one to the tenant.
+func (q conn) AppendEvent(ctx context.Context, e *raci.Event) error {
+	// A nil slice is NULL.
+	_, err := q.Exec(ctx, qInsertEvent, e.At.UnixNano(), e.Actor, e.Tenant, e.Object, e.Action, []byte(e.Before), []byte(e.After))
+	return err
 }
 
 func scanEvent(s scanner) (*raci.Event, error) {

@@ -22,15 +22,21 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+	"github.com/raci-dev/terraform-provider-raci/internal/store"
 )
 
 var (
 	_ raci.Service         = (*DB)(nil)
 	_ raci.SnapshotService = (*DB)(nil)
+	_ store.Tx             = conn{}
 )
 
 // DB is a RACI store in a PostgreSQL database.
 type DB struct {
+	// Writes are the writes of raci.Service and raci.ChecklistService, made
+	// through update.
+	store.Writes
+
 	// Now returns the time stamped on writes; tests replace it. It defaults to the
 	// wall clock in UTC. Set it before the first write.
 	Now func() time.Time
@@ -74,6 +80,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		pool:       pool,
 		commitWait: raci.DefaultCommitWait,
 	}
+	db.Writes = store.NewWrites(db.update, func() time.Time { return db.Now() })
 	if err := migrate(ctx, pool, mustSub(migrationFiles, "migrations")); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("open postgres %s: %w", where, err)
@@ -104,18 +111,22 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// now returns the time to stamp on a write, cut to what the database keeps so that
-// what a write returns equals what a later read returns.
-func (db *DB) now() time.Time { return fromNanos(db.Now().UnixNano()) }
-
 func fromNanos(n int64) time.Time { return time.Unix(0, n).UTC() }
 
-// querier is a transaction or the pool: what the functions that read and write take.
+// querier is a transaction or the pool.
 type querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
+
+// conn runs the store's statements on a transaction, where it is the store.Tx of
+// the shared write path, or on the pool, for reads of one statement.
+type conn struct{ querier }
+
+// conn returns the pool as a conn.
+func (db *DB) conn() conn { return conn{db.pool} }
 
 // scanner is a pgx.Row or pgx.Rows.
 type scanner interface{ Scan(dest ...any) error }
@@ -140,7 +151,7 @@ const tenantLockClass int32 = 0x52414349
 // commit: no lost update, no version counted twice. fn may run more than once (after
 // a deadlock or serialization failure), so it must set everything it reports back on
 // each run. A write that reached its commit returns only the commit wait after it.
-func (db *DB) update(ctx context.Context, tenant string, fn func(pgx.Tx) error) error {
+func (db *DB) update(ctx context.Context, tenant string, fn func(store.Tx) error) error {
 	for attempt := 1; ; attempt++ {
 		err := db.updateOnce(ctx, tenant, fn)
 		if err == nil || !retryable(err) {
@@ -158,7 +169,7 @@ func (db *DB) update(ctx context.Context, tenant string, fn func(pgx.Tx) error) 
 	}
 }
 
-func (db *DB) updateOnce(ctx context.Context, tenant string, fn func(pgx.Tx) error) error {
+func (db *DB) updateOnce(ctx context.Context, tenant string, fn func(store.Tx) error) error {
 	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
 	if err != nil {
 		return fmt.Errorf("begin write: %w", err)
@@ -167,7 +178,7 @@ func (db *DB) updateOnce(ctx context.Context, tenant string, fn func(pgx.Tx) err
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, tenantLockClass, tenantLockKey(tenant)); err != nil {
 		return fmt.Errorf("lock tenant %q: %w", tenant, err)
 	}
-	if err := fn(tx); err != nil {
+	if err := fn(conn{tx}); err != nil {
 		return err
 	}
 	err = tx.Commit(ctx)
@@ -200,13 +211,13 @@ func retryable(err error) bool {
 
 // view runs fn in a read-only transaction that sees one snapshot of the database, so
 // that what it reads in several queries is one consistent state.
-func (db *DB) view(ctx context.Context, fn func(pgx.Tx) error) error {
+func (db *DB) view(ctx context.Context, fn func(conn) error) error {
 	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return fmt.Errorf("begin read: %w", err)
 	}
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }() // a read ends by rolling back
-	return fn(tx)
+	return fn(conn{tx})
 }
 
 // limitArg is the LIMIT parameter for limit: NULL, no limit, when it is negative,

@@ -3,8 +3,6 @@ package postgres
 import (
 	"context"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 )
 
@@ -13,23 +11,23 @@ import (
 // tenant is.
 func (db *DB) Snapshot(ctx context.Context, tenant string) (*raci.Snapshot, error) {
 	var s *raci.Snapshot
-	err := db.view(ctx, func(tx pgx.Tx) error {
-		t, err := findTenant(ctx, tx, tenant)
+	err := db.view(ctx, func(tx conn) error {
+		t, err := tx.FindTenant(ctx, tenant)
 		if err != nil {
 			return err
 		}
 		if t == nil {
 			return raci.TenantNotFound(tenant)
 		}
-		parties, err := listParties(ctx, tx, tenant, "", -1)
+		parties, err := tx.ListParties(ctx, tenant, "", -1)
 		if err != nil {
 			return err
 		}
-		rows, err := listResponsibilities(ctx, tx, tenant, "", -1)
+		rows, err := tx.ListResponsibilities(ctx, tenant, "", -1)
 		if err != nil {
 			return err
 		}
-		checklists, err := listChecklists(ctx, tx, tenant, "", -1)
+		checklists, err := tx.ListChecklists(ctx, tenant, "", -1)
 		if err != nil {
 			return err
 		}

@@ -87,44 +87,15 @@ func (db *DB) ListEvents(ctx context.Context, tenant string, f raci.EventFilter)
 	return events, nil
 }
 
-// appendEvent records a write in the transaction that makes it: before is the object
-// as it was (nil when the write creates it), after as it is now (nil when the write
-// deletes it). The action follows from which of the two exist.
-func appendEvent[T any](ctx context.Context, db *DB, tx *tx, tenant, object string, before, after *T) error {
-	action := raci.ActionUpdate
-	switch {
-	case before == nil && after == nil:
-		return fmt.Errorf("event for %s of tenant %q: neither before nor after", object, tenant)
-	case before == nil:
-		action = raci.ActionCreate
-	case after == nil:
-		action = raci.ActionDelete
-	}
-	b, err := eventJSON(before)
-	if err != nil {
-		return fmt.Errorf("event for %s of tenant %q: encode before: %w", object, tenant, err)
-	}
-	a, err := eventJSON(after)
-	if err != nil {
-		return fmt.Errorf("event for %s of tenant %q: encode after: %w", object, tenant, err)
-	}
-	if err := tx.exec(ctx, qInsertEvent, db.now().UnixNano(), raci.ActorFrom(ctx), tenant, object, action, b, a); err != nil {
-		return fmt.Errorf("event for %s of tenant %q: %w", object, tenant, err)
-	}
-	return nil
+// AppendEvent appends the event to the log.
+func (t *tx) AppendEvent(ctx context.Context, e *raci.Event) error {
+	return t.exec(ctx, qInsertEvent, e.At.UnixNano(), e.Actor, e.Tenant, e.Object, e.Action, nullJSON(e.Before), nullJSON(e.After))
 }
 
-// eventJSON is the column value of an object in the log: its JSON, or NULL when
+// nullJSON is the column value of an object in the log: its JSON, or NULL when
 // there is none.
-func eventJSON[T any](v *T) (sql.NullString, error) {
-	if v == nil {
-		return sql.NullString{}, nil
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return sql.NullString{}, err
-	}
-	return sql.NullString{String: string(b), Valid: true}, nil
+func nullJSON(j json.RawMessage) sql.NullString {
+	return sql.NullString{String: string(j), Valid: j != nil}
 }
 
 func scanEvent(s scanner) (*raci.Event, error) {

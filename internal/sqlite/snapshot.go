@@ -13,22 +13,22 @@ var _ raci.SnapshotService = (*DB)(nil)
 func (db *DB) Snapshot(ctx context.Context, tenant string) (*raci.Snapshot, error) {
 	var s *raci.Snapshot
 	err := db.view(ctx, func(tx *tx) error {
-		t, err := findTenant(ctx, tx, tenant)
+		t, err := tx.FindTenant(ctx, tenant)
 		if err != nil {
 			return err
 		}
 		if t == nil {
 			return raci.TenantNotFound(tenant)
 		}
-		parties, err := listParties(ctx, tx, tenant, "", -1)
+		parties, err := tx.ListParties(ctx, tenant, "", -1)
 		if err != nil {
 			return err
 		}
-		rows, err := listResponsibilities(ctx, tx, tenant, "", -1)
+		rows, err := tx.ListResponsibilities(ctx, tenant, "", -1)
 		if err != nil {
 			return err
 		}
-		checklists, err := listChecklists(ctx, tx, tenant, "", -1)
+		checklists, err := tx.ListChecklists(ctx, tenant, "", -1)
 		if err != nil {
 			return err
 		}

@@ -17,9 +17,13 @@ import (
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+	"github.com/raci-dev/terraform-provider-raci/internal/store"
 )
 
-var _ raci.Service = (*DB)(nil)
+var (
+	_ raci.Service = (*DB)(nil)
+	_ store.Tx     = (*tx)(nil)
+)
 
 // busyTimeout is how long a write waits for another process holding the file's
 // write lock before it fails; within one process writes queue in Go instead.
@@ -27,6 +31,10 @@ const busyTimeout = 10 * time.Second
 
 // DB is a RACI store in an SQLite file.
 type DB struct {
+	// Writes are the writes of raci.Service and raci.ChecklistService, made
+	// through update.
+	store.Writes
+
 	// Now returns the time stamped on writes; tests replace it. It defaults to the
 	// wall clock in UTC. Set it before the first write.
 	Now func() time.Time
@@ -81,6 +89,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		write:      write,
 		commitWait: raci.DefaultCommitWait,
 	}
+	db.Writes = store.NewWrites(func(ctx context.Context, _ string, fn func(store.Tx) error) error {
+		return db.update(ctx, func(t *tx) error { return fn(t) })
+	}, func() time.Time { return db.Now() })
 	if err := migrate(ctx, write, mustSub(migrationFiles, "migrations")); err != nil {
 		write.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
@@ -158,10 +169,6 @@ func (db *DB) Ping(ctx context.Context) error {
 	}
 	return nil
 }
-
-// now returns the time to stamp on a write, cut to what the database keeps so that
-// what a write returns equals what a later read returns.
-func (db *DB) now() time.Time { return fromNanos(db.Now().UnixNano()) }
 
 func fromNanos(n int64) time.Time { return time.Unix(0, n).UTC() }
 
