@@ -42,21 +42,29 @@ type DB struct {
 	Now func() time.Time
 
 	pool *pgxpool.Pool
-	// commitWait is how long a write waits after its commit before it returns:
-	// raci.DefaultCommitWait, or what a test sets.
+	// commitWait is how long a write waits after its commit before it returns.
 	commitWait time.Duration
 }
 
 var _ raci.CommitWaiter = (*DB)(nil)
 
 // CommitWait returns how long every write waits after its commit before it
-// returns.
+// returns: the wait Open was given, 0 without one.
 func (db *DB) CommitWait() time.Duration { return db.commitWait }
+
+// Option is a choice made when the database is opened.
+type Option func(*DB)
+
+// WithCommitWait holds every write back for d after its commit, as
+// raci.CommitWaiter describes, so that the servers sharing the database may answer
+// reads from a revision for that long. Every process that writes to the database
+// must open it with the same wait.
+func WithCommitWait(d time.Duration) Option { return func(db *DB) { db.commitWait = d } }
 
 // Open connects to the PostgreSQL database at url (postgres://user:pass@host/db or
 // any form pgx accepts) and brings its schema up to date. Several processes may open
 // the same database at once: the migrations run under a lock.
-func Open(ctx context.Context, url string) (*DB, error) {
+func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 	if url == "" {
 		return nil, errors.New("open postgres: no database URL given")
 	}
@@ -76,9 +84,11 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		return nil, fmt.Errorf("open postgres %s: %w", where, err)
 	}
 	db := &DB{
-		Now:        func() time.Time { return time.Now().UTC() },
-		pool:       pool,
-		commitWait: raci.DefaultCommitWait,
+		Now:  func() time.Time { return time.Now().UTC() },
+		pool: pool,
+	}
+	for _, opt := range opts {
+		opt(db)
 	}
 	db.Writes = store.NewWrites(db.update, func() time.Time { return db.Now() })
 	if err := migrate(ctx, pool, mustSub(migrationFiles, "migrations")); err != nil {

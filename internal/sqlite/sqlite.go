@@ -48,20 +48,28 @@ type DB struct {
 	writeStmts statements
 	readStmts  statements
 
-	// commitWait is how long a write waits after its commit before it returns:
-	// raci.DefaultCommitWait, or what a test sets.
+	// commitWait is how long a write waits after its commit before it returns.
 	commitWait time.Duration
 }
 
 var _ raci.CommitWaiter = (*DB)(nil)
 
 // CommitWait returns how long every write waits after its commit before it
-// returns, in this process or any other using the file through this package.
+// returns: the wait Open was given, 0 without one.
 func (db *DB) CommitWait() time.Duration { return db.commitWait }
+
+// Option is a choice made when the database is opened.
+type Option func(*DB)
+
+// WithCommitWait holds every write back for d after its commit, as
+// raci.CommitWaiter describes, so that a server reading the file may answer reads
+// from a revision for that long. Every process that writes to a file a server
+// reads must open it with the server's wait.
+func WithCommitWait(d time.Duration) Option { return func(db *DB) { db.commitWait = d } }
 
 // Open opens the SQLite database at path, creating the file if needed, and brings
 // its schema up to date.
-func Open(ctx context.Context, path string) (*DB, error) {
+func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("open sqlite: no database path given")
 	}
@@ -85,9 +93,11 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	write.SetConnMaxLifetime(0)
 
 	db := &DB{
-		Now:        func() time.Time { return time.Now().UTC() },
-		write:      write,
-		commitWait: raci.DefaultCommitWait,
+		Now:   func() time.Time { return time.Now().UTC() },
+		write: write,
+	}
+	for _, opt := range opts {
+		opt(db)
 	}
 	db.Writes = store.NewWrites(func(ctx context.Context, _ string, fn func(store.Tx) error) error {
 		return db.update(ctx, func(t *tx) error { return fn(t) })
