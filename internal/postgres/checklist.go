@@ -9,7 +9,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
-	"github.com/raci-dev/terraform-provider-raci/internal/store"
 )
 
 var _ raci.ChecklistService = (*DB)(nil)
@@ -42,61 +41,6 @@ const (
 	qItemsNamingParty = `SELECT checklist, key, owner = $2, waiver_approver IS NOT DISTINCT FROM $2 FROM checklist_items
 		WHERE tenant = $1 AND (owner = $2 OR waiver_approver = $2) ORDER BY checklist, position`
 )
-
-// FindChecklist returns the checklist, or ENOTFOUND when the tenant or the checklist
-// does not exist.
-func (db *DB) FindChecklist(ctx context.Context, tenant, key string) (*raci.Checklist, error) {
-	var c *raci.Checklist
-	err := db.view(ctx, func(tx conn) error {
-		var err error
-		c, err = tx.FindChecklist(ctx, tenant, key)
-		if err != nil || c != nil {
-			return err
-		}
-		return store.ChecklistMissing(ctx, tx, tenant, key)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return c, nil
-}
-
-// ListChecklists returns a page of the tenant's checklists ordered by key, with their
-// items read in one query for the whole page.
-func (db *DB) ListChecklists(ctx context.Context, tenant string, opts raci.ListOptions) (*raci.Page[*raci.Checklist], error) {
-	limit := opts.PageLimit()
-	var items []*raci.Checklist
-	err := db.view(ctx, func(tx conn) error {
-		ok, err := tx.TenantExists(ctx, tenant)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return raci.TenantNotFound(tenant)
-		}
-		// One more than the page holds tells whether another page follows.
-		items, err = tx.ListChecklists(ctx, tenant, opts.After, limit+1)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	page := &raci.Page[*raci.Checklist]{Items: items}
-	if len(items) > limit {
-		page.Items = items[:limit]
-		page.Next = items[limit-1].Key
-	}
-	return page, nil
-}
-
-// ChecklistReadiness judges the checklist at the store's current time.
-func (db *DB) ChecklistReadiness(ctx context.Context, tenant, key string) (*raci.Readiness, error) {
-	c, err := db.FindChecklist(ctx, tenant, key)
-	if err != nil {
-		return nil, err
-	}
-	return c.Readiness(db.Now()), nil
-}
 
 // WriteChecklist inserts or updates the checklist as it is given, replacing its
 // items, which go in one batch.

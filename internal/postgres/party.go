@@ -9,7 +9,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
-	"github.com/raci-dev/terraform-provider-raci/internal/store"
 )
 
 const partyColumns = `tenant, name, display_name, kind, contacts, version, created_at, updated_at`
@@ -23,45 +22,6 @@ const (
 	qDeleteParty   = `DELETE FROM parties WHERE tenant = $1 AND name = $2`
 	qRowsAssigning = `SELECT DISTINCT responsibility FROM assignments WHERE tenant = $1 AND party = $2 ORDER BY responsibility`
 )
-
-// FindParty returns the party, or ENOTFOUND when the tenant or the party does not
-// exist.
-func (db *DB) FindParty(ctx context.Context, tenant, name string) (*raci.Party, error) {
-	p, err := db.conn().FindParty(ctx, tenant, name)
-	if err != nil {
-		return nil, err
-	}
-	if p == nil {
-		return nil, store.PartyMissing(ctx, db.conn(), tenant, name)
-	}
-	return p, nil
-}
-
-// ListParties returns a page of the tenant's parties ordered by name.
-func (db *DB) ListParties(ctx context.Context, tenant string, opts raci.ListOptions) (*raci.Page[*raci.Party], error) {
-	limit := opts.PageLimit()
-	page := &raci.Page[*raci.Party]{Items: []*raci.Party{}}
-	err := db.view(ctx, func(tx conn) error {
-		ok, err := tx.TenantExists(ctx, tenant)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return raci.TenantNotFound(tenant)
-		}
-		// One more than the page holds tells whether another page follows.
-		page.Items, err = tx.ListParties(ctx, tenant, opts.After, limit+1)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	if len(page.Items) > limit {
-		page.Items = page.Items[:limit]
-		page.Next = page.Items[limit-1].Name
-	}
-	return page, nil
-}
 
 // ListParties returns up to limit parties of the tenant whose names sort after
 // after; a negative limit returns them all.

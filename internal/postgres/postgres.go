@@ -33,9 +33,10 @@ var (
 
 // DB is a RACI store in a PostgreSQL database.
 type DB struct {
-	// Writes are the writes of raci.Service and raci.ChecklistService, made
-	// through update.
+	// Writes and Reads are the methods of the service interfaces, made through
+	// update, view and the pool.
 	store.Writes
+	store.Reads
 
 	// Now returns the time stamped on writes; tests replace it. It defaults to the
 	// wall clock in UTC. Set it before the first write.
@@ -90,7 +91,13 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 	for _, opt := range opts {
 		opt(db)
 	}
-	db.Writes = store.NewWrites(db.update, func() time.Time { return db.Now() })
+	clock := func() time.Time { return db.Now() }
+	db.Writes = store.NewWrites(db.update, clock)
+	// A transaction costs two round trips more: reads of one statement go to the
+	// pool.
+	db.Reads = store.NewReads(db.view, func(_ context.Context, fn func(store.Reader) error) error {
+		return fn(db.conn())
+	}, clock)
 	if err := migrate(ctx, pool, mustSub(migrationFiles, "migrations")); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("open postgres %s: %w", where, err)
@@ -221,7 +228,7 @@ func retryable(err error) bool {
 
 // view runs fn in a read-only transaction that sees one snapshot of the database, so
 // that what it reads in several queries is one consistent state.
-func (db *DB) view(ctx context.Context, fn func(conn) error) error {
+func (db *DB) view(ctx context.Context, fn func(store.Reader) error) error {
 	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return fmt.Errorf("begin read: %w", err)

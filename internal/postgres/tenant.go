@@ -25,43 +25,25 @@ const (
 		(SELECT count(*) FROM checklists WHERE tenant = $1)`
 )
 
-// FindTenant returns the tenant with this name, or ENOTFOUND.
-func (db *DB) FindTenant(ctx context.Context, name string) (*raci.Tenant, error) {
-	t, err := db.conn().FindTenant(ctx, name)
-	if err != nil {
-		return nil, err
-	}
-	if t == nil {
-		return nil, raci.TenantNotFound(name)
-	}
-	return t, nil
-}
-
-// ListTenants returns a page of tenants ordered by name.
-func (db *DB) ListTenants(ctx context.Context, opts raci.ListOptions) (*raci.Page[*raci.Tenant], error) {
-	limit := opts.PageLimit()
-	page := &raci.Page[*raci.Tenant]{Items: []*raci.Tenant{}}
-	// One more than the page holds tells whether another page follows.
-	rows, err := db.pool.Query(ctx, qListTenants, opts.After, limit+1)
+// ListTenants returns up to limit tenants whose names sort after after.
+func (q conn) ListTenants(ctx context.Context, after string, limit int) ([]*raci.Tenant, error) {
+	rows, err := q.Query(ctx, qListTenants, after, limitArg(limit))
 	if err != nil {
 		return nil, fmt.Errorf("list tenants: %w", err)
 	}
 	defer rows.Close()
+	tenants := []*raci.Tenant{}
 	for rows.Next() {
 		t, err := scanTenant(rows)
 		if err != nil {
 			return nil, fmt.Errorf("list tenants: %w", err)
 		}
-		page.Items = append(page.Items, t)
+		tenants = append(tenants, t)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list tenants: %w", err)
 	}
-	if len(page.Items) > limit {
-		page.Items = page.Items[:limit]
-		page.Next = page.Items[limit-1].Name
-	}
-	return page, nil
+	return tenants, nil
 }
 
 // FindTenant returns the tenant, or nil without an error when it does not exist.

@@ -8,7 +8,6 @@ import (
 	"fmt"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
-	"github.com/raci-dev/terraform-provider-raci/internal/store"
 )
 
 const partyColumns = `tenant, name, display_name, kind, contacts, version, created_at, updated_at`
@@ -22,50 +21,6 @@ const (
 	qDeleteParty   = `DELETE FROM parties WHERE tenant = ? AND name = ?`
 	qRowsAssigning = `SELECT DISTINCT responsibility FROM assignments WHERE tenant = ? AND party = ? ORDER BY responsibility`
 )
-
-// FindParty returns the party, or ENOTFOUND when the tenant or the party does not
-// exist.
-func (db *DB) FindParty(ctx context.Context, tenant, name string) (*raci.Party, error) {
-	var p *raci.Party
-	err := db.view(ctx, func(tx *tx) error {
-		var err error
-		p, err = tx.FindParty(ctx, tenant, name)
-		if err != nil || p != nil {
-			return err
-		}
-		return store.PartyMissing(ctx, tx, tenant, name)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return p, nil
-}
-
-// ListParties returns a page of the tenant's parties ordered by name.
-func (db *DB) ListParties(ctx context.Context, tenant string, opts raci.ListOptions) (*raci.Page[*raci.Party], error) {
-	limit := opts.PageLimit()
-	page := &raci.Page[*raci.Party]{Items: []*raci.Party{}}
-	err := db.view(ctx, func(tx *tx) error {
-		ok, err := tx.TenantExists(ctx, tenant)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return raci.TenantNotFound(tenant)
-		}
-		// One more than the page holds tells whether another page follows.
-		page.Items, err = tx.ListParties(ctx, tenant, opts.After, limit+1)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	if len(page.Items) > limit {
-		page.Items = page.Items[:limit]
-		page.Next = page.Items[limit-1].Name
-	}
-	return page, nil
-}
 
 // ListParties returns up to limit parties of the tenant whose names sort after
 // after; a negative limit returns them all.

@@ -8,7 +8,6 @@ import (
 	"fmt"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
-	"github.com/raci-dev/terraform-provider-raci/internal/store"
 )
 
 const (
@@ -34,52 +33,6 @@ const (
 	qInsertAssignment     = `INSERT INTO assignments (tenant, responsibility, position, party, roles, holder, condition)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`
 )
-
-// FindResponsibility returns the row, or ENOTFOUND when the tenant or the row does
-// not exist.
-func (db *DB) FindResponsibility(ctx context.Context, tenant, key string) (*raci.Responsibility, error) {
-	var r *raci.Responsibility
-	err := db.view(ctx, func(tx *tx) error {
-		var err error
-		r, err = tx.FindResponsibility(ctx, tenant, key)
-		if err != nil || r != nil {
-			return err
-		}
-		return store.ResponsibilityMissing(ctx, tx, tenant, key)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
-// ListResponsibilities returns a page of the tenant's rows ordered by key, with
-// their assignments read in one query for the whole page.
-func (db *DB) ListResponsibilities(ctx context.Context, tenant string, opts raci.ListOptions) (*raci.Page[*raci.Responsibility], error) {
-	limit := opts.PageLimit()
-	var items []*raci.Responsibility
-	err := db.view(ctx, func(tx *tx) error {
-		ok, err := tx.TenantExists(ctx, tenant)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return raci.TenantNotFound(tenant)
-		}
-		// One more than the page holds tells whether another page follows.
-		items, err = tx.ListResponsibilities(ctx, tenant, opts.After, limit+1)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	page := &raci.Page[*raci.Responsibility]{Items: items}
-	if len(items) > limit {
-		page.Items = items[:limit]
-		page.Next = items[limit-1].Key
-	}
-	return page, nil
-}
 
 // WriteResponsibility inserts or updates the row as it is given, replacing its
 // assignments.

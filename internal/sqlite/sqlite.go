@@ -21,8 +21,9 @@ import (
 )
 
 var (
-	_ raci.Service = (*DB)(nil)
-	_ store.Tx     = (*tx)(nil)
+	_ raci.Service         = (*DB)(nil)
+	_ raci.SnapshotService = (*DB)(nil)
+	_ store.Tx             = (*tx)(nil)
 )
 
 // busyTimeout is how long a write waits for another process holding the file's
@@ -31,9 +32,10 @@ const busyTimeout = 10 * time.Second
 
 // DB is a RACI store in an SQLite file.
 type DB struct {
-	// Writes are the writes of raci.Service and raci.ChecklistService, made
-	// through update.
+	// Writes and Reads are the methods of the service interfaces, made through
+	// update and view.
 	store.Writes
+	store.Reads
 
 	// Now returns the time stamped on writes; tests replace it. It defaults to the
 	// wall clock in UTC. Set it before the first write.
@@ -99,9 +101,15 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	for _, opt := range opts {
 		opt(db)
 	}
+	clock := func() time.Time { return db.Now() }
 	db.Writes = store.NewWrites(func(ctx context.Context, _ string, fn func(store.Tx) error) error {
 		return db.update(ctx, func(t *tx) error { return fn(t) })
-	}, func() time.Time { return db.Now() })
+	}, clock)
+	// A read transaction on the file costs no round trip: every read takes one.
+	view := func(ctx context.Context, fn func(store.Reader) error) error {
+		return db.view(ctx, func(t *tx) error { return fn(t) })
+	}
+	db.Reads = store.NewReads(view, view, clock)
 	if err := migrate(ctx, write, mustSub(migrationFiles, "migrations")); err != nil {
 		write.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)

@@ -24,54 +24,25 @@ const (
 		(SELECT count(*) FROM checklists WHERE tenant = ?1)`
 )
 
-// FindTenant returns the tenant with this name, or ENOTFOUND.
-func (db *DB) FindTenant(ctx context.Context, name string) (*raci.Tenant, error) {
-	var t *raci.Tenant
-	err := db.view(ctx, func(tx *tx) error {
-		var err error
-		t, err = tx.FindTenant(ctx, name)
-		return err
-	})
+// ListTenants returns up to limit tenants whose names sort after after.
+func (t *tx) ListTenants(ctx context.Context, after string, limit int) ([]*raci.Tenant, error) {
+	rows, err := t.query(ctx, qListTenants, after, limit)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("list tenants: %w", err)
 	}
-	if t == nil {
-		return nil, raci.TenantNotFound(name)
-	}
-	return t, nil
-}
-
-// ListTenants returns a page of tenants ordered by name.
-func (db *DB) ListTenants(ctx context.Context, opts raci.ListOptions) (*raci.Page[*raci.Tenant], error) {
-	limit := opts.PageLimit()
-	page := &raci.Page[*raci.Tenant]{Items: []*raci.Tenant{}}
-	err := db.view(ctx, func(tx *tx) error {
-		// One more than the page holds tells whether another page follows.
-		rows, err := tx.query(ctx, qListTenants, opts.After, limit+1)
+	defer rows.Close()
+	tenants := []*raci.Tenant{}
+	for rows.Next() {
+		tenant, err := scanTenant(rows)
 		if err != nil {
-			return fmt.Errorf("list tenants: %w", err)
+			return nil, fmt.Errorf("list tenants: %w", err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			t, err := scanTenant(rows)
-			if err != nil {
-				return fmt.Errorf("list tenants: %w", err)
-			}
-			page.Items = append(page.Items, t)
-		}
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("list tenants: %w", err)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
+		tenants = append(tenants, tenant)
 	}
-	if len(page.Items) > limit {
-		page.Items = page.Items[:limit]
-		page.Next = page.Items[limit-1].Name
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list tenants: %w", err)
 	}
-	return page, nil
+	return tenants, nil
 }
 
 // FindTenant returns the tenant, or nil without an error when it does not exist.

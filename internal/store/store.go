@@ -21,6 +21,7 @@ import (
 // error when the object does not exist; a List with a negative limit returns all.
 type Reader interface {
 	FindTenant(ctx context.Context, name string) (*raci.Tenant, error)
+	ListTenants(ctx context.Context, after string, limit int) ([]*raci.Tenant, error)
 	// TenantExists serves reads that only need to tell a missing tenant from an
 	// empty one, without decoding it.
 	TenantExists(ctx context.Context, name string) (bool, error)
@@ -267,7 +268,7 @@ func (w *Writes) DeleteParty(ctx context.Context, tenant, name string, pre raci.
 			return err
 		}
 		if p == nil {
-			return PartyMissing(ctx, tx, tenant, name)
+			return partyMissing(ctx, tx, tenant, name)
 		}
 		if err := raci.CheckPrecondition(raci.Precondition{IfMatch: pre.IfMatch}, what, true, p.Version); err != nil {
 			return err
@@ -357,7 +358,7 @@ func (w *Writes) DeleteResponsibility(ctx context.Context, tenant, key string, p
 			return err
 		}
 		if r == nil {
-			return ResponsibilityMissing(ctx, tx, tenant, key)
+			return responsibilityMissing(ctx, tx, tenant, key)
 		}
 		if err := raci.CheckPrecondition(raci.Precondition{IfMatch: pre.IfMatch}, what, true, r.Version); err != nil {
 			return err
@@ -430,7 +431,7 @@ func (w *Writes) DeleteChecklist(ctx context.Context, tenant, key string, pre ra
 			return err
 		}
 		if c == nil {
-			return ChecklistMissing(ctx, tx, tenant, key)
+			return checklistMissing(ctx, tx, tenant, key)
 		}
 		if err := raci.CheckPrecondition(raci.Precondition{IfMatch: pre.IfMatch}, what, true, c.Version); err != nil {
 			return err
@@ -453,7 +454,7 @@ func (w *Writes) UpdateChecklistItem(ctx context.Context, tenant, checklist, ite
 			return err
 		}
 		if old == nil {
-			return ChecklistMissing(ctx, tx, tenant, checklist)
+			return checklistMissing(ctx, tx, tenant, checklist)
 		}
 		c = old.Clone()
 		it := c.Item(item)
