@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+	"github.com/raci-dev/terraform-provider-raci/internal/store"
 )
 
 var _ raci.ChecklistService = (*DB)(nil)
@@ -79,30 +80,18 @@ func (q conn) DeleteChecklist(ctx context.Context, tenant, key string) error {
 	return err
 }
 
-// FindChecklist returns the checklist with its items, or nil without an error when it
-// does not exist.
+// FindChecklist returns the checklist with its items, or nil without an error when
+// it does not exist.
 func (q conn) FindChecklist(ctx context.Context, tenant, key string) (*raci.Checklist, error) {
 	c, err := scanChecklist(q.QueryRow(ctx, qFindChecklist, tenant, key))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	}
+	if err == nil {
+		err = store.AddItems(ctx, q, []*raci.Checklist{c}, scanChecklistItem, qFindChecklistItems, tenant, key)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("find checklist %q: %w", tenant+"/"+key, err)
-	}
-	rows, err := q.Query(ctx, qFindChecklistItems, tenant, key)
-	if err != nil {
-		return nil, fmt.Errorf("find items of checklist %q: %w", tenant+"/"+key, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		_, it, err := scanChecklistItem(rows)
-		if err != nil {
-			return nil, fmt.Errorf("find items of checklist %q: %w", tenant+"/"+key, err)
-		}
-		c.Items = append(c.Items, it)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("find items of checklist %q: %w", tenant+"/"+key, err)
 	}
 	return c, nil
 }
@@ -111,85 +100,27 @@ func (q conn) FindChecklist(ctx context.Context, tenant, key string) (*raci.Chec
 // after, with their items, in two queries whatever their number; a negative limit
 // returns them all.
 func (q conn) ListChecklists(ctx context.Context, tenant, after string, limit int) ([]*raci.Checklist, error) {
-	items := []*raci.Checklist{}
-	byKey := map[string]*raci.Checklist{}
-	rows, err := q.Query(ctx, qListChecklists, tenant, after, limitArg(limit))
+	checklists, err := store.Collect(ctx, q, scanChecklist, qListChecklists, tenant, after, limitArg(limit))
+	if err == nil && len(checklists) > 0 {
+		err = store.AddItems(ctx, q, checklists, scanChecklistItem, qListChecklistItems, tenant, after, checklists[len(checklists)-1].Key)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("list checklists of tenant %q: %w", tenant, err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		c, err := scanChecklist(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list checklists of tenant %q: %w", tenant, err)
-		}
-		items = append(items, c)
-		byKey[c.Key] = c
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list checklists of tenant %q: %w", tenant, err)
-	}
-	rows.Close()
-	if len(items) == 0 {
-		return items, nil
-	}
+	return checklists, nil
+}
 
-	last := items[len(items)-1].Key
-	irows, err := q.Query(ctx, qListChecklistItems, tenant, after, last)
+// ItemsNaming returns the checklist items that name the party, as owner or as
+// waiver approver, by checklist and in each checklist's item order.
+func (q conn) ItemsNaming(ctx context.Context, tenant, party string) ([]store.ItemNaming, error) {
+	items, err := store.Collect(ctx, q, store.ScanItemNaming, qItemsNamingParty, tenant, party)
 	if err != nil {
-		return nil, fmt.Errorf("list checklist items of tenant %q: %w", tenant, err)
-	}
-	defer irows.Close()
-	for irows.Next() {
-		key, it, err := scanChecklistItem(irows)
-		if err != nil {
-			return nil, fmt.Errorf("list checklist items of tenant %q: %w", tenant, err)
-		}
-		if c := byKey[key]; c != nil {
-			c.Items = append(c.Items, it)
-		}
-	}
-	if err := irows.Err(); err != nil {
-		return nil, fmt.Errorf("list checklist items of tenant %q: %w", tenant, err)
+		return nil, fmt.Errorf("find checklist items naming party %q: %w", tenant+"/"+party, err)
 	}
 	return items, nil
 }
 
-// ChecklistItemsNaming returns, checklist by checklist, the items the party owns and
-// the items whose waiver it approves, in the checklists' item order.
-func (q conn) ChecklistItemsNaming(ctx context.Context, tenant, party string) (owned, approved []raci.ChecklistItems, err error) {
-	rows, err := q.Query(ctx, qItemsNamingParty, tenant, party)
-	if err != nil {
-		return nil, nil, fmt.Errorf("find checklist items naming party %q: %w", tenant+"/"+party, err)
-	}
-	defer rows.Close()
-	add := func(held []raci.ChecklistItems, checklist, item string) []raci.ChecklistItems {
-		if n := len(held); n > 0 && held[n-1].Checklist == checklist {
-			held[n-1].Items = append(held[n-1].Items, item)
-			return held
-		}
-		return append(held, raci.ChecklistItems{Checklist: checklist, Items: []string{item}})
-	}
-	for rows.Next() {
-		var checklist, item string
-		var owns, approves bool
-		if err := rows.Scan(&checklist, &item, &owns, &approves); err != nil {
-			return nil, nil, fmt.Errorf("find checklist items naming party %q: %w", tenant+"/"+party, err)
-		}
-		if owns {
-			owned = add(owned, checklist, item)
-		}
-		if approves {
-			approved = add(approved, checklist, item)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("find checklist items naming party %q: %w", tenant+"/"+party, err)
-	}
-	return owned, approved, nil
-}
-
-func scanChecklist(s scanner) (*raci.Checklist, error) {
+func scanChecklist(s store.Scanner) (*raci.Checklist, error) {
 	var (
 		c                raci.Checklist
 		created, updated int64
@@ -203,7 +134,7 @@ func scanChecklist(s scanner) (*raci.Checklist, error) {
 }
 
 // scanChecklistItem returns the key of the checklist an item belongs to and the item.
-func scanChecklistItem(s scanner) (string, raci.ChecklistItem, error) {
+func scanChecklistItem(s store.Scanner) (string, raci.ChecklistItem, error) {
 	var (
 		checklist, status    string
 		it                   raci.ChecklistItem

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+	"github.com/raci-dev/terraform-provider-raci/internal/store"
 )
 
 const partyColumns = `tenant, name, display_name, kind, contacts, version, created_at, updated_at`
@@ -26,20 +27,8 @@ const (
 // ListParties returns up to limit parties of the tenant whose names sort after
 // after; a negative limit returns them all.
 func (q conn) ListParties(ctx context.Context, tenant, after string, limit int) ([]*raci.Party, error) {
-	rows, err := q.Query(ctx, qListParties, tenant, after, limitArg(limit))
+	parties, err := store.Collect(ctx, q, scanParty, qListParties, tenant, after, limitArg(limit))
 	if err != nil {
-		return nil, fmt.Errorf("list parties of tenant %q: %w", tenant, err)
-	}
-	defer rows.Close()
-	parties := []*raci.Party{}
-	for rows.Next() {
-		p, err := scanParty(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list parties of tenant %q: %w", tenant, err)
-		}
-		parties = append(parties, p)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list parties of tenant %q: %w", tenant, err)
 	}
 	return parties, nil
@@ -57,30 +46,18 @@ func (q conn) FindParty(ctx context.Context, tenant, name string) (*raci.Party, 
 	return p, nil
 }
 
-// PartyNames returns the set of the tenant's party names.
-func (q conn) PartyNames(ctx context.Context, tenant string) (map[string]bool, error) {
-	rows, err := q.Query(ctx, qPartyNames, tenant)
+// PartyNames returns the names of the tenant's parties.
+func (q conn) PartyNames(ctx context.Context, tenant string) ([]string, error) {
+	names, err := store.Collect(ctx, q, store.ScanString, qPartyNames, tenant)
 	if err != nil {
 		return nil, fmt.Errorf("list party names of tenant %q: %w", tenant, err)
-	}
-	list, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return nil, fmt.Errorf("list party names of tenant %q: %w", tenant, err)
-	}
-	names := make(map[string]bool, len(list))
-	for _, n := range list {
-		names[n] = true
 	}
 	return names, nil
 }
 
 // RowsAssigning returns the keys of the rows that assign the party, in order.
 func (q conn) RowsAssigning(ctx context.Context, tenant, party string) ([]string, error) {
-	rows, err := q.Query(ctx, qRowsAssigning, tenant, party)
-	if err != nil {
-		return nil, fmt.Errorf("find rows assigning party %q: %w", tenant+"/"+party, err)
-	}
-	keys, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	keys, err := store.Collect(ctx, q, store.ScanString, qRowsAssigning, tenant, party)
 	if err != nil {
 		return nil, fmt.Errorf("find rows assigning party %q: %w", tenant+"/"+party, err)
 	}
@@ -108,7 +85,7 @@ func (q conn) DeleteParty(ctx context.Context, tenant, name string) error {
 	_, err := q.Exec(ctx, qDeleteParty, tenant, name)
 	return err
 }
-func scanParty(s scanner) (*raci.Party, error) {
+func scanParty(s store.Scanner) (*raci.Party, error) {
 	var (
 		p                raci.Party
 		kind             string

@@ -145,8 +145,20 @@ type conn struct{ querier }
 // conn returns the pool as a conn.
 func (db *DB) conn() conn { return conn{db.pool} }
 
-// scanner is a pgx.Row or pgx.Rows.
-type scanner interface{ Scan(dest ...any) error }
+// Each runs the query and calls fn on each row it returns.
+func (q conn) Each(ctx context.Context, fn func(store.Scanner) error, query string, args ...any) error {
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
 
 // Retries of a write that PostgreSQL aborted as a deadlock or a serialization
 // failure. Writes to one tenant queue on its lock, so these are rare; past the last

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+	"github.com/raci-dev/terraform-provider-raci/internal/store"
 )
 
 const tenantColumns = `name, display_name, customer, deployment_model, environments, labels, scheme, version, created_at, updated_at`
@@ -27,20 +28,8 @@ const (
 
 // ListTenants returns up to limit tenants whose names sort after after.
 func (q conn) ListTenants(ctx context.Context, after string, limit int) ([]*raci.Tenant, error) {
-	rows, err := q.Query(ctx, qListTenants, after, limitArg(limit))
+	tenants, err := store.Collect(ctx, q, scanTenant, qListTenants, after, limitArg(limit))
 	if err != nil {
-		return nil, fmt.Errorf("list tenants: %w", err)
-	}
-	defer rows.Close()
-	tenants := []*raci.Tenant{}
-	for rows.Next() {
-		t, err := scanTenant(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list tenants: %w", err)
-		}
-		tenants = append(tenants, t)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list tenants: %w", err)
 	}
 	return tenants, nil
@@ -67,7 +56,7 @@ func (q conn) TenantExists(ctx context.Context, name string) (bool, error) {
 	return ok, nil
 }
 
-func scanTenant(s scanner) (*raci.Tenant, error) {
+func scanTenant(s store.Scanner) (*raci.Tenant, error) {
 	var (
 		t                raci.Tenant
 		model, scheme    string

@@ -50,28 +50,8 @@ func (db *DB) CreateToken(ctx context.Context, in *raci.Token) (*raci.Token, str
 
 // ListTokens returns every token ordered by name, without secrets.
 func (db *DB) ListTokens(ctx context.Context) ([]*raci.Token, error) {
-	rows, err := db.pool.Query(ctx, qListTokens)
+	tokens, err := store.Collect(ctx, db.conn(), scanToken, qListTokens)
 	if err != nil {
-		return nil, fmt.Errorf("list tokens: %w", err)
-	}
-	defer rows.Close()
-	tokens := []*raci.Token{}
-	for rows.Next() {
-		var (
-			t       raci.Token
-			scopes  []byte
-			created int64
-		)
-		if err := rows.Scan(&t.Name, &scopes, &created); err != nil {
-			return nil, fmt.Errorf("list tokens: %w", err)
-		}
-		tok, err := decodeToken(t, scopes, created)
-		if err != nil {
-			return nil, fmt.Errorf("list tokens: %w", err)
-		}
-		tokens = append(tokens, tok)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)
 	}
 	return tokens, nil
@@ -121,6 +101,18 @@ func (db *DB) CountTokens(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("count tokens: %w", err)
 	}
 	return n, nil
+}
+
+func scanToken(s store.Scanner) (*raci.Token, error) {
+	var (
+		t       raci.Token
+		scopes  []byte
+		created int64
+	)
+	if err := s.Scan(&t.Name, &scopes, &created); err != nil {
+		return nil, err
+	}
+	return decodeToken(t, scopes, created)
 }
 
 // decodeToken completes t from its scopes and creation time as stored.

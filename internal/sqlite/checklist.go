@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+	"github.com/raci-dev/terraform-provider-raci/internal/store"
 )
 
 var _ raci.ChecklistService = (*DB)(nil)
@@ -76,30 +77,18 @@ func (t *tx) DeleteChecklist(ctx context.Context, tenant, key string) error {
 	return t.exec(ctx, qDeleteChecklist, tenant, key)
 }
 
-// FindChecklist returns the checklist with its items, or nil without an error when it
-// does not exist.
+// FindChecklist returns the checklist with its items, or nil without an error when
+// it does not exist.
 func (t *tx) FindChecklist(ctx context.Context, tenant, key string) (*raci.Checklist, error) {
 	c, err := scanChecklist(t.queryRow(ctx, qFindChecklist, tenant, key))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
+	if err == nil {
+		err = store.AddItems(ctx, t, []*raci.Checklist{c}, scanChecklistItem, qFindChecklistItems, tenant, key)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("find checklist %q: %w", tenant+"/"+key, err)
-	}
-	rows, err := t.query(ctx, qFindChecklistItems, tenant, key)
-	if err != nil {
-		return nil, fmt.Errorf("find items of checklist %q: %w", tenant+"/"+key, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		_, it, err := scanChecklistItem(rows)
-		if err != nil {
-			return nil, fmt.Errorf("find items of checklist %q: %w", tenant+"/"+key, err)
-		}
-		c.Items = append(c.Items, it)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("find items of checklist %q: %w", tenant+"/"+key, err)
 	}
 	return c, nil
 }
@@ -108,85 +97,27 @@ func (t *tx) FindChecklist(ctx context.Context, tenant, key string) (*raci.Check
 // after, with their items, in two queries whatever their number; a negative limit
 // returns them all.
 func (t *tx) ListChecklists(ctx context.Context, tenant, after string, limit int) ([]*raci.Checklist, error) {
-	items := []*raci.Checklist{}
-	byKey := map[string]*raci.Checklist{}
-	rows, err := t.query(ctx, qListChecklists, tenant, after, limit)
+	checklists, err := store.Collect(ctx, t, scanChecklist, qListChecklists, tenant, after, limit)
+	if err == nil && len(checklists) > 0 {
+		err = store.AddItems(ctx, t, checklists, scanChecklistItem, qListChecklistItems, tenant, after, checklists[len(checklists)-1].Key)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("list checklists of tenant %q: %w", tenant, err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		c, err := scanChecklist(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list checklists of tenant %q: %w", tenant, err)
-		}
-		items = append(items, c)
-		byKey[c.Key] = c
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list checklists of tenant %q: %w", tenant, err)
-	}
-	rows.Close()
-	if len(items) == 0 {
-		return items, nil
-	}
+	return checklists, nil
+}
 
-	last := items[len(items)-1].Key
-	irows, err := t.query(ctx, qListChecklistItems, tenant, after, last)
+// ItemsNaming returns the checklist items that name the party, as owner or as
+// waiver approver, by checklist and in each checklist's item order.
+func (t *tx) ItemsNaming(ctx context.Context, tenant, party string) ([]store.ItemNaming, error) {
+	items, err := store.Collect(ctx, t, store.ScanItemNaming, qItemsNamingParty, tenant, party)
 	if err != nil {
-		return nil, fmt.Errorf("list checklist items of tenant %q: %w", tenant, err)
-	}
-	defer irows.Close()
-	for irows.Next() {
-		key, it, err := scanChecklistItem(irows)
-		if err != nil {
-			return nil, fmt.Errorf("list checklist items of tenant %q: %w", tenant, err)
-		}
-		if c := byKey[key]; c != nil {
-			c.Items = append(c.Items, it)
-		}
-	}
-	if err := irows.Err(); err != nil {
-		return nil, fmt.Errorf("list checklist items of tenant %q: %w", tenant, err)
+		return nil, fmt.Errorf("find checklist items naming party %q: %w", tenant+"/"+party, err)
 	}
 	return items, nil
 }
 
-// ChecklistItemsNaming returns, checklist by checklist, the items the party owns and
-// the items whose waiver it approves, in the checklists' item order.
-func (t *tx) ChecklistItemsNaming(ctx context.Context, tenant, party string) (owned, approved []raci.ChecklistItems, err error) {
-	rows, err := t.query(ctx, qItemsNamingParty, tenant, party)
-	if err != nil {
-		return nil, nil, fmt.Errorf("find checklist items naming party %q: %w", tenant+"/"+party, err)
-	}
-	defer rows.Close()
-	add := func(held []raci.ChecklistItems, checklist, item string) []raci.ChecklistItems {
-		if n := len(held); n > 0 && held[n-1].Checklist == checklist {
-			held[n-1].Items = append(held[n-1].Items, item)
-			return held
-		}
-		return append(held, raci.ChecklistItems{Checklist: checklist, Items: []string{item}})
-	}
-	for rows.Next() {
-		var checklist, item string
-		var owns, approves bool
-		if err := rows.Scan(&checklist, &item, &owns, &approves); err != nil {
-			return nil, nil, fmt.Errorf("find checklist items naming party %q: %w", tenant+"/"+party, err)
-		}
-		if owns {
-			owned = add(owned, checklist, item)
-		}
-		if approves {
-			approved = add(approved, checklist, item)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("find checklist items naming party %q: %w", tenant+"/"+party, err)
-	}
-	return owned, approved, nil
-}
-
-func scanChecklist(s scanner) (*raci.Checklist, error) {
+func scanChecklist(s store.Scanner) (*raci.Checklist, error) {
 	var (
 		c                raci.Checklist
 		created, updated int64
@@ -200,7 +131,7 @@ func scanChecklist(s scanner) (*raci.Checklist, error) {
 }
 
 // scanChecklistItem returns the key of the checklist an item belongs to and the item.
-func scanChecklistItem(s scanner) (string, raci.ChecklistItem, error) {
+func scanChecklistItem(s store.Scanner) (string, raci.ChecklistItem, error) {
 	var (
 		checklist, status    string
 		it                   raci.ChecklistItem

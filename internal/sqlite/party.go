@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+	"github.com/raci-dev/terraform-provider-raci/internal/store"
 )
 
 const partyColumns = `tenant, name, display_name, kind, contacts, version, created_at, updated_at`
@@ -25,20 +26,8 @@ const (
 // ListParties returns up to limit parties of the tenant whose names sort after
 // after; a negative limit returns them all.
 func (t *tx) ListParties(ctx context.Context, tenant, after string, limit int) ([]*raci.Party, error) {
-	rows, err := t.query(ctx, qListParties, tenant, after, limit)
+	parties, err := store.Collect(ctx, t, scanParty, qListParties, tenant, after, limit)
 	if err != nil {
-		return nil, fmt.Errorf("list parties of tenant %q: %w", tenant, err)
-	}
-	defer rows.Close()
-	parties := []*raci.Party{}
-	for rows.Next() {
-		p, err := scanParty(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list parties of tenant %q: %w", tenant, err)
-		}
-		parties = append(parties, p)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list parties of tenant %q: %w", tenant, err)
 	}
 	return parties, nil
@@ -56,22 +45,10 @@ func (t *tx) FindParty(ctx context.Context, tenant, name string) (*raci.Party, e
 	return p, nil
 }
 
-// PartyNames returns the set of the tenant's party names.
-func (t *tx) PartyNames(ctx context.Context, tenant string) (map[string]bool, error) {
-	rows, err := t.query(ctx, qPartyNames, tenant)
+// PartyNames returns the names of the tenant's parties.
+func (t *tx) PartyNames(ctx context.Context, tenant string) ([]string, error) {
+	names, err := store.Collect(ctx, t, store.ScanString, qPartyNames, tenant)
 	if err != nil {
-		return nil, fmt.Errorf("list party names of tenant %q: %w", tenant, err)
-	}
-	defer rows.Close()
-	names := map[string]bool{}
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, fmt.Errorf("list party names of tenant %q: %w", tenant, err)
-		}
-		names[n] = true
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list party names of tenant %q: %w", tenant, err)
 	}
 	return names, nil
@@ -79,20 +56,8 @@ func (t *tx) PartyNames(ctx context.Context, tenant string) (map[string]bool, er
 
 // RowsAssigning returns the keys of the rows that assign the party, in order.
 func (t *tx) RowsAssigning(ctx context.Context, tenant, party string) ([]string, error) {
-	rows, err := t.query(ctx, qRowsAssigning, tenant, party)
+	keys, err := store.Collect(ctx, t, store.ScanString, qRowsAssigning, tenant, party)
 	if err != nil {
-		return nil, fmt.Errorf("find rows assigning party %q: %w", tenant+"/"+party, err)
-	}
-	defer rows.Close()
-	var keys []string
-	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			return nil, fmt.Errorf("find rows assigning party %q: %w", tenant+"/"+party, err)
-		}
-		keys = append(keys, k)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("find rows assigning party %q: %w", tenant+"/"+party, err)
 	}
 	return keys, nil
@@ -117,7 +82,7 @@ func (t *tx) DeleteParty(ctx context.Context, tenant, name string) error {
 	return t.exec(ctx, qDeleteParty, tenant, name)
 }
 
-func scanParty(s scanner) (*raci.Party, error) {
+func scanParty(s store.Scanner) (*raci.Party, error) {
 	var (
 		p                raci.Party
 		kind, contacts   string

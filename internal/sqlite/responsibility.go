@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+	"github.com/raci-dev/terraform-provider-raci/internal/store"
 )
 
 const (
@@ -73,23 +74,11 @@ func (t *tx) FindResponsibility(ctx context.Context, tenant, key string) (*raci.
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
+	if err == nil {
+		err = store.AddAssignments(ctx, t, []*raci.Responsibility{r}, scanAssignment, qFindAssignments, tenant, key)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("find responsibility %q: %w", tenant+"/"+key, err)
-	}
-	rows, err := t.query(ctx, qFindAssignments, tenant, key)
-	if err != nil {
-		return nil, fmt.Errorf("find assignments of %q: %w", tenant+"/"+key, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		_, a, err := scanAssignment(rows)
-		if err != nil {
-			return nil, fmt.Errorf("find assignments of %q: %w", tenant+"/"+key, err)
-		}
-		r.Assignments = append(r.Assignments, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("find assignments of %q: %w", tenant+"/"+key, err)
 	}
 	return r, nil
 }
@@ -98,51 +87,17 @@ func (t *tx) FindResponsibility(ctx context.Context, tenant, key string) (*raci.
 // after, with their assignments, in two queries whatever the number of rows; a
 // negative limit returns them all.
 func (t *tx) ListResponsibilities(ctx context.Context, tenant, after string, limit int) ([]*raci.Responsibility, error) {
-	items := []*raci.Responsibility{}
-	byKey := map[string]*raci.Responsibility{}
-	rows, err := t.query(ctx, qListResponsibilities, tenant, after, limit)
+	rows, err := store.Collect(ctx, t, scanResponsibility, qListResponsibilities, tenant, after, limit)
+	if err == nil && len(rows) > 0 {
+		err = store.AddAssignments(ctx, t, rows, scanAssignment, qListAssignments, tenant, after, rows[len(rows)-1].Key)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("list responsibilities of tenant %q: %w", tenant, err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		r, err := scanResponsibility(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list responsibilities of tenant %q: %w", tenant, err)
-		}
-		items = append(items, r)
-		byKey[r.Key] = r
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list responsibilities of tenant %q: %w", tenant, err)
-	}
-	rows.Close()
-	if len(items) == 0 {
-		return items, nil
-	}
-
-	last := items[len(items)-1].Key
-	arows, err := t.query(ctx, qListAssignments, tenant, after, last)
-	if err != nil {
-		return nil, fmt.Errorf("list assignments of tenant %q: %w", tenant, err)
-	}
-	defer arows.Close()
-	for arows.Next() {
-		key, a, err := scanAssignment(arows)
-		if err != nil {
-			return nil, fmt.Errorf("list assignments of tenant %q: %w", tenant, err)
-		}
-		if r := byKey[key]; r != nil {
-			r.Assignments = append(r.Assignments, a)
-		}
-	}
-	if err := arows.Err(); err != nil {
-		return nil, fmt.Errorf("list assignments of tenant %q: %w", tenant, err)
-	}
-	return items, nil
+	return rows, nil
 }
 
-func scanResponsibility(s scanner) (*raci.Responsibility, error) {
+func scanResponsibility(s store.Scanner) (*raci.Responsibility, error) {
 	var (
 		r                raci.Responsibility
 		created, updated int64
@@ -157,7 +112,7 @@ func scanResponsibility(s scanner) (*raci.Responsibility, error) {
 
 // scanAssignment returns the key of the row an assignment belongs to and the
 // assignment.
-func scanAssignment(s scanner) (string, raci.Assignment, error) {
+func scanAssignment(s store.Scanner) (string, raci.Assignment, error) {
 	var (
 		key, roles string
 		a          raci.Assignment

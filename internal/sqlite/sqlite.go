@@ -285,5 +285,17 @@ func (db *DB) view(ctx context.Context, fn func(*tx) error) error {
 	return fn(&tx{tx: sqlTx, stmts: db.readStmts})
 }
 
-// scanner is a *sql.Row or *sql.Rows.
-type scanner interface{ Scan(dest ...any) error }
+// Each runs the query and calls fn on each row it returns.
+func (t *tx) Each(ctx context.Context, fn func(store.Scanner) error, q string, args ...any) error {
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

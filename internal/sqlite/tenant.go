@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+	"github.com/raci-dev/terraform-provider-raci/internal/store"
 )
 
 const tenantColumns = `name, display_name, customer, deployment_model, environments, labels, scheme, version, created_at, updated_at`
@@ -26,20 +27,8 @@ const (
 
 // ListTenants returns up to limit tenants whose names sort after after.
 func (t *tx) ListTenants(ctx context.Context, after string, limit int) ([]*raci.Tenant, error) {
-	rows, err := t.query(ctx, qListTenants, after, limit)
+	tenants, err := store.Collect(ctx, t, scanTenant, qListTenants, after, limit)
 	if err != nil {
-		return nil, fmt.Errorf("list tenants: %w", err)
-	}
-	defer rows.Close()
-	tenants := []*raci.Tenant{}
-	for rows.Next() {
-		tenant, err := scanTenant(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list tenants: %w", err)
-		}
-		tenants = append(tenants, tenant)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list tenants: %w", err)
 	}
 	return tenants, nil
@@ -99,7 +88,7 @@ func (t *tx) DeleteTenant(ctx context.Context, name string) error {
 	return t.exec(ctx, qDeleteTenant, name)
 }
 
-func scanTenant(s scanner) (*raci.Tenant, error) {
+func scanTenant(s store.Scanner) (*raci.Tenant, error) {
 	var (
 		t                raci.Tenant
 		model, scheme    string

@@ -56,27 +56,14 @@ func (db *DB) CreateToken(ctx context.Context, in *raci.Token) (*raci.Token, str
 
 // ListTokens returns every token ordered by name, without secrets.
 func (db *DB) ListTokens(ctx context.Context) ([]*raci.Token, error) {
-	tokens := []*raci.Token{}
+	var tokens []*raci.Token
 	err := db.view(ctx, func(tx *tx) error {
-		rows, err := tx.query(ctx, qListTokens)
-		if err != nil {
-			return fmt.Errorf("list tokens: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			t, err := scanToken(rows)
-			if err != nil {
-				return fmt.Errorf("list tokens: %w", err)
-			}
-			tokens = append(tokens, t)
-		}
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("list tokens: %w", err)
-		}
-		return nil
+		var err error
+		tokens, err = store.Collect(ctx, tx, scanToken, qListTokens)
+		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("list tokens: %w", err)
 	}
 	return tokens, nil
 }
@@ -160,7 +147,7 @@ func tokenExists(ctx context.Context, tx *tx, name string) (bool, error) {
 	return true, nil
 }
 
-func scanToken(s scanner) (*raci.Token, error) {
+func scanToken(s store.Scanner) (*raci.Token, error) {
 	var (
 		t       raci.Token
 		scopes  string

@@ -27,8 +27,8 @@ type Reader interface {
 	TenantExists(ctx context.Context, name string) (bool, error)
 	FindParty(ctx context.Context, tenant, name string) (*raci.Party, error)
 	ListParties(ctx context.Context, tenant, after string, limit int) ([]*raci.Party, error)
-	// PartyNames returns the set of the tenant's party names.
-	PartyNames(ctx context.Context, tenant string) (map[string]bool, error)
+	// PartyNames returns the names of the tenant's parties.
+	PartyNames(ctx context.Context, tenant string) ([]string, error)
 	// FindResponsibility returns the row with its assignments.
 	FindResponsibility(ctx context.Context, tenant, key string) (*raci.Responsibility, error)
 	// ListResponsibilities returns the rows whose keys sort after after, with their
@@ -51,9 +51,9 @@ type Tx interface {
 	CountTenantContent(ctx context.Context, tenant string) (parties, rows, checklists int, err error)
 	// RowsAssigning returns the keys of the rows that assign the party, in order.
 	RowsAssigning(ctx context.Context, tenant, party string) ([]string, error)
-	// ChecklistItemsNaming returns, checklist by checklist, the items the party
-	// owns and the items whose waiver it approves, in the checklists' item order.
-	ChecklistItemsNaming(ctx context.Context, tenant, party string) (owned, approved []raci.ChecklistItems, err error)
+	// ItemsNaming returns the checklist items that name the party, by checklist
+	// and in each checklist's item order.
+	ItemsNaming(ctx context.Context, tenant, party string) ([]ItemNaming, error)
 
 	// A Write inserts the object when isNew, and otherwise updates it, replacing
 	// its assignments or items with those given.
@@ -277,10 +277,11 @@ func (w *Writes) DeleteParty(ctx context.Context, tenant, name string, pre raci.
 		if err != nil {
 			return err
 		}
-		owned, approved, err := tx.ChecklistItemsNaming(ctx, tenant, name)
+		naming, err := tx.ItemsNaming(ctx, tenant, name)
 		if err != nil {
 			return err
 		}
+		owned, approved := groupItems(naming)
 		if len(keys) > 0 || len(owned) > 0 || len(approved) > 0 {
 			return raci.PartyInUse(tenant, name, keys, owned, approved)
 		}
@@ -310,11 +311,11 @@ func (w *Writes) PutResponsibility(ctx context.Context, in *raci.Responsibility,
 		if err := r.Validate(t.Scheme); err != nil {
 			return err
 		}
-		parties, err := tx.PartyNames(ctx, r.Tenant)
+		parties, err := partySet(ctx, tx, r.Tenant)
 		if err != nil {
 			return err
 		}
-		if err := r.CheckParties(func(p string) bool { return parties[p] }); err != nil {
+		if err := r.CheckParties(parties); err != nil {
 			return err
 		}
 		old, err := tx.FindResponsibility(ctx, r.Tenant, r.Key)
@@ -490,11 +491,45 @@ func checkChecklist(ctx context.Context, tx Tx, c *raci.Checklist) error {
 	if err := c.CheckTimesBetween(EarliestTime, LatestTime); err != nil {
 		return err
 	}
-	parties, err := tx.PartyNames(ctx, c.Tenant)
+	parties, err := partySet(ctx, tx, c.Tenant)
 	if err != nil {
 		return err
 	}
-	return c.CheckParties(func(p string) bool { return parties[p] })
+	return c.CheckParties(parties)
+}
+
+// partySet returns whether a party of the tenant exists, answered from one query.
+func partySet(ctx context.Context, tx Tx, tenant string) (func(party string) bool, error) {
+	names, err := tx.PartyNames(ctx, tenant)
+	if err != nil {
+		return nil, err
+	}
+	set := make(map[string]bool, len(names))
+	for _, n := range names {
+		set[n] = true
+	}
+	return func(p string) bool { return set[p] }, nil
+}
+
+// groupItems returns, checklist by checklist, the items a party owns and the items
+// whose waiver it approves, in the order given.
+func groupItems(naming []ItemNaming) (owned, approved []raci.ChecklistItems) {
+	add := func(held []raci.ChecklistItems, checklist, item string) []raci.ChecklistItems {
+		if n := len(held); n > 0 && held[n-1].Checklist == checklist {
+			held[n-1].Items = append(held[n-1].Items, item)
+			return held
+		}
+		return append(held, raci.ChecklistItems{Checklist: checklist, Items: []string{item}})
+	}
+	for _, it := range naming {
+		if it.Owns {
+			owned = add(owned, it.Checklist, it.Item)
+		}
+		if it.Approves {
+			approved = add(approved, it.Checklist, it.Item)
+		}
+	}
+	return owned, approved
 }
 
 // writeChecklist stores c as the next version after old (nil: a new checklist),
