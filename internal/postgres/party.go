@@ -48,7 +48,7 @@ func (q conn) FindParty(ctx context.Context, tenant, name string) (*raci.Party, 
 
 // PartyNames returns the names of the tenant's parties.
 func (q conn) PartyNames(ctx context.Context, tenant string) ([]string, error) {
-	names, err := store.Collect(ctx, q, store.ScanString, qPartyNames, tenant)
+	names, err := store.Collect(ctx, q, store.ScanValue[string], qPartyNames, tenant)
 	if err != nil {
 		return nil, fmt.Errorf("list party names of tenant %q: %w", tenant, err)
 	}
@@ -57,7 +57,7 @@ func (q conn) PartyNames(ctx context.Context, tenant string) ([]string, error) {
 
 // RowsAssigning returns the keys of the rows that assign the party, in order.
 func (q conn) RowsAssigning(ctx context.Context, tenant, party string) ([]string, error) {
-	keys, err := store.Collect(ctx, q, store.ScanString, qRowsAssigning, tenant, party)
+	keys, err := store.Collect(ctx, q, store.ScanValue[string], qRowsAssigning, tenant, party)
 	if err != nil {
 		return nil, fmt.Errorf("find rows assigning party %q: %w", tenant+"/"+party, err)
 	}

@@ -47,7 +47,7 @@ func (t *tx) FindParty(ctx context.Context, tenant, name string) (*raci.Party, e
 
 // PartyNames returns the names of the tenant's parties.
 func (t *tx) PartyNames(ctx context.Context, tenant string) ([]string, error) {
-	names, err := store.Collect(ctx, t, store.ScanString, qPartyNames, tenant)
+	names, err := store.Collect(ctx, t, store.ScanValue[string], qPartyNames, tenant)
 	if err != nil {
 		return nil, fmt.Errorf("list party names of tenant %q: %w", tenant, err)
 	}
@@ -56,7 +56,7 @@ func (t *tx) PartyNames(ctx context.Context, tenant string) ([]string, error) {
 
 // RowsAssigning returns the keys of the rows that assign the party, in order.
 func (t *tx) RowsAssigning(ctx context.Context, tenant, party string) ([]string, error) {
-	keys, err := store.Collect(ctx, t, store.ScanString, qRowsAssigning, tenant, party)
+	keys, err := store.Collect(ctx, t, store.ScanValue[string], qRowsAssigning, tenant, party)
 	if err != nil {
 		return nil, fmt.Errorf("find rows assigning party %q: %w", tenant+"/"+party, err)
 	}

@@ -34,9 +34,9 @@ func Collect[T any](ctx context.Context, q Querier, scan func(Scanner) (T, error
 	return items, nil
 }
 
-// ScanString scans a row of one text column.
-func ScanString(s Scanner) (string, error) {
-	var v string
+// ScanValue scans a row of one column.
+func ScanValue[T any](s Scanner) (T, error) {
+	var v T
 	err := s.Scan(&v)
 	return v, err
 }
