@@ -85,6 +85,7 @@ func (q conn) DeleteParty(ctx context.Context, tenant, name string) error {
 	_, err := q.Exec(ctx, qDeleteParty, tenant, name)
 	return err
 }
+
 func scanParty(s store.Scanner) (*raci.Party, error) {
 	var (
 		p                raci.Party

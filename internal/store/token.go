@@ -13,7 +13,7 @@ import (
 // secret and the secret's hash, the only form of it a store keeps. The store
 // returns the secret to the caller once, never again.
 func NewToken(in *raci.Token, now time.Time) (tok *raci.Token, secret, hash string, err error) {
-	tok = &raci.Token{Name: in.Name, Scopes: slices.Clone(in.Scopes), CreatedAt: Stamp(now)}
+	tok = &raci.Token{Name: in.Name, Scopes: slices.Clone(in.Scopes), CreatedAt: stamp(now)}
 	if err := tok.Validate(); err != nil {
 		return nil, "", "", err
 	}
