@@ -61,19 +61,8 @@ func (rs *Reads) ListTenants(ctx context.Context, opts raci.ListOptions) (*raci.
 // FindParty returns the party, or ENOTFOUND when the tenant or the party does not
 // exist.
 func (rs *Reads) FindParty(ctx context.Context, tenant, name string) (*raci.Party, error) {
-	var p *raci.Party
-	err := rs.read(ctx, func(r Reader) error {
-		var err error
-		p, err = r.FindParty(ctx, tenant, name)
-		if err != nil || p != nil {
-			return err
-		}
-		return partyMissing(ctx, r, tenant, name)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return p, nil
+	return find(ctx, rs.read, func(r Reader) (*raci.Party, error) { return r.FindParty(ctx, tenant, name) },
+		func(r Reader) error { return partyMissing(ctx, r, tenant, name) })
 }
 
 // ListParties returns a page of the tenant's parties ordered by name.
@@ -84,19 +73,8 @@ func (rs *Reads) ListParties(ctx context.Context, tenant string, opts raci.ListO
 // FindResponsibility returns the row, or ENOTFOUND when the tenant or the row does
 // not exist.
 func (rs *Reads) FindResponsibility(ctx context.Context, tenant, key string) (*raci.Responsibility, error) {
-	var row *raci.Responsibility
-	err := rs.view(ctx, func(r Reader) error {
-		var err error
-		row, err = r.FindResponsibility(ctx, tenant, key)
-		if err != nil || row != nil {
-			return err
-		}
-		return responsibilityMissing(ctx, r, tenant, key)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return row, nil
+	return find(ctx, rs.view, func(r Reader) (*raci.Responsibility, error) { return r.FindResponsibility(ctx, tenant, key) },
+		func(r Reader) error { return responsibilityMissing(ctx, r, tenant, key) })
 }
 
 // ListResponsibilities returns a page of the tenant's rows ordered by key, with
@@ -108,19 +86,8 @@ func (rs *Reads) ListResponsibilities(ctx context.Context, tenant string, opts r
 // FindChecklist returns the checklist, or ENOTFOUND when the tenant or the
 // checklist does not exist.
 func (rs *Reads) FindChecklist(ctx context.Context, tenant, key string) (*raci.Checklist, error) {
-	var c *raci.Checklist
-	err := rs.view(ctx, func(r Reader) error {
-		var err error
-		c, err = r.FindChecklist(ctx, tenant, key)
-		if err != nil || c != nil {
-			return err
-		}
-		return checklistMissing(ctx, r, tenant, key)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return c, nil
+	return find(ctx, rs.view, func(r Reader) (*raci.Checklist, error) { return r.FindChecklist(ctx, tenant, key) },
+		func(r Reader) error { return checklistMissing(ctx, r, tenant, key) })
 }
 
 // ListChecklists returns a page of the tenant's checklists ordered by key, with
@@ -170,6 +137,26 @@ func (rs *Reads) Snapshot(ctx context.Context, tenant string) (*raci.Snapshot, e
 		return nil, err
 	}
 	return s, nil
+}
+
+// find returns the object get reads through run, or the error missing words when
+// there is none.
+func find[T any](ctx context.Context, run func(context.Context, func(Reader) error) error,
+	get func(Reader) (*T, error), missing func(Reader) error,
+) (*T, error) {
+	var v *T
+	err := run(ctx, func(r Reader) error {
+		var err error
+		v, err = get(r)
+		if err != nil || v != nil {
+			return err
+		}
+		return missing(r)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
 }
 
 // list returns a page of what of the tenant's objects listAfter lists, or
