@@ -75,7 +75,7 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	logs := newLogBuffer(stderr)
 	defer logs.Close()
 	logger := slog.New(slog.NewTextHandler(logs, nil))
-	db, err := openStore(ctx, *database)
+	db, err := openStore(ctx, *database, server.DefaultCommitWait)
 	if err != nil {
 		return err
 	}
@@ -207,8 +207,10 @@ func redactDatabase(database string) string {
 	return database
 }
 
-// openStore opens the database a --database URL names.
-func openStore(ctx context.Context, database string) (store, error) {
+// openStore opens the database a --database URL names, its writes held back for
+// commitWait after their commit (raci.CommitWaiter): a server needs that of every
+// process writing to what it reads.
+func openStore(ctx context.Context, database string, commitWait time.Duration) (store, error) {
 	switch {
 	case strings.HasPrefix(database, "sqlite:"):
 		path := strings.TrimPrefix(database, "sqlite:")
@@ -217,13 +219,13 @@ func openStore(ctx context.Context, database string) (store, error) {
 		if path == "" {
 			return nil, fmt.Errorf("--database %q names no file: use sqlite:PATH, e.g. sqlite:raci.db", database)
 		}
-		db, err := sqlite.Open(ctx, path)
+		db, err := sqlite.Open(ctx, path, sqlite.WithCommitWait(commitWait))
 		if err != nil {
 			return nil, fmt.Errorf("open database %s: %w", path, err)
 		}
 		return db, nil
 	case strings.HasPrefix(database, "postgres://"), strings.HasPrefix(database, "postgresql://"):
-		db, err := postgres.Open(ctx, database)
+		db, err := postgres.Open(ctx, database, postgres.WithCommitWait(commitWait))
 		if err != nil {
 			return nil, fmt.Errorf("open database %s: %w", redactDatabase(database), err)
 		}

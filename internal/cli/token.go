@@ -91,7 +91,8 @@ func tokenFlags(name string, args []string, stderr io.Writer, withName bool, def
 
 // openTokens opens the database and returns its token store.
 func openTokens(ctx context.Context, database string) (raci.TokenService, func(), error) {
-	db, err := openStore(ctx, database)
+	// Tokens are no part of any tenant's revision: their writes need no wait.
+	db, err := openStore(ctx, database, 0)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -5,9 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+	"github.com/raci-dev/terraform-provider-raci/internal/store"
 )
 
 var (
@@ -20,8 +19,6 @@ const (
 
 	qInsertEvent = `INSERT INTO events (at, actor, tenant, object, action, before_json, after_json)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`
-	// One statement per filter, rather than "($2 = '' OR object = $2)", so that each
-	// reads its index in order and stops at the page's end.
 	qListEvents = `SELECT ` + eventColumns + ` FROM events
 		WHERE tenant = $1 AND seq > $2 ORDER BY seq LIMIT $3`
 	qListObjectEvents = `SELECT ` + eventColumns + ` FROM events
@@ -33,6 +30,10 @@ const (
 	// One step down the (tenant, seq) index.
 	qTenantRevision = `SELECT coalesce(max(seq), 0) FROM events WHERE tenant = $1`
 )
+
+var eventQueries = store.EventQueries{
+	All: qListEvents, Object: qListObjectEvents, Newest: qListEventsNewest, ObjectNewest: qListObjectEventsNewest,
+}
 
 // TenantRevision returns the seq of the tenant's newest event, 0 when it has none.
 // Every write appends its event last in its transaction, holding the tenant's lock,
@@ -47,82 +48,27 @@ func (db *DB) TenantRevision(ctx context.Context, tenant string) (int64, error) 
 }
 
 // ListEvents returns a page of the tenant's events in sequence order, or newest
-// first. A tenant that does not exist, or never did, has an empty log.
+// first. A tenant that does not exist, or never did, has an empty log. It is one
+// statement, so it reads one snapshot without a transaction.
 func (db *DB) ListEvents(ctx context.Context, tenant string, f raci.EventFilter) ([]*raci.Event, error) {
-	limit := raci.ListOptions{Limit: f.Limit}.PageLimit()
-	var (
-		rows pgx.Rows
-		err  error
-	)
-	// Newest ignores After, as raci.EventFilter documents. Each is one statement, so
-	// it reads one snapshot without a transaction.
-	switch {
-	case f.Newest && f.Object != "":
-		rows, err = db.pool.Query(ctx, qListObjectEventsNewest, tenant, f.Object, limit)
-	case f.Newest:
-		rows, err = db.pool.Query(ctx, qListEventsNewest, tenant, limit)
-	case f.Object != "":
-		rows, err = db.pool.Query(ctx, qListObjectEvents, tenant, f.Object, f.After, limit)
-	default:
-		rows, err = db.pool.Query(ctx, qListEvents, tenant, f.After, limit)
-	}
+	query, args := eventQueries.For(tenant, f)
+	events, err := store.Collect(ctx, db.conn(), scanEvent, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("list events of tenant %q: %w", tenant, err)
-	}
-	defer rows.Close()
-	events := []*raci.Event{}
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list events of tenant %q: %w", tenant, err)
-		}
-		events = append(events, e)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list events of tenant %q: %w", tenant, err)
 	}
 	return events, nil
 }
 
-// appendEvent records a write in the transaction that makes it: before is the object
-// as it was (nil when the write creates it), after as it is now (nil when the write
-// deletes it). The action follows from which of the two exist. The caller holds the
-// tenant's lock, so the seq the insert takes orders this write after every earlier
-// one to the tenant.
-func appendEvent[T any](ctx context.Context, db *DB, tx pgx.Tx, tenant, object string, before, after *T) error {
-	action := raci.ActionUpdate
-	switch {
-	case before == nil && after == nil:
-		return fmt.Errorf("event for %s of tenant %q: neither before nor after", object, tenant)
-	case before == nil:
-		action = raci.ActionCreate
-	case after == nil:
-		action = raci.ActionDelete
-	}
-	b, err := eventJSON(before)
-	if err != nil {
-		return fmt.Errorf("event for %s of tenant %q: encode before: %w", object, tenant, err)
-	}
-	a, err := eventJSON(after)
-	if err != nil {
-		return fmt.Errorf("event for %s of tenant %q: encode after: %w", object, tenant, err)
-	}
-	if _, err := tx.Exec(ctx, qInsertEvent, db.now().UnixNano(), raci.ActorFrom(ctx), tenant, object, action, b, a); err != nil {
-		return fmt.Errorf("event for %s of tenant %q: %w", object, tenant, err)
-	}
-	return nil
+// AppendEvent appends the event to the log. The write path appends it last, with
+// the tenant's lock held, so the seq the insert takes orders the write after every
+// earlier one to the tenant.
+func (q conn) AppendEvent(ctx context.Context, e *raci.Event) error {
+	// A nil slice is NULL.
+	_, err := q.Exec(ctx, qInsertEvent, e.At.UnixNano(), e.Actor, e.Tenant, e.Object, e.Action, []byte(e.Before), []byte(e.After))
+	return err
 }
 
-// eventJSON is the column value of an object in the log: its JSON, or NULL (a nil
-// slice) when there is none.
-func eventJSON[T any](v *T) ([]byte, error) {
-	if v == nil {
-		return nil, nil
-	}
-	return json.Marshal(v)
-}
-
-func scanEvent(s scanner) (*raci.Event, error) {
+func scanEvent(s store.Scanner) (*raci.Event, error) {
 	var (
 		e             raci.Event
 		at            int64

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"io/fs"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -18,7 +17,3 @@ func MigrateFS(ctx context.Context, url string, fsys fs.FS) error {
 	defer pool.Close()
 	return migrate(ctx, pool, fsys)
 }
-
-// SetCommitWait changes how long the store's writes wait after their commit, and so
-// how long its revisions may be used; set it before the first write.
-func (db *DB) SetCommitWait(d time.Duration) { db.commitWait = d }

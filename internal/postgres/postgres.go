@@ -22,35 +22,50 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+	"github.com/raci-dev/terraform-provider-raci/internal/store"
 )
 
 var (
 	_ raci.Service         = (*DB)(nil)
 	_ raci.SnapshotService = (*DB)(nil)
+	_ store.Tx             = conn{}
 )
 
 // DB is a RACI store in a PostgreSQL database.
 type DB struct {
+	// Writes and Reads are the methods of the service interfaces, made through
+	// update, view and the pool.
+	store.Writes
+	store.Reads
+
 	// Now returns the time stamped on writes; tests replace it. It defaults to the
 	// wall clock in UTC. Set it before the first write.
 	Now func() time.Time
 
 	pool *pgxpool.Pool
-	// commitWait is how long a write waits after its commit before it returns:
-	// raci.DefaultCommitWait, or what a test sets.
+	// commitWait is how long a write waits after its commit before it returns.
 	commitWait time.Duration
 }
 
 var _ raci.CommitWaiter = (*DB)(nil)
 
 // CommitWait returns how long every write waits after its commit before it
-// returns.
+// returns: the wait Open was given, 0 without one.
 func (db *DB) CommitWait() time.Duration { return db.commitWait }
+
+// Option is a choice made when the database is opened.
+type Option func(*DB)
+
+// WithCommitWait holds every write back for d after its commit, as
+// raci.CommitWaiter describes, so that the servers sharing the database may answer
+// reads from a revision for that long. Every process that writes to the database
+// must open it with the same wait.
+func WithCommitWait(d time.Duration) Option { return func(db *DB) { db.commitWait = d } }
 
 // Open connects to the PostgreSQL database at url (postgres://user:pass@host/db or
 // any form pgx accepts) and brings its schema up to date. Several processes may open
 // the same database at once: the migrations run under a lock.
-func Open(ctx context.Context, url string) (*DB, error) {
+func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 	if url == "" {
 		return nil, errors.New("open postgres: no database URL given")
 	}
@@ -70,10 +85,19 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		return nil, fmt.Errorf("open postgres %s: %w", where, err)
 	}
 	db := &DB{
-		Now:        func() time.Time { return time.Now().UTC() },
-		pool:       pool,
-		commitWait: raci.DefaultCommitWait,
+		Now:  func() time.Time { return time.Now().UTC() },
+		pool: pool,
 	}
+	for _, opt := range opts {
+		opt(db)
+	}
+	clock := func() time.Time { return db.Now() }
+	db.Writes = store.NewWrites(db.update, clock)
+	// A transaction costs two round trips more: reads of one statement go to the
+	// pool.
+	db.Reads = store.NewReads(db.view, func(_ context.Context, fn func(store.Reader) error) error {
+		return fn(db.conn())
+	}, clock)
 	if err := migrate(ctx, pool, mustSub(migrationFiles, "migrations")); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("open postgres %s: %w", where, err)
@@ -104,21 +128,37 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// now returns the time to stamp on a write, cut to what the database keeps so that
-// what a write returns equals what a later read returns.
-func (db *DB) now() time.Time { return fromNanos(db.Now().UnixNano()) }
-
 func fromNanos(n int64) time.Time { return time.Unix(0, n).UTC() }
 
-// querier is a transaction or the pool: what the functions that read and write take.
+// querier is a transaction or the pool.
 type querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
-// scanner is a pgx.Row or pgx.Rows.
-type scanner interface{ Scan(dest ...any) error }
+// conn runs the store's statements on a transaction, where it is the store.Tx of
+// the shared write path, or on the pool, for reads of one statement.
+type conn struct{ querier }
+
+// conn returns the pool as a conn.
+func (db *DB) conn() conn { return conn{db.pool} }
+
+// Each runs the query and calls fn on each row it returns.
+func (q conn) Each(ctx context.Context, fn func(store.Scanner) error, query string, args ...any) error {
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
 
 // Retries of a write that PostgreSQL aborted as a deadlock or a serialization
 // failure. Writes to one tenant queue on its lock, so these are rare; past the last
@@ -140,7 +180,7 @@ const tenantLockClass int32 = 0x52414349
 // commit: no lost update, no version counted twice. fn may run more than once (after
 // a deadlock or serialization failure), so it must set everything it reports back on
 // each run. A write that reached its commit returns only the commit wait after it.
-func (db *DB) update(ctx context.Context, tenant string, fn func(pgx.Tx) error) error {
+func (db *DB) update(ctx context.Context, tenant string, fn func(store.Tx) error) error {
 	for attempt := 1; ; attempt++ {
 		err := db.updateOnce(ctx, tenant, fn)
 		if err == nil || !retryable(err) {
@@ -158,7 +198,7 @@ func (db *DB) update(ctx context.Context, tenant string, fn func(pgx.Tx) error) 
 	}
 }
 
-func (db *DB) updateOnce(ctx context.Context, tenant string, fn func(pgx.Tx) error) error {
+func (db *DB) updateOnce(ctx context.Context, tenant string, fn func(store.Tx) error) error {
 	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
 	if err != nil {
 		return fmt.Errorf("begin write: %w", err)
@@ -167,7 +207,7 @@ func (db *DB) updateOnce(ctx context.Context, tenant string, fn func(pgx.Tx) err
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, tenantLockClass, tenantLockKey(tenant)); err != nil {
 		return fmt.Errorf("lock tenant %q: %w", tenant, err)
 	}
-	if err := fn(tx); err != nil {
+	if err := fn(conn{tx}); err != nil {
 		return err
 	}
 	err = tx.Commit(ctx)
@@ -200,13 +240,13 @@ func retryable(err error) bool {
 
 // view runs fn in a read-only transaction that sees one snapshot of the database, so
 // that what it reads in several queries is one consistent state.
-func (db *DB) view(ctx context.Context, fn func(pgx.Tx) error) error {
+func (db *DB) view(ctx context.Context, fn func(store.Reader) error) error {
 	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return fmt.Errorf("begin read: %w", err)
 	}
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }() // a read ends by rolling back
-	return fn(tx)
+	return fn(conn{tx})
 }
 
 // limitArg is the LIMIT parameter for limit: NULL, no limit, when it is negative,

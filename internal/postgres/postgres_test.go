@@ -42,12 +42,12 @@ func open(t *testing.T) *postgres.DB {
 
 // openTwo returns two stores on one new database, as two server processes would
 // have, closed when the test ends.
-func openTwo(t *testing.T) (*postgres.DB, *postgres.DB) {
+func openTwo(t *testing.T, opts ...postgres.Option) (*postgres.DB, *postgres.DB) {
 	t.Helper()
 	url := pg.NewDatabase(t)
 	var dbs [2]*postgres.DB
 	for i := range dbs {
-		db, err := postgres.Open(context.Background(), url)
+		db, err := postgres.Open(context.Background(), url, opts...)
 		if err != nil {
 			t.Fatalf("Open: %v", err)
 		}
@@ -220,10 +220,7 @@ func TestTwoServersLoseNoWrite(t *testing.T) {
 // TestTwoServersReadEachOthersWrites has one server answer reads from the revisions
 // it holds while another store writes.
 func TestTwoServersReadEachOthersWrites(t *testing.T) {
-	writer, reader := openTwo(t)
-	for _, db := range []*postgres.DB{writer, reader} {
-		db.SetCommitWait(200 * time.Millisecond)
-	}
+	writer, reader := openTwo(t, postgres.WithCommitWait(200*time.Millisecond))
 	racitest.RunCommitWait(t, writer, server.New(reader, server.Options{Token: "reader-token"}), "reader-token")
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+	"github.com/raci-dev/terraform-provider-raci/internal/store"
 )
 
 const tenantColumns = `name, display_name, customer, deployment_model, environments, labels, scheme, version, created_at, updated_at`
@@ -25,137 +26,17 @@ const (
 		(SELECT count(*) FROM checklists WHERE tenant = $1)`
 )
 
-// FindTenant returns the tenant with this name, or ENOTFOUND.
-func (db *DB) FindTenant(ctx context.Context, name string) (*raci.Tenant, error) {
-	t, err := findTenant(ctx, db.pool, name)
-	if err != nil {
-		return nil, err
-	}
-	if t == nil {
-		return nil, raci.TenantNotFound(name)
-	}
-	return t, nil
-}
-
-// ListTenants returns a page of tenants ordered by name.
-func (db *DB) ListTenants(ctx context.Context, opts raci.ListOptions) (*raci.Page[*raci.Tenant], error) {
-	limit := opts.PageLimit()
-	page := &raci.Page[*raci.Tenant]{Items: []*raci.Tenant{}}
-	// One more than the page holds tells whether another page follows.
-	rows, err := db.pool.Query(ctx, qListTenants, opts.After, limit+1)
+// ListTenants returns up to limit tenants whose names sort after after.
+func (q conn) ListTenants(ctx context.Context, after string, limit int) ([]*raci.Tenant, error) {
+	tenants, err := store.Collect(ctx, q, scanTenant, qListTenants, after, limitArg(limit))
 	if err != nil {
 		return nil, fmt.Errorf("list tenants: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		t, err := scanTenant(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list tenants: %w", err)
-		}
-		page.Items = append(page.Items, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list tenants: %w", err)
-	}
-	if len(page.Items) > limit {
-		page.Items = page.Items[:limit]
-		page.Next = page.Items[limit-1].Name
-	}
-	return page, nil
+	return tenants, nil
 }
 
-// PutTenant creates or replaces the tenant. A change of scheme is refused while a
-// row of the tenant would break the new scheme's rules.
-func (db *DB) PutTenant(ctx context.Context, in *raci.Tenant, pre raci.Precondition) (*raci.Tenant, bool, error) {
-	t := in.Clone()
-	// The object's own rules need nothing stored: check them before taking the
-	// tenant's lock.
-	t.Normalize()
-	if err := t.Validate(); err != nil {
-		return nil, false, err
-	}
-	envs, labels, err := encodeTenantSets(t)
-	if err != nil {
-		return nil, false, err
-	}
-	what := fmt.Sprintf("tenant %q", t.Name)
-	created := false
-	err = db.update(ctx, t.Name, func(tx pgx.Tx) error {
-		old, err := findTenant(ctx, tx, t.Name)
-		if err != nil {
-			return err
-		}
-		var version int64
-		if old != nil {
-			version = old.Version
-		}
-		if err := raci.CheckPrecondition(pre, what, old != nil, version); err != nil {
-			return err
-		}
-		if old != nil && old.Scheme != t.Scheme {
-			if err := checkRowsFitScheme(ctx, tx, old, t.Scheme); err != nil {
-				return err
-			}
-		}
-
-		now := db.now()
-		t.UpdatedAt = now
-		created = old == nil
-		if created {
-			t.Version, t.CreatedAt = 1, now
-			_, err = tx.Exec(ctx, qInsertTenant, t.Name, t.DisplayName, t.Customer, string(t.DeploymentModel),
-				envs, labels, string(t.Scheme), t.Version, t.CreatedAt.UnixNano(), t.UpdatedAt.UnixNano())
-		} else {
-			t.Version, t.CreatedAt = old.Version+1, old.CreatedAt
-			_, err = tx.Exec(ctx, qUpdateTenant, t.DisplayName, t.Customer, string(t.DeploymentModel),
-				envs, labels, string(t.Scheme), t.Version, t.UpdatedAt.UnixNano(), t.Name)
-		}
-		if err != nil {
-			return fmt.Errorf("put %s: %w", what, err)
-		}
-		stored, err := findTenant(ctx, tx, t.Name)
-		if err != nil {
-			return err
-		}
-		return appendEvent(ctx, db, tx, t.Name, raci.TenantObject(), old, stored)
-	})
-	if err != nil {
-		return nil, false, err
-	}
-	return t, created, nil
-}
-
-// DeleteTenant deletes the tenant once it has no parties, responsibilities or
-// checklists.
-func (db *DB) DeleteTenant(ctx context.Context, name string, pre raci.Precondition) error {
-	what := fmt.Sprintf("tenant %q", name)
-	return db.update(ctx, name, func(tx pgx.Tx) error {
-		t, err := findTenant(ctx, tx, name)
-		if err != nil {
-			return err
-		}
-		if t == nil {
-			return raci.TenantNotFound(name)
-		}
-		if err := raci.CheckPrecondition(raci.Precondition{IfMatch: pre.IfMatch}, what, true, t.Version); err != nil {
-			return err
-		}
-		var parties, rows, checklists int
-		if err := tx.QueryRow(ctx, qCountTenantContent, name).Scan(&parties, &rows, &checklists); err != nil {
-			return fmt.Errorf("delete %s: count content: %w", what, err)
-		}
-		if parties > 0 || rows > 0 || checklists > 0 {
-			return raci.TenantInUse(name, parties, rows, checklists)
-		}
-		if _, err := tx.Exec(ctx, qDeleteTenant, name); err != nil {
-			return fmt.Errorf("delete %s: %w", what, err)
-		}
-		return appendEvent(ctx, db, tx, name, raci.TenantObject(), t, nil)
-	})
-}
-
-// findTenant returns the tenant, or nil without an error when it does not exist.
-func findTenant(ctx context.Context, q querier, name string) (*raci.Tenant, error) {
+// FindTenant returns the tenant, or nil without an error when it does not exist.
+func (q conn) FindTenant(ctx context.Context, name string) (*raci.Tenant, error) {
 	t, err := scanTenant(q.QueryRow(ctx, qFindTenant, name))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
@@ -166,9 +47,8 @@ func findTenant(ctx context.Context, q querier, name string) (*raci.Tenant, erro
 	return t, nil
 }
 
-// tenantExists answers for reads that only need to tell a missing tenant from an
-// empty one.
-func tenantExists(ctx context.Context, q querier, name string) (bool, error) {
+// TenantExists tells a missing tenant from an empty one.
+func (q conn) TenantExists(ctx context.Context, name string) (bool, error) {
 	var ok bool
 	if err := q.QueryRow(ctx, qTenantExists, name).Scan(&ok); err != nil {
 		return false, fmt.Errorf("find tenant %q: %w", name, err)
@@ -176,7 +56,7 @@ func tenantExists(ctx context.Context, q querier, name string) (bool, error) {
 	return ok, nil
 }
 
-func scanTenant(s scanner) (*raci.Tenant, error) {
+func scanTenant(s store.Scanner) (*raci.Tenant, error) {
 	var (
 		t                raci.Tenant
 		model, scheme    string
@@ -198,38 +78,34 @@ func scanTenant(s scanner) (*raci.Tenant, error) {
 	return &t, nil
 }
 
-// encodeTenantSets returns the jsonb column values of the tenant's sets.
-func encodeTenantSets(t *raci.Tenant) (envs, labels []byte, err error) {
-	envs, err = json.Marshal(t.Environments)
+// WriteTenant inserts or updates the tenant as it is given.
+func (q conn) WriteTenant(ctx context.Context, t *raci.Tenant, isNew bool) error {
+	envs, err := json.Marshal(t.Environments)
 	if err != nil {
-		return nil, nil, fmt.Errorf("encode environments of tenant %q: %w", t.Name, err)
+		return fmt.Errorf("encode environments: %w", err)
 	}
-	labels, err = json.Marshal(t.Labels)
+	labels, err := json.Marshal(t.Labels)
 	if err != nil {
-		return nil, nil, fmt.Errorf("encode labels of tenant %q: %w", t.Name, err)
+		return fmt.Errorf("encode labels: %w", err)
 	}
-	return envs, labels, nil
+	if isNew {
+		_, err = q.Exec(ctx, qInsertTenant, t.Name, t.DisplayName, t.Customer, string(t.DeploymentModel),
+			envs, labels, string(t.Scheme), t.Version, t.CreatedAt.UnixNano(), t.UpdatedAt.UnixNano())
+	} else {
+		_, err = q.Exec(ctx, qUpdateTenant, t.DisplayName, t.Customer, string(t.DeploymentModel),
+			envs, labels, string(t.Scheme), t.Version, t.UpdatedAt.UnixNano(), t.Name)
+	}
+	return err
 }
 
-// checkRowsFitScheme returns an EINVALID error naming every row of the tenant that
-// the scheme would make invalid, or nil.
-func checkRowsFitScheme(ctx context.Context, q querier, old *raci.Tenant, scheme raci.Scheme) error {
-	rows, err := listResponsibilities(ctx, q, old.Name, "", -1)
-	if err != nil {
-		return err
-	}
-	var ps []raci.Problem
-	for _, r := range rows {
-		for _, p := range raci.ErrorProblems(r.Validate(scheme)) {
-			ps = append(ps, raci.Problem{
-				Field: "scheme",
-				Detail: fmt.Sprintf("Changing the scheme from %s to %s would break row %q: %s Change the row first, or keep the scheme %s.",
-					old.Scheme, scheme, r.Key, p.Detail, old.Scheme),
-			})
-		}
-	}
-	if len(ps) > 0 {
-		return raci.Invalid(ps...)
-	}
-	return nil
+// DeleteTenant deletes the tenant.
+func (q conn) DeleteTenant(ctx context.Context, name string) error {
+	_, err := q.Exec(ctx, qDeleteTenant, name)
+	return err
+}
+
+// CountTenantContent counts the tenant's parties, rows and checklists.
+func (q conn) CountTenantContent(ctx context.Context, name string) (parties, rows, checklists int, err error) {
+	err = q.QueryRow(ctx, qCountTenantContent, name).Scan(&parties, &rows, &checklists)
+	return parties, rows, checklists, err
 }

@@ -6,11 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+	"github.com/raci-dev/terraform-provider-raci/internal/store"
 )
 
 var _ raci.TokenService = (*DB)(nil)
@@ -29,54 +29,29 @@ const (
 // CreateToken stores a new token with a fresh random secret, of which only the hash
 // is kept, and returns the secret: the one time it is shown.
 func (db *DB) CreateToken(ctx context.Context, in *raci.Token) (*raci.Token, string, error) {
-	tok := &raci.Token{Name: in.Name, Scopes: slices.Clone(in.Scopes)}
-	if err := tok.Validate(); err != nil {
+	tok, secret, hash, err := store.NewToken(in, db.Now())
+	if err != nil {
 		return nil, "", err
 	}
 	scopes, err := json.Marshal(tok.Scopes)
 	if err != nil {
 		return nil, "", fmt.Errorf("encode scopes of token %q: %w", tok.Name, err)
 	}
-	secret, err := raci.NewTokenSecret()
-	if err != nil {
-		return nil, "", err
-	}
-	tok.CreatedAt = db.now()
-	tag, err := db.pool.Exec(ctx, qInsertToken, tok.Name, raci.HashTokenSecret(secret), scopes, tok.CreatedAt.UnixNano())
+	tag, err := db.pool.Exec(ctx, qInsertToken, tok.Name, hash, scopes, tok.CreatedAt.UnixNano())
 	if err != nil {
 		// The error names the token, never the secret or its hash.
 		return nil, "", fmt.Errorf("create token %q: %w", tok.Name, err)
 	}
 	if tag.RowsAffected() == 0 {
-		return nil, "", raci.Errorf(raci.ECONFLICT, "Token %q already exists: choose another name, or delete that token first.", tok.Name)
+		return nil, "", store.TokenTaken(tok.Name)
 	}
 	return tok, secret, nil
 }
 
 // ListTokens returns every token ordered by name, without secrets.
 func (db *DB) ListTokens(ctx context.Context) ([]*raci.Token, error) {
-	rows, err := db.pool.Query(ctx, qListTokens)
+	tokens, err := store.Collect(ctx, db.conn(), scanToken, qListTokens)
 	if err != nil {
-		return nil, fmt.Errorf("list tokens: %w", err)
-	}
-	defer rows.Close()
-	tokens := []*raci.Token{}
-	for rows.Next() {
-		var (
-			t       raci.Token
-			scopes  []byte
-			created int64
-		)
-		if err := rows.Scan(&t.Name, &scopes, &created); err != nil {
-			return nil, fmt.Errorf("list tokens: %w", err)
-		}
-		tok, err := decodeToken(t, scopes, created)
-		if err != nil {
-			return nil, fmt.Errorf("list tokens: %w", err)
-		}
-		tokens = append(tokens, tok)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)
 	}
 	return tokens, nil
@@ -89,7 +64,7 @@ func (db *DB) DeleteToken(ctx context.Context, name string) error {
 		return fmt.Errorf("delete token %q: %w", name, err)
 	}
 	if tag.RowsAffected() == 0 {
-		return raci.Errorf(raci.ENOTFOUND, "Token %q does not exist: list the tokens to see their names.", name)
+		return store.TokenNotFound(name)
 	}
 	return nil
 }
@@ -128,14 +103,20 @@ func (db *DB) CountTokens(ctx context.Context) (int, error) {
 	return n, nil
 }
 
+func scanToken(s store.Scanner) (*raci.Token, error) {
+	var (
+		t       raci.Token
+		scopes  []byte
+		created int64
+	)
+	if err := s.Scan(&t.Name, &scopes, &created); err != nil {
+		return nil, err
+	}
+	return decodeToken(t, scopes, created)
+}
+
 // decodeToken completes t from its scopes and creation time as stored.
 func decodeToken(t raci.Token, scopes []byte, created int64) (*raci.Token, error) {
 	t.CreatedAt = fromNanos(created)
-	if err := json.Unmarshal(scopes, &t.Scopes); err != nil {
-		return nil, fmt.Errorf("token %q: decode scopes: %w", t.Name, err)
-	}
-	if t.Scopes == nil {
-		t.Scopes = []raci.Scope{}
-	}
-	return &t, nil
+	return store.DecodeToken(t, scopes)
 }

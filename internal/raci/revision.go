@@ -21,15 +21,11 @@ type RevisionService interface {
 // each returns only after CommitWait has passed since its transaction committed. An
 // answer of TenantRevision from a query sent at time c therefore shows every write
 // acknowledged before c + CommitWait, in any process, and a reader may use it for
-// reads that arrive until then instead of asking again. The promise rests on the
-// processes' monotonic clocks running at the rate of real time.
+// reads that arrive until then instead of asking again. The promise holds only
+// while every process that writes to the database holds its writes back as long,
+// and rests on the processes' monotonic clocks running at the rate of real time. A
+// CommitWait of 0 promises nothing beyond RevisionService.
 type CommitWaiter interface {
 	RevisionService
 	CommitWait() time.Duration
 }
-
-// DefaultCommitWait is the commit wait of this project's stores. Their writes take
-// milliseconds already, waiting on the disk; in exchange for two more, each server
-// answers a busy tenant's reads from one revision query every millisecond or so,
-// and they seldom wait for the database at all.
-const DefaultCommitWait = 2 * time.Millisecond

@@ -12,6 +12,12 @@ import (
 // revisionQueryTimeout bounds one revision query, which no single request owns.
 const revisionQueryTimeout = 10 * time.Second
 
+// DefaultCommitWait is the commit wait (raci.CommitWaiter) a server's store is
+// opened with. Writes wait on the disk longer than this already; in exchange, the
+// server answers a busy tenant's reads from one revision query per wait, and they
+// seldom wait for the database at all. Only stores that a server reads need it.
+const DefaultCommitWait = 2 * time.Millisecond
+
 // revisionReader asks the store for tenants' revisions on behalf of the read
 // cache, sharing each query among the requests that can use its answer.
 //

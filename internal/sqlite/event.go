@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+	"github.com/raci-dev/terraform-provider-raci/internal/store"
 )
 
 var (
@@ -19,8 +20,6 @@ const (
 
 	qInsertEvent = `INSERT INTO events (at, actor, tenant, object, action, before_json, after_json)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`
-	// One statement per filter, rather than "(? = '' OR object = ?)", so that each
-	// reads its index in order and stops at the page's end.
 	qListEvents = `SELECT ` + eventColumns + ` FROM events
 		WHERE tenant = ? AND seq > ? ORDER BY seq LIMIT ?`
 	qListObjectEvents = `SELECT ` + eventColumns + ` FROM events
@@ -32,6 +31,10 @@ const (
 	// One step down the (tenant, seq) index.
 	qTenantRevision = `SELECT coalesce(max(seq), 0) FROM events WHERE tenant = ?`
 )
+
+var eventQueries = store.EventQueries{
+	All: qListEvents, Object: qListObjectEvents, Newest: qListEventsNewest, ObjectNewest: qListObjectEventsNewest,
+}
 
 // TenantRevision returns the seq of the tenant's newest event, 0 when it has none.
 // Seq is AUTOINCREMENT, never reused, and every write appends its event in the
@@ -47,87 +50,31 @@ func (db *DB) TenantRevision(ctx context.Context, tenant string) (int64, error) 
 // ListEvents returns a page of the tenant's events in sequence order, or newest
 // first. A tenant that does not exist, or never did, has an empty log.
 func (db *DB) ListEvents(ctx context.Context, tenant string, f raci.EventFilter) ([]*raci.Event, error) {
-	limit := raci.ListOptions{Limit: f.Limit}.PageLimit()
-	events := []*raci.Event{}
+	query, args := eventQueries.For(tenant, f)
+	var events []*raci.Event
 	err := db.view(ctx, func(tx *tx) error {
-		var (
-			rows *sql.Rows
-			err  error
-		)
-		// Newest ignores After, as raci.EventFilter documents.
-		switch {
-		case f.Newest && f.Object != "":
-			rows, err = tx.query(ctx, qListObjectEventsNewest, tenant, f.Object, limit)
-		case f.Newest:
-			rows, err = tx.query(ctx, qListEventsNewest, tenant, limit)
-		case f.Object != "":
-			rows, err = tx.query(ctx, qListObjectEvents, tenant, f.Object, f.After, limit)
-		default:
-			rows, err = tx.query(ctx, qListEvents, tenant, f.After, limit)
-		}
-		if err != nil {
-			return fmt.Errorf("list events of tenant %q: %w", tenant, err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			e, err := scanEvent(rows)
-			if err != nil {
-				return fmt.Errorf("list events of tenant %q: %w", tenant, err)
-			}
-			events = append(events, e)
-		}
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("list events of tenant %q: %w", tenant, err)
-		}
-		return nil
+		var err error
+		events, err = store.Collect(ctx, tx, scanEvent, query, args...)
+		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("list events of tenant %q: %w", tenant, err)
 	}
 	return events, nil
 }
 
-// appendEvent records a write in the transaction that makes it: before is the object
-// as it was (nil when the write creates it), after as it is now (nil when the write
-// deletes it). The action follows from which of the two exist.
-func appendEvent[T any](ctx context.Context, db *DB, tx *tx, tenant, object string, before, after *T) error {
-	action := raci.ActionUpdate
-	switch {
-	case before == nil && after == nil:
-		return fmt.Errorf("event for %s of tenant %q: neither before nor after", object, tenant)
-	case before == nil:
-		action = raci.ActionCreate
-	case after == nil:
-		action = raci.ActionDelete
-	}
-	b, err := eventJSON(before)
-	if err != nil {
-		return fmt.Errorf("event for %s of tenant %q: encode before: %w", object, tenant, err)
-	}
-	a, err := eventJSON(after)
-	if err != nil {
-		return fmt.Errorf("event for %s of tenant %q: encode after: %w", object, tenant, err)
-	}
-	if err := tx.exec(ctx, qInsertEvent, db.now().UnixNano(), raci.ActorFrom(ctx), tenant, object, action, b, a); err != nil {
-		return fmt.Errorf("event for %s of tenant %q: %w", object, tenant, err)
-	}
-	return nil
+// AppendEvent appends the event to the log.
+func (t *tx) AppendEvent(ctx context.Context, e *raci.Event) error {
+	return t.exec(ctx, qInsertEvent, e.At.UnixNano(), e.Actor, e.Tenant, e.Object, e.Action, nullJSON(e.Before), nullJSON(e.After))
 }
 
-// eventJSON is the column value of an object in the log: its JSON, or NULL when
+// nullJSON is the column value of an object in the log: its JSON, or NULL when
 // there is none.
-func eventJSON[T any](v *T) (sql.NullString, error) {
-	if v == nil {
-		return sql.NullString{}, nil
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return sql.NullString{}, err
-	}
-	return sql.NullString{String: string(b), Valid: true}, nil
+func nullJSON(j json.RawMessage) sql.NullString {
+	return sql.NullString{String: string(j), Valid: j != nil}
 }
 
-func scanEvent(s scanner) (*raci.Event, error) {
+func scanEvent(s store.Scanner) (*raci.Event, error) {
 	var (
 		e             raci.Event
 		at            int64

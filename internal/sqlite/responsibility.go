@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+	"github.com/raci-dev/terraform-provider-raci/internal/store"
 )
 
 const (
@@ -34,239 +35,69 @@ const (
 		VALUES (?, ?, ?, ?, ?, ?, ?)`
 )
 
-// FindResponsibility returns the row, or ENOTFOUND when the tenant or the row does
-// not exist.
-func (db *DB) FindResponsibility(ctx context.Context, tenant, key string) (*raci.Responsibility, error) {
-	var r *raci.Responsibility
-	err := db.view(ctx, func(tx *tx) error {
-		var err error
-		r, err = findResponsibility(ctx, tx, tenant, key)
-		if err != nil || r != nil {
-			return err
-		}
-		return responsibilityMissing(ctx, tx, tenant, key)
-	})
-	if err != nil {
-		return nil, err
+// WriteResponsibility inserts or updates the row as it is given, replacing its
+// assignments.
+func (t *tx) WriteResponsibility(ctx context.Context, r *raci.Responsibility, isNew bool) error {
+	var err error
+	if isNew {
+		err = t.exec(ctx, qInsertResponsibility, r.Tenant, r.Key, r.Title, r.Category, r.Description, r.Notes,
+			r.Version, r.CreatedAt.UnixNano(), r.UpdatedAt.UnixNano())
+	} else if err = t.exec(ctx, qDeleteAssignments, r.Tenant, r.Key); err == nil {
+		err = t.exec(ctx, qUpdateResponsibility, r.Title, r.Category, r.Description, r.Notes,
+			r.Version, r.UpdatedAt.UnixNano(), r.Tenant, r.Key)
 	}
-	return r, nil
-}
-
-// ListResponsibilities returns a page of the tenant's rows ordered by key, with
-// their assignments read in one query for the whole page.
-func (db *DB) ListResponsibilities(ctx context.Context, tenant string, opts raci.ListOptions) (*raci.Page[*raci.Responsibility], error) {
-	limit := opts.PageLimit()
-	var items []*raci.Responsibility
-	err := db.view(ctx, func(tx *tx) error {
-		ok, err := tenantExists(ctx, tx, tenant)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return raci.TenantNotFound(tenant)
-		}
-		// One more than the page holds tells whether another page follows.
-		items, err = listResponsibilities(ctx, tx, tenant, opts.After, limit+1)
+	if err != nil {
 		return err
-	})
-	if err != nil {
-		return nil, err
 	}
-	page := &raci.Page[*raci.Responsibility]{Items: items}
-	if len(items) > limit {
-		page.Items = items[:limit]
-		page.Next = items[limit-1].Key
+	for i, a := range r.Assignments {
+		roles, err := json.Marshal(a.Roles)
+		if err != nil {
+			return fmt.Errorf("encode roles: %w", err)
+		}
+		if err := t.exec(ctx, qInsertAssignment, r.Tenant, r.Key, i, a.Party, string(roles), a.Holder, a.When); err != nil {
+			return fmt.Errorf("assignment %d: %w", i, err)
+		}
 	}
-	return page, nil
+	return nil
 }
 
-// PutResponsibility creates or replaces the row after checking it against the
-// tenant's scheme and parties, in the transaction that writes it.
-func (db *DB) PutResponsibility(ctx context.Context, in *raci.Responsibility, pre raci.Precondition) (*raci.Responsibility, bool, error) {
-	r := in.Clone()
-	r.Normalize()
-	what := fmt.Sprintf("responsibility %q", r.Tenant+"/"+r.Key)
-	created := false
-	err := db.update(ctx, func(tx *tx) error {
-		t, err := findTenant(ctx, tx, r.Tenant)
-		if err != nil {
-			return err
-		}
-		if t == nil {
-			return raci.TenantNotFound(r.Tenant)
-		}
-		if err := r.Validate(t.Scheme); err != nil {
-			return err
-		}
-		parties, err := partyNames(ctx, tx, r.Tenant)
-		if err != nil {
-			return err
-		}
-		if err := r.CheckParties(func(p string) bool { return parties[p] }); err != nil {
-			return err
-		}
-		old, err := findResponsibility(ctx, tx, r.Tenant, r.Key)
-		if err != nil {
-			return err
-		}
-		var version int64
-		if old != nil {
-			version = old.Version
-		}
-		if err := raci.CheckPrecondition(pre, what, old != nil, version); err != nil {
-			return err
-		}
-
-		now := db.now()
-		r.UpdatedAt = now
-		if old == nil {
-			created = true
-			r.Version, r.CreatedAt = 1, now
-			err = tx.exec(ctx, qInsertResponsibility, r.Tenant, r.Key, r.Title, r.Category, r.Description, r.Notes,
-				r.Version, r.CreatedAt.UnixNano(), r.UpdatedAt.UnixNano())
-		} else {
-			r.Version, r.CreatedAt = old.Version+1, old.CreatedAt
-			if err = tx.exec(ctx, qDeleteAssignments, r.Tenant, r.Key); err == nil {
-				err = tx.exec(ctx, qUpdateResponsibility, r.Title, r.Category, r.Description, r.Notes,
-					r.Version, r.UpdatedAt.UnixNano(), r.Tenant, r.Key)
-			}
-		}
-		if err != nil {
-			return fmt.Errorf("put %s: %w", what, err)
-		}
-		for i, a := range r.Assignments {
-			roles, err := json.Marshal(a.Roles)
-			if err != nil {
-				return fmt.Errorf("put %s: encode roles: %w", what, err)
-			}
-			if err := tx.exec(ctx, qInsertAssignment, r.Tenant, r.Key, i, a.Party, string(roles), a.Holder, a.When); err != nil {
-				return fmt.Errorf("put %s: assignment %d: %w", what, i, err)
-			}
-		}
-		stored, err := findResponsibility(ctx, tx, r.Tenant, r.Key)
-		if err != nil {
-			return err
-		}
-		return appendEvent(ctx, db, tx, r.Tenant, raci.ResponsibilityObject(r.Key), old, stored)
-	})
-	if err != nil {
-		return nil, false, err
-	}
-	return r, created, nil
+// DeleteResponsibility deletes the row; its assignments go with it (ON DELETE
+// CASCADE).
+func (t *tx) DeleteResponsibility(ctx context.Context, tenant, key string) error {
+	return t.exec(ctx, qDeleteResponsibility, tenant, key)
 }
 
-// DeleteResponsibility deletes the row and its assignments.
-func (db *DB) DeleteResponsibility(ctx context.Context, tenant, key string, pre raci.Precondition) error {
-	what := fmt.Sprintf("responsibility %q", tenant+"/"+key)
-	return db.update(ctx, func(tx *tx) error {
-		r, err := findResponsibility(ctx, tx, tenant, key)
-		if err != nil {
-			return err
-		}
-		if r == nil {
-			return responsibilityMissing(ctx, tx, tenant, key)
-		}
-		if err := raci.CheckPrecondition(raci.Precondition{IfMatch: pre.IfMatch}, what, true, r.Version); err != nil {
-			return err
-		}
-		// The assignments go with the row (ON DELETE CASCADE).
-		if err := tx.exec(ctx, qDeleteResponsibility, tenant, key); err != nil {
-			return fmt.Errorf("delete %s: %w", what, err)
-		}
-		return appendEvent(ctx, db, tx, tenant, raci.ResponsibilityObject(key), r, nil)
-	})
-}
-
-// findResponsibility returns the row with its assignments, or nil without an error
+// FindResponsibility returns the row with its assignments, or nil without an error
 // when it does not exist.
-func findResponsibility(ctx context.Context, tx *tx, tenant, key string) (*raci.Responsibility, error) {
-	r, err := scanResponsibility(tx.queryRow(ctx, qFindResponsibility, tenant, key))
+func (t *tx) FindResponsibility(ctx context.Context, tenant, key string) (*raci.Responsibility, error) {
+	r, err := scanResponsibility(t.queryRow(ctx, qFindResponsibility, tenant, key))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
+	}
+	if err == nil {
+		err = store.AddAssignments(ctx, t, []*raci.Responsibility{r}, scanAssignment, qFindAssignments, tenant, key)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find responsibility %q: %w", tenant+"/"+key, err)
 	}
-	rows, err := tx.query(ctx, qFindAssignments, tenant, key)
-	if err != nil {
-		return nil, fmt.Errorf("find assignments of %q: %w", tenant+"/"+key, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		_, a, err := scanAssignment(rows)
-		if err != nil {
-			return nil, fmt.Errorf("find assignments of %q: %w", tenant+"/"+key, err)
-		}
-		r.Assignments = append(r.Assignments, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("find assignments of %q: %w", tenant+"/"+key, err)
-	}
 	return r, nil
 }
 
-// responsibilityMissing returns the ENOTFOUND error for a row that does not exist,
-// saying whether its tenant is missing too.
-func responsibilityMissing(ctx context.Context, tx *tx, tenant, key string) error {
-	ok, err := tenantExists(ctx, tx, tenant)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return raci.TenantNotFound(tenant)
-	}
-	return raci.ResponsibilityNotFound(tenant, key)
-}
-
-// listResponsibilities returns up to limit rows of the tenant whose keys sort after
+// ListResponsibilities returns up to limit rows of the tenant whose keys sort after
 // after, with their assignments, in two queries whatever the number of rows; a
 // negative limit returns them all.
-func listResponsibilities(ctx context.Context, tx *tx, tenant, after string, limit int) ([]*raci.Responsibility, error) {
-	items := []*raci.Responsibility{}
-	byKey := map[string]*raci.Responsibility{}
-	rows, err := tx.query(ctx, qListResponsibilities, tenant, after, limit)
+func (t *tx) ListResponsibilities(ctx context.Context, tenant, after string, limit int) ([]*raci.Responsibility, error) {
+	rows, err := store.Collect(ctx, t, scanResponsibility, qListResponsibilities, tenant, after, limit)
+	if err == nil && len(rows) > 0 {
+		err = store.AddAssignments(ctx, t, rows, scanAssignment, qListAssignments, tenant, after, rows[len(rows)-1].Key)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("list responsibilities of tenant %q: %w", tenant, err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		r, err := scanResponsibility(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list responsibilities of tenant %q: %w", tenant, err)
-		}
-		items = append(items, r)
-		byKey[r.Key] = r
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list responsibilities of tenant %q: %w", tenant, err)
-	}
-	rows.Close()
-	if len(items) == 0 {
-		return items, nil
-	}
-
-	last := items[len(items)-1].Key
-	arows, err := tx.query(ctx, qListAssignments, tenant, after, last)
-	if err != nil {
-		return nil, fmt.Errorf("list assignments of tenant %q: %w", tenant, err)
-	}
-	defer arows.Close()
-	for arows.Next() {
-		key, a, err := scanAssignment(arows)
-		if err != nil {
-			return nil, fmt.Errorf("list assignments of tenant %q: %w", tenant, err)
-		}
-		if r := byKey[key]; r != nil {
-			r.Assignments = append(r.Assignments, a)
-		}
-	}
-	if err := arows.Err(); err != nil {
-		return nil, fmt.Errorf("list assignments of tenant %q: %w", tenant, err)
-	}
-	return items, nil
+	return rows, nil
 }
 
-func scanResponsibility(s scanner) (*raci.Responsibility, error) {
+func scanResponsibility(s store.Scanner) (*raci.Responsibility, error) {
 	var (
 		r                raci.Responsibility
 		created, updated int64
@@ -281,7 +112,7 @@ func scanResponsibility(s scanner) (*raci.Responsibility, error) {
 
 // scanAssignment returns the key of the row an assignment belongs to and the
 // assignment.
-func scanAssignment(s scanner) (string, raci.Assignment, error) {
+func scanAssignment(s store.Scanner) (string, raci.Assignment, error) {
 	var (
 		key, roles string
 		a          raci.Assignment

@@ -17,9 +17,14 @@ import (
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+	"github.com/raci-dev/terraform-provider-raci/internal/store"
 )
 
-var _ raci.Service = (*DB)(nil)
+var (
+	_ raci.Service         = (*DB)(nil)
+	_ raci.SnapshotService = (*DB)(nil)
+	_ store.Tx             = (*tx)(nil)
+)
 
 // busyTimeout is how long a write waits for another process holding the file's
 // write lock before it fails; within one process writes queue in Go instead.
@@ -27,6 +32,11 @@ const busyTimeout = 10 * time.Second
 
 // DB is a RACI store in an SQLite file.
 type DB struct {
+	// Writes and Reads are the methods of the service interfaces, made through
+	// update and view.
+	store.Writes
+	store.Reads
+
 	// Now returns the time stamped on writes; tests replace it. It defaults to the
 	// wall clock in UTC. Set it before the first write.
 	Now func() time.Time
@@ -40,20 +50,28 @@ type DB struct {
 	writeStmts statements
 	readStmts  statements
 
-	// commitWait is how long a write waits after its commit before it returns:
-	// raci.DefaultCommitWait, or what a test sets.
+	// commitWait is how long a write waits after its commit before it returns.
 	commitWait time.Duration
 }
 
 var _ raci.CommitWaiter = (*DB)(nil)
 
 // CommitWait returns how long every write waits after its commit before it
-// returns, in this process or any other using the file through this package.
+// returns: the wait Open was given, 0 without one.
 func (db *DB) CommitWait() time.Duration { return db.commitWait }
+
+// Option is a choice made when the database is opened.
+type Option func(*DB)
+
+// WithCommitWait holds every write back for d after its commit, as
+// raci.CommitWaiter describes, so that a server reading the file may answer reads
+// from a revision for that long. Every process that writes to a file a server
+// reads must open it with the server's wait.
+func WithCommitWait(d time.Duration) Option { return func(db *DB) { db.commitWait = d } }
 
 // Open opens the SQLite database at path, creating the file if needed, and brings
 // its schema up to date.
-func Open(ctx context.Context, path string) (*DB, error) {
+func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("open sqlite: no database path given")
 	}
@@ -77,10 +95,21 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	write.SetConnMaxLifetime(0)
 
 	db := &DB{
-		Now:        func() time.Time { return time.Now().UTC() },
-		write:      write,
-		commitWait: raci.DefaultCommitWait,
+		Now:   func() time.Time { return time.Now().UTC() },
+		write: write,
 	}
+	for _, opt := range opts {
+		opt(db)
+	}
+	clock := func() time.Time { return db.Now() }
+	db.Writes = store.NewWrites(func(ctx context.Context, _ string, fn func(store.Tx) error) error {
+		return db.update(ctx, func(t *tx) error { return fn(t) })
+	}, clock)
+	// A read transaction on the file costs no round trip: every read takes one.
+	view := func(ctx context.Context, fn func(store.Reader) error) error {
+		return db.view(ctx, func(t *tx) error { return fn(t) })
+	}
+	db.Reads = store.NewReads(view, view, clock)
 	if err := migrate(ctx, write, mustSub(migrationFiles, "migrations")); err != nil {
 		write.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
@@ -158,10 +187,6 @@ func (db *DB) Ping(ctx context.Context) error {
 	}
 	return nil
 }
-
-// now returns the time to stamp on a write, cut to what the database keeps so that
-// what a write returns equals what a later read returns.
-func (db *DB) now() time.Time { return fromNanos(db.Now().UnixNano()) }
 
 func fromNanos(n int64) time.Time { return time.Unix(0, n).UTC() }
 
@@ -260,5 +285,17 @@ func (db *DB) view(ctx context.Context, fn func(*tx) error) error {
 	return fn(&tx{tx: sqlTx, stmts: db.readStmts})
 }
 
-// scanner is a *sql.Row or *sql.Rows.
-type scanner interface{ Scan(dest ...any) error }
+// Each runs the query and calls fn on each row it returns.
+func (t *tx) Each(ctx context.Context, fn func(store.Scanner) error, q string, args ...any) error {
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

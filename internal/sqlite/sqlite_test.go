@@ -19,9 +19,9 @@ import (
 	"github.com/raci-dev/terraform-provider-raci/internal/sqlite"
 )
 
-func open(t *testing.T, path string) *sqlite.DB {
+func open(t *testing.T, path string, opts ...sqlite.Option) *sqlite.DB {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), path)
+	db, err := sqlite.Open(context.Background(), path, opts...)
 	if err != nil {
 		t.Fatalf("Open(%q): %v", path, err)
 	}
@@ -72,11 +72,32 @@ func row(tenant, key string) *raci.Responsibility {
 // process would.
 func TestTwoProcessesReadEachOthersWrites(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "raci.db")
-	writer, reader := open(t, path), open(t, path)
-	for _, db := range []*sqlite.DB{writer, reader} {
-		db.SetCommitWait(200 * time.Millisecond)
-	}
+	wait := sqlite.WithCommitWait(200 * time.Millisecond)
+	writer, reader := open(t, path, wait), open(t, path, wait)
 	racitest.RunCommitWait(t, writer, server.New(reader, server.Options{Token: "reader-token"}), "reader-token")
+}
+
+// TestCommitWaitIsAnOption has writes held back only by a store opened with a
+// commit wait, as the server opens its own; the provider's local file has none.
+func TestCommitWaitIsAnOption(t *testing.T) {
+	ctx := context.Background()
+	plain := open(t, filepath.Join(t.TempDir(), "raci.db"))
+	if got := plain.CommitWait(); got != 0 {
+		t.Errorf("opened without a commit wait, the store claims one of %s", got)
+	}
+
+	const wait = 300 * time.Millisecond
+	held := open(t, filepath.Join(t.TempDir(), "raci.db"), sqlite.WithCommitWait(wait))
+	if got := held.CommitWait(); got != wait {
+		t.Errorf("opened with a commit wait of %s, the store claims %s", wait, got)
+	}
+	began := time.Now()
+	if _, _, err := held.PutTenant(ctx, &raci.Tenant{Name: "acme", DeploymentModel: raci.PrivateSaaS}, raci.Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(began); took < wait {
+		t.Errorf("a write returned after %s, within the commit wait of %s", took, wait)
+	}
 }
 
 func TestReopenKeepsData(t *testing.T) {

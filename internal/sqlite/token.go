@@ -7,9 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+	"github.com/raci-dev/terraform-provider-raci/internal/store"
 )
 
 var _ raci.TokenService = (*DB)(nil)
@@ -26,17 +26,13 @@ const (
 // CreateToken stores a new token with a fresh random secret, of which only the hash
 // is kept, and returns the secret: the one time it is shown.
 func (db *DB) CreateToken(ctx context.Context, in *raci.Token) (*raci.Token, string, error) {
-	tok := &raci.Token{Name: in.Name, Scopes: slices.Clone(in.Scopes)}
-	if err := tok.Validate(); err != nil {
+	tok, secret, hash, err := store.NewToken(in, db.Now())
+	if err != nil {
 		return nil, "", err
 	}
 	scopes, err := json.Marshal(tok.Scopes)
 	if err != nil {
 		return nil, "", fmt.Errorf("encode scopes of token %q: %w", tok.Name, err)
-	}
-	secret, err := raci.NewTokenSecret()
-	if err != nil {
-		return nil, "", err
 	}
 	err = db.update(ctx, func(tx *tx) error {
 		ok, err := tokenExists(ctx, tx, tok.Name)
@@ -44,10 +40,9 @@ func (db *DB) CreateToken(ctx context.Context, in *raci.Token) (*raci.Token, str
 			return err
 		}
 		if ok {
-			return raci.Errorf(raci.ECONFLICT, "Token %q already exists: choose another name, or delete that token first.", tok.Name)
+			return store.TokenTaken(tok.Name)
 		}
-		tok.CreatedAt = db.now()
-		if err := tx.exec(ctx, qInsertToken, tok.Name, raci.HashTokenSecret(secret), string(scopes), tok.CreatedAt.UnixNano()); err != nil {
+		if err := tx.exec(ctx, qInsertToken, tok.Name, hash, string(scopes), tok.CreatedAt.UnixNano()); err != nil {
 			// The error names the token, never the secret or its hash.
 			return fmt.Errorf("create token %q: %w", tok.Name, err)
 		}
@@ -61,27 +56,14 @@ func (db *DB) CreateToken(ctx context.Context, in *raci.Token) (*raci.Token, str
 
 // ListTokens returns every token ordered by name, without secrets.
 func (db *DB) ListTokens(ctx context.Context) ([]*raci.Token, error) {
-	tokens := []*raci.Token{}
+	var tokens []*raci.Token
 	err := db.view(ctx, func(tx *tx) error {
-		rows, err := tx.query(ctx, qListTokens)
-		if err != nil {
-			return fmt.Errorf("list tokens: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			t, err := scanToken(rows)
-			if err != nil {
-				return fmt.Errorf("list tokens: %w", err)
-			}
-			tokens = append(tokens, t)
-		}
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("list tokens: %w", err)
-		}
-		return nil
+		var err error
+		tokens, err = store.Collect(ctx, tx, scanToken, qListTokens)
+		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("list tokens: %w", err)
 	}
 	return tokens, nil
 }
@@ -94,7 +76,7 @@ func (db *DB) DeleteToken(ctx context.Context, name string) error {
 			return err
 		}
 		if !ok {
-			return raci.Errorf(raci.ENOTFOUND, "Token %q does not exist: list the tokens to see their names.", name)
+			return store.TokenNotFound(name)
 		}
 		if err := tx.exec(ctx, qDeleteToken, name); err != nil {
 			return fmt.Errorf("delete token %q: %w", name, err)
@@ -165,7 +147,7 @@ func tokenExists(ctx context.Context, tx *tx, name string) (bool, error) {
 	return true, nil
 }
 
-func scanToken(s scanner) (*raci.Token, error) {
+func scanToken(s store.Scanner) (*raci.Token, error) {
 	var (
 		t       raci.Token
 		scopes  string
@@ -180,11 +162,5 @@ func scanToken(s scanner) (*raci.Token, error) {
 // decodeToken completes t from its scopes and creation time as stored.
 func decodeToken(t raci.Token, scopes string, created int64) (*raci.Token, error) {
 	t.CreatedAt = fromNanos(created)
-	if err := json.Unmarshal([]byte(scopes), &t.Scopes); err != nil {
-		return nil, fmt.Errorf("token %q: decode scopes: %w", t.Name, err)
-	}
-	if t.Scopes == nil {
-		t.Scopes = []raci.Scope{}
-	}
-	return &t, nil
+	return store.DecodeToken(t, []byte(scopes))
 }
