@@ -174,7 +174,7 @@ func TestReadCache_writeDuringReadIsNotCached(t *testing.T) {
 			return
 		}
 		row.Title = "Written during the read"
-		if _, _, err := store.DB.PutResponsibility(ctx, row, raci.Precondition{}); err != nil {
+		if _, _, err := store.PutResponsibility(ctx, row, raci.Precondition{}); err != nil {
 			t.Error(err)
 		}
 	}

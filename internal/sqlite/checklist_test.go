@@ -132,7 +132,7 @@ func TestChecklistClock(t *testing.T) {
 	due := time.Date(2026, 6, 15, 9, 30, 0, 1, zone)
 	dns := item("dns", "customer")
 	dns.Due = &due
-	c := putChecklist(t, db, checklist("acme", "infrastructure", dns))
+	putChecklist(t, db, checklist("acme", "infrastructure", dns))
 	c, err := db.UpdateChecklistItem(ctx, "acme", "infrastructure", "dns",
 		raci.ItemPatch{Status: ptr(raci.Done), Evidence: ptr("ticket 42"), EvidenceExpires: &expires}, raci.Precondition{})
 	if err != nil {
