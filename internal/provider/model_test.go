@@ -2,15 +2,244 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"math/big"
+	"reflect"
+	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 )
+
+// Every resource's and data source's model converts as the framework's Get and Set
+// would: the same model from a value, the same value from a model. The values are
+// made from the schema, so a new attribute is covered as soon as it is added.
+func TestModels_convertAsTheFramework(t *testing.T) {
+	ctx := context.Background()
+	converts := map[string]func(*testing.T, tfsdk.State){
+		"raci_tenant":                convertsAsTheFramework[tenantModel],
+		"raci_party":                 convertsAsTheFramework[partyModel],
+		"raci_responsibility":        convertsAsTheFramework[responsibilityModel],
+		"raci_checklist":             convertsAsTheFramework[checklistModel],
+		"data.raci_readiness":        convertsAsTheFramework[readinessModel],
+		"data.raci_matrix":           convertsAsTheFramework[matrixModel],
+		"data.raci_responsibilities": convertsAsTheFramework[responsibilitiesModel],
+	}
+	p := &raciProvider{}
+	schemas := map[string]tfsdk.State{}
+	for _, newResource := range p.Resources(ctx) {
+		r := newResource()
+		var meta resource.MetadataResponse
+		r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: providerTypeName}, &meta)
+		var sch resource.SchemaResponse
+		r.Schema(ctx, resource.SchemaRequest{}, &sch)
+		schemas[meta.TypeName] = tfsdk.State{Schema: sch.Schema}
+	}
+	for _, newDataSource := range p.DataSources(ctx) {
+		d := newDataSource()
+		var meta datasource.MetadataResponse
+		d.Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: providerTypeName}, &meta)
+		var sch datasource.SchemaResponse
+		d.Schema(ctx, datasource.SchemaRequest{}, &sch)
+		schemas["data."+meta.TypeName] = tfsdk.State{Schema: sch.Schema}
+	}
+	for name, state := range schemas {
+		check, ok := converts[name]
+		if !ok {
+			t.Errorf("%s: no model listed here to check its conversion", name)
+			continue
+		}
+		t.Run(name, func(t *testing.T) { check(t, state) })
+	}
+}
+
+// convertsAsTheFramework checks M against the schema of empty with a full value, an
+// imported one (every attribute null), a planned one (every attribute unknown) and
+// one with unknowns inside its collections.
+func convertsAsTheFramework[M any](t *testing.T, empty tfsdk.State) {
+	ctx := context.Background()
+	typ := empty.Schema.Type().TerraformType(ctx)
+	for _, kind := range []sampleKind{sampleFull, sampleNull, sampleUnknown, sampleUnknownInside} {
+		t.Run(kind.String(), func(t *testing.T) {
+			raw := sampleValue(typ, kind, 0, new(int))
+			var viaGet M
+			if diags := (tfsdk.State{Schema: empty.Schema, Raw: raw}).Get(ctx, &viaGet); diags.HasError() {
+				t.Fatalf("the framework's Get: %v", diags)
+			}
+			var got M
+			if diags := getModel(ctx, empty.Schema, raw, &got); diags.HasError() || !reflect.DeepEqual(got, viaGet) {
+				t.Fatalf("getModel gives %+v (%v), the framework's Get %+v", got, diags, viaGet)
+			}
+
+			viaSet := tfsdk.State{Schema: empty.Schema, Raw: tftypes.NewValue(typ, nil)}
+			if diags := viaSet.Set(ctx, got); diags.HasError() {
+				t.Fatalf("the framework's Set: %v", diags)
+			}
+			back := tftypes.NewValue(typ, nil)
+			if diags := setModel(ctx, empty.Schema, &back, got); diags.HasError() || !back.Equal(viaSet.Raw) || !back.Equal(raw) {
+				t.Fatalf("setModel gives %s (%v), the framework's Set %s, from %s", back, diags, viaSet.Raw, raw)
+			}
+		})
+	}
+}
+
+type sampleKind int
+
+const (
+	sampleFull          sampleKind = iota // every attribute set, collections of two
+	sampleNull                            // every attribute null, as after import
+	sampleUnknown                         // every attribute unknown
+	sampleUnknownInside                   // every value known but the primitives inside collections
+)
+
+func (k sampleKind) String() string {
+	return [...]string{"full", "null", "unknown", "unknown inside"}[k]
+}
+
+// sampleValue makes a value of typ of the given kind; depth is how many
+// collections it is inside. Primitives differ from one another, so that set
+// elements stay distinct: count numbers them.
+func sampleValue(typ tftypes.Type, kind sampleKind, depth int, count *int) tftypes.Value {
+	switch {
+	case depth == 1 && kind == sampleNull:
+		return tftypes.NewValue(typ, nil)
+	case depth == 1 && kind == sampleUnknown:
+		return tftypes.NewValue(typ, tftypes.UnknownValue)
+	}
+	*count++
+	n := *count
+	switch typ := typ.(type) {
+	case tftypes.Object:
+		attrs := map[string]tftypes.Value{}
+		for name, at := range typ.AttributeTypes {
+			next := depth
+			if depth == 0 {
+				next = 1
+			}
+			attrs[name] = sampleValue(at, kind, next, count)
+		}
+		return tftypes.NewValue(typ, attrs)
+	case tftypes.Set:
+		return tftypes.NewValue(typ, []tftypes.Value{sampleValue(typ.ElementType, kind, depth+1, count), sampleValue(typ.ElementType, kind, depth+1, count)})
+	case tftypes.List:
+		return tftypes.NewValue(typ, []tftypes.Value{sampleValue(typ.ElementType, kind, depth+1, count), sampleValue(typ.ElementType, kind, depth+1, count)})
+	case tftypes.Map:
+		return tftypes.NewValue(typ, map[string]tftypes.Value{
+			"a": sampleValue(typ.ElementType, kind, depth+1, count), "b": sampleValue(typ.ElementType, kind, depth+1, count)})
+	}
+	if kind == sampleUnknownInside && depth > 1 {
+		return tftypes.NewValue(typ, tftypes.UnknownValue)
+	}
+	switch {
+	case typ.Is(tftypes.String):
+		return tftypes.NewValue(typ, fmt.Sprintf("s%d", n))
+	case typ.Is(tftypes.Number):
+		return tftypes.NewValue(typ, big.NewFloat(float64(n)))
+	case typ.Is(tftypes.Bool):
+		return tftypes.NewValue(typ, n%2 == 0)
+	}
+	panic(fmt.Sprintf("sampleValue: no sample of %s", typ))
+}
+
+// A model whose fields do not fit its schema is an error that names the field or
+// attribute, in both directions, rather than a wrong value or a panic.
+func TestModels_mismatchNamesTheField(t *testing.T) {
+	ctx := context.Background()
+	sch := schema.Schema{Attributes: map[string]schema.Attribute{
+		"title":   schema.StringAttribute{Required: true},
+		"version": schema.Int64Attribute{Computed: true},
+	}}
+	raw := tftypes.NewValue(sch.Type().TerraformType(ctx), map[string]tftypes.Value{
+		"title":   tftypes.NewValue(tftypes.String, "Backing Up"),
+		"version": tftypes.NewValue(tftypes.Number, 3),
+	})
+	type misspelt struct {
+		Title   types.String `tfsdk:"titel"`
+		Version types.Int64  `tfsdk:"version"`
+	}
+	type wrongType struct {
+		Title   types.String `tfsdk:"title"`
+		Version types.String `tfsdk:"version"`
+	}
+	type missing struct {
+		Title types.String `tfsdk:"title"`
+	}
+	type untagged struct {
+		Title   types.String `tfsdk:"title"`
+		Version types.Int64
+	}
+	for _, c := range []struct {
+		name  string
+		get   func() diag.Diagnostics
+		set   func() diag.Diagnostics
+		names []string
+	}{
+		{"misspelt tag", getAndSet[misspelt](ctx, sch, raw), setOnly[misspelt](ctx, sch), []string{"field Title", `"titel"`}},
+		{"wrong type", getAndSet[wrongType](ctx, sch, raw), setOnly[wrongType](ctx, sch), []string{"field Version", `"version"`, "basetypes.Int64Value"}},
+		{"attribute without a field", getAndSet[missing](ctx, sch, raw), setOnly[missing](ctx, sch), []string{`"version"`}},
+		{"field without a tag", getAndSet[untagged](ctx, sch, raw), setOnly[untagged](ctx, sch), []string{"field Version", "no tfsdk tag"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			for direction, diags := range map[string]diag.Diagnostics{"get": c.get(), "set": c.set()} {
+				if !diags.HasError() {
+					t.Fatalf("%s: no error", direction)
+				}
+				for _, want := range c.names {
+					if detail := diags[0].Detail(); !strings.Contains(detail, want) {
+						t.Errorf("%s: %q does not say %s", direction, detail, want)
+					}
+				}
+			}
+		})
+	}
+
+	// A value of another schema's type is an error too.
+	type fits struct {
+		Title   types.String `tfsdk:"title"`
+		Version types.Int64  `tfsdk:"version"`
+	}
+	other := tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{"title": tftypes.String}},
+		map[string]tftypes.Value{"title": tftypes.NewValue(tftypes.String, "x")})
+	var m fits
+	if diags := getModel(ctx, sch, other, &m); !diags.HasError() {
+		t.Errorf("a value of another type reads as %+v", m)
+	}
+	if diags := getModel(ctx, sch, raw, &m); diags.HasError() || m.Title.ValueString() != "Backing Up" || m.Version.ValueInt64() != 3 {
+		t.Errorf("getModel gives %+v (%v)", m, diags)
+	}
+	// A set's elements carry their type, which must be the schema's.
+	if _, diags := getResponsibility(ctx, other); !diags.HasError() {
+		t.Errorf("getResponsibility reads a value of another type")
+	}
+	var diags diag.Diagnostics
+	wrongElements := responsibilityModel{Assignments: types.SetValueMust(types.StringType, nil)}
+	if setResponsibility(ctx, &other, wrongElements, &diags); !diags.HasError() || !strings.Contains(diags[0].Detail(), `"assignments"`) {
+		t.Errorf("a set of strings for assignments gives %v", diags)
+	}
+}
+
+func getAndSet[M any](ctx context.Context, sch schema.Schema, raw tftypes.Value) func() diag.Diagnostics {
+	return func() diag.Diagnostics {
+		var m M
+		return getModel(ctx, sch, raw, &m)
+	}
+}
+
+func setOnly[M any](ctx context.Context, sch schema.Schema) func() diag.Diagnostics {
+	return func() diag.Diagnostics {
+		var raw tftypes.Value
+		var m M
+		return setModel(ctx, sch, &raw, m)
+	}
+}
 
 // BenchmarkResponsibilityConversion converts a row with three assignments from a
 // state value to the model and back, as Read does for every row of a plan, and the

@@ -233,7 +233,7 @@ func (r *checklistResource) Configure(_ context.Context, req resource.ConfigureR
 // approved by the item's own owner.
 func (r *checklistResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var config checklistModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config.Schema, req.Config.Raw, &config)...)
 	if resp.Diagnostics.HasError() || config.Items.IsUnknown() || config.Items.IsNull() {
 		return
 	}
@@ -262,15 +262,15 @@ func (r *checklistResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		return
 	}
 	var plan, config checklistModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config.Schema, req.Config.Raw, &config)...)
 	if resp.Diagnostics.HasError() || plan.Items.IsUnknown() || config.Items.IsUnknown() {
 		return
 	}
 	stored := map[string]checklistItemModel{}
 	var state checklistModel
 	if !req.State.Raw.IsNull() {
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
 		for _, it := range listItems(ctx, state.Items, &resp.Diagnostics) {
 			stored[it.Key.ValueString()] = it
 		}
@@ -331,8 +331,8 @@ func (r *checklistResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 
 func (r *checklistResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan, config checklistModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config.Schema, req.Config.Raw, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -345,12 +345,12 @@ func (r *checklistResource) Create(ctx context.Context, req resource.CreateReque
 		addServiceError(&resp.Diagnostics, "create", checklistWhat(c.Tenant, c.Key), err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, checklistModelFrom(ctx, stored, plan.Items, &resp.Diagnostics))...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, checklistModelFrom(ctx, stored, plan.Items, &resp.Diagnostics))...)
 }
 
 func (r *checklistResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state checklistModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -372,14 +372,14 @@ func (r *checklistResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if !state.Items.IsNull() && !sameDefinition(ctx, state, current, &resp.Diagnostics) {
 		warnChanged(ctx, r.svc, &resp.Diagnostics, witness, state.Version.ValueInt64(), c.Version)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, current)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, current)...)
 }
 
 func (r *checklistResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, config, state checklistModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config.Schema, req.Config.Raw, &config)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -394,12 +394,12 @@ func (r *checklistResource) Update(ctx context.Context, req resource.UpdateReque
 		addServiceError(&resp.Diagnostics, "update", checklistWhat(c.Tenant, c.Key), err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, checklistModelFrom(ctx, stored, plan.Items, &resp.Diagnostics))...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, checklistModelFrom(ctx, stored, plan.Items, &resp.Diagnostics))...)
 }
 
 func (r *checklistResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state checklistModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
