@@ -12,20 +12,23 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // Every resource and data source converts its model to and from Terraform values
-// with getModel and setModel. A model is a struct with one field per attribute of
-// its schema, each tagged `tfsdk:"<attribute>"` and of the attribute's value type
+// with getModel and setModel, and the models of nested objects (a checklist's
+// items) with getObject and objectValue. A model is a struct with one field per
+// attribute, tagged `tfsdk:"<attribute>"` and of the attribute's value type
 // (types.String, types.Set, ...). The framework's Get and Set do the same, but
-// match the fields to the attributes again on every call, reflecting over each tag;
-// with thousands of rows in a plan that cost more than the rest of Read. Here the
-// match is made once per model type and checked against the schema then, and each
-// conversion goes by field index. Unlike Get and Set, they leave out the standard
-// types' own checks (a set's elements distinct, an Int64 integral), as the
-// hand-written conversion of rows did before: Terraform has checked the values it
-// sends, and the provider builds its own from objects the server has accepted.
+// match the fields to the attributes again on every call, reflecting over each
+// tag; with thousands of rows in a plan that cost more than the rest of Read. Here
+// the match is made once per model type and checked against the schema then, and
+// each conversion goes by field index. Unlike Get and Set, the conversions leave
+// out the standard types' own checks (a set's elements distinct, an Int64
+// integral), as the hand-written conversion of rows did: Terraform has checked the
+// values it sends, and the provider builds its own from objects the server has
+// accepted.
 
 // modelSchema is what the conversions need of a resource's, data source's or
 // provider's schema: the type of its values.
@@ -51,10 +54,11 @@ type modelType struct {
 
 // modelField is a field of a model and the attribute it holds.
 type modelField struct {
-	index    int // in the struct
-	name     string
-	attrType attr.Type
-	typ      tftypes.Type
+	index     int // in the struct
+	name      string
+	attrType  attr.Type
+	typ       tftypes.Type
+	valueType reflect.Type // the field's, which is the attribute's value type
 }
 
 // modelTypes holds the modelType of each model struct type (reflect.Type) that has
@@ -66,16 +70,13 @@ var (
 	validateableTyp = reflect.TypeFor[xattr.ValidateableAttribute]()
 )
 
-// modelTypeOf returns the model struct type t matched to the schema, matching it on
-// first use.
-func modelTypeOf(ctx context.Context, t reflect.Type, s modelSchema) (*modelType, error) {
+// modelTypeOf returns the model struct type t matched to the type of its schema's
+// values, matching it on first use.
+func modelTypeOf(ctx context.Context, t reflect.Type, schemaType func() attr.Type) (*modelType, error) {
 	if known, ok := modelTypes.Load(t); ok {
 		return known.(*modelType), nil
 	}
-	if s == nil {
-		return nil, fmt.Errorf("no schema to match the model %s to", t)
-	}
-	m, err := matchModel(ctx, t, s.Type())
+	m, err := matchModel(ctx, t, schemaType())
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +122,7 @@ func matchModel(ctx context.Context, t reflect.Type, schemaType attr.Type) (*mod
 			return nil, fmt.Errorf("field %s of %s: the model conversion does not handle values of %s", f.Name, t, f.Type)
 		}
 		matched[name] = true
-		m.fields = append(m.fields, modelField{index: i, name: name, attrType: attrType, typ: attrType.TerraformType(ctx)})
+		m.fields = append(m.fields, modelField{index: i, name: name, attrType: attrType, typ: attrType.TerraformType(ctx), valueType: f.Type})
 	}
 	var missing []string
 	for name := range attrTypes {
@@ -145,7 +146,7 @@ func getModel[M any](ctx context.Context, s modelSchema, raw tftypes.Value, m *M
 }
 
 func readModel(ctx context.Context, s modelSchema, raw tftypes.Value, into reflect.Value) error {
-	mt, err := modelTypeOf(ctx, into.Type(), s)
+	mt, err := modelTypeOf(ctx, into.Type(), s.Type)
 	if err != nil {
 		return err
 	}
@@ -185,7 +186,7 @@ func setState[M any](ctx context.Context, state *tfsdk.State, m M) diag.Diagnost
 }
 
 func modelValue(ctx context.Context, s modelSchema, from reflect.Value) (tftypes.Value, error) {
-	mt, err := modelTypeOf(ctx, from.Type(), s)
+	mt, err := modelTypeOf(ctx, from.Type(), s.Type)
 	if err != nil {
 		return tftypes.Value{}, err
 	}
@@ -209,4 +210,65 @@ func modelError(summary string, err error) diag.Diagnostics {
 	diags.AddError(summary, fmt.Sprintf("Converting between the provider's model and Terraform's value failed: %s. "+
 		"This is a bug in the provider; please report this issue.", err))
 	return diags
+}
+
+// getObject reads a nested object, such as an element of a list attribute, into
+// *m: the same conversion for the attr.Value the object holds.
+func getObject[M any](ctx context.Context, o types.Object, m *M) diag.Diagnostics {
+	if err := readObject(ctx, o, reflect.ValueOf(m).Elem()); err != nil {
+		return modelError("Unable to Read Terraform Value", fmt.Errorf("reading into %T: %w", *m, err))
+	}
+	return nil
+}
+
+func readObject(ctx context.Context, o types.Object, into reflect.Value) error {
+	if o.IsNull() || o.IsUnknown() {
+		return fmt.Errorf("the object is null or unknown")
+	}
+	mt, err := modelTypeOf(ctx, into.Type(), func() attr.Type { return o.Type(ctx) })
+	if err != nil {
+		return err
+	}
+	attrs := o.Attributes()
+	if len(attrs) != len(mt.fields) {
+		return fmt.Errorf("the object has %d attributes, the model %d", len(attrs), len(mt.fields))
+	}
+	for _, f := range mt.fields {
+		v := reflect.ValueOf(attrs[f.name])
+		if !v.IsValid() || v.Type() != f.valueType {
+			return fmt.Errorf("attribute %q is a %T, not a %s", f.name, attrs[f.name], f.valueType)
+		}
+		into.Field(f.index).Set(v)
+	}
+	return nil
+}
+
+// objectValue is m as a nested object of type t.
+func objectValue[M any](ctx context.Context, t types.ObjectType, m M) (types.Object, diag.Diagnostics) {
+	from := reflect.ValueOf(&m).Elem()
+	mt, err := modelTypeOf(ctx, from.Type(), func() attr.Type { return t })
+	if err != nil {
+		return types.ObjectUnknown(t.AttrTypes), modelError("Unable to Write Terraform Value", fmt.Errorf("writing %T: %w", m, err))
+	}
+	attrs := make(map[string]attr.Value, len(mt.fields))
+	for _, f := range mt.fields {
+		attrs[f.name] = from.Field(f.index).Interface().(attr.Value)
+	}
+	return types.ObjectValue(t.AttrTypes, attrs)
+}
+
+// listValue is models as a list of nested objects of type t.
+func listValue[M any](ctx context.Context, t types.ObjectType, models []M) (types.List, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	elems := make([]attr.Value, len(models))
+	for i, m := range models {
+		o, d := objectValue(ctx, t, m)
+		if diags.Append(d...); d.HasError() {
+			return types.ListUnknown(t), diags
+		}
+		elems[i] = o
+	}
+	list, d := types.ListValue(t, elems)
+	diags.Append(d...)
+	return list, diags
 }

@@ -8,12 +8,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
@@ -23,7 +26,6 @@ import (
 // would: the same model from a value, the same value from a model. The values are
 // made from the schema, so a new attribute is covered as soon as it is added.
 func TestModels_convertAsTheFramework(t *testing.T) {
-	ctx := context.Background()
 	converts := map[string]func(*testing.T, tfsdk.State){
 		"raci_tenant":                convertsAsTheFramework[tenantModel],
 		"raci_party":                 convertsAsTheFramework[partyModel],
@@ -33,24 +35,7 @@ func TestModels_convertAsTheFramework(t *testing.T) {
 		"data.raci_matrix":           convertsAsTheFramework[matrixModel],
 		"data.raci_responsibilities": convertsAsTheFramework[responsibilitiesModel],
 	}
-	p := &raciProvider{}
-	schemas := map[string]tfsdk.State{}
-	for _, newResource := range p.Resources(ctx) {
-		r := newResource()
-		var meta resource.MetadataResponse
-		r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: providerTypeName}, &meta)
-		var sch resource.SchemaResponse
-		r.Schema(ctx, resource.SchemaRequest{}, &sch)
-		schemas[meta.TypeName] = tfsdk.State{Schema: sch.Schema}
-	}
-	for _, newDataSource := range p.DataSources(ctx) {
-		d := newDataSource()
-		var meta datasource.MetadataResponse
-		d.Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: providerTypeName}, &meta)
-		var sch datasource.SchemaResponse
-		d.Schema(ctx, datasource.SchemaRequest{}, &sch)
-		schemas["data."+meta.TypeName] = tfsdk.State{Schema: sch.Schema}
-	}
+	schemas := providerSchemas(t)
 	for name, state := range schemas {
 		check, ok := converts[name]
 		if !ok {
@@ -58,6 +43,58 @@ func TestModels_convertAsTheFramework(t *testing.T) {
 			continue
 		}
 		t.Run(name, func(t *testing.T) { check(t, state) })
+	}
+}
+
+// providerSchemas returns an empty state of each resource's and data source's
+// schema, by type name; data sources' names start with "data.".
+func providerSchemas(t *testing.T) map[string]tfsdk.State {
+	t.Helper()
+	ctx := context.Background()
+	p := &raciProvider{}
+	schemas := map[string]tfsdk.State{}
+	for _, newResource := range p.Resources(ctx) {
+		r := newResource()
+		var meta resource.MetadataResponse
+		r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: providerTypeName}, &meta)
+		var sch resource.SchemaResponse
+		if r.Schema(ctx, resource.SchemaRequest{}, &sch); sch.Diagnostics.HasError() {
+			t.Fatalf("%s: %v", meta.TypeName, sch.Diagnostics)
+		}
+		schemas[meta.TypeName] = tfsdk.State{Schema: sch.Schema}
+	}
+	for _, newDataSource := range p.DataSources(ctx) {
+		d := newDataSource()
+		var meta datasource.MetadataResponse
+		d.Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: providerTypeName}, &meta)
+		var sch datasource.SchemaResponse
+		if d.Schema(ctx, datasource.SchemaRequest{}, &sch); sch.Diagnostics.HasError() {
+			t.Fatalf("%s: %v", meta.TypeName, sch.Diagnostics)
+		}
+		schemas["data."+meta.TypeName] = tfsdk.State{Schema: sch.Schema}
+	}
+	return schemas
+}
+
+// The types of nested objects that the mapping functions build values of are the
+// schema's: a value of another type would fail at apply or read time.
+func TestModels_nestedTypesAreTheSchemas(t *testing.T) {
+	ctx := context.Background()
+	schemas := providerSchemas(t)
+	for _, c := range []struct {
+		schema, attribute string
+		typ               attr.Type
+	}{
+		{"raci_responsibility", "assignments", types.SetType{ElemType: assignmentType}},
+		{"raci_checklist", "items", types.ListType{ElemType: checklistItemType}},
+		{"data.raci_matrix", "violations", types.ListType{ElemType: violationType}},
+		{"data.raci_readiness", "blocking", types.ListType{ElemType: blockerType}},
+		{"data.raci_responsibilities", "responsibilities", types.ListType{ElemType: responsibilityEntryType}},
+	} {
+		got, diags := schemas[c.schema].Schema.TypeAtPath(ctx, path.Root(c.attribute))
+		if diags.HasError() || !c.typ.Equal(got) {
+			t.Errorf("%s.%s: the provider builds %s, the schema's is %s (%v)", c.schema, c.attribute, c.typ, got, diags)
+		}
 	}
 }
 
@@ -88,6 +125,56 @@ func convertsAsTheFramework[M any](t *testing.T, empty tfsdk.State) {
 				t.Fatalf("setModel gives %s (%v), the framework's Set %s, from %s", back, diags, viaSet.Raw, raw)
 			}
 		})
+	}
+}
+
+// The nested objects with models of their own (a checklist's items and their
+// waivers) convert as the framework's As and ObjectValueFrom would, and their
+// types are the schema's.
+func TestNestedModels_convertAsTheFramework(t *testing.T) {
+	ctx := context.Background()
+	items, _ := providerSchemas(t)["raci_checklist"].Schema.TypeAtPath(ctx, path.Root("items"))
+	item, _ := items.(types.ListType).ElemType.(types.ObjectType)
+	if waiver := item.AttrTypes["waiver"]; !waiver.Equal(waiverType) {
+		t.Fatalf("waiverType is %s, the schema's waiver is %s", waiverType, waiver)
+	}
+	t.Run("item", func(t *testing.T) { objectConvertsAsTheFramework[checklistItemModel](t, checklistItemType) })
+	t.Run("waiver", func(t *testing.T) { objectConvertsAsTheFramework[waiverModel](t, waiverType) })
+}
+
+func objectConvertsAsTheFramework[M any](t *testing.T, typ types.ObjectType) {
+	ctx := context.Background()
+	var models []M
+	for _, kind := range []sampleKind{sampleFull, sampleNull, sampleUnknown, sampleUnknownInside} {
+		t.Run(kind.String(), func(t *testing.T) {
+			v, err := typ.ValueFromTerraform(ctx, sampleValue(typ.TerraformType(ctx), kind, 0, new(int)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := v.(types.Object)
+			var viaAs M
+			if diags := o.As(ctx, &viaAs, basetypes.ObjectAsOptions{}); diags.HasError() {
+				t.Fatalf("the framework's As: %v", diags)
+			}
+			var got M
+			if diags := getObject(ctx, o, &got); diags.HasError() || !reflect.DeepEqual(got, viaAs) {
+				t.Fatalf("getObject gives %+v (%v), the framework's As %+v", got, diags, viaAs)
+			}
+			viaFrom, diags := types.ObjectValueFrom(ctx, typ.AttrTypes, got)
+			if diags.HasError() {
+				t.Fatalf("the framework's ObjectValueFrom: %v", diags)
+			}
+			back, diags := objectValue(ctx, typ, got)
+			if diags.HasError() || !back.Equal(viaFrom) || !back.Equal(o) {
+				t.Fatalf("objectValue gives %s (%v), the framework's ObjectValueFrom %s, from %s", back, diags, viaFrom, o)
+			}
+			models = append(models, got)
+		})
+	}
+	list, diags := listValue(ctx, typ, models)
+	viaFrom, fromDiags := types.ListValueFrom(ctx, typ, models)
+	if diags.HasError() || fromDiags.HasError() || !list.Equal(viaFrom) {
+		t.Errorf("listValue gives %s (%v), the framework's ListValueFrom %s (%v)", list, diags, viaFrom, fromDiags)
 	}
 }
 
