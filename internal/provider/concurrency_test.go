@@ -31,7 +31,7 @@ func TestAcc_changedSincePlanFailsTheApply(t *testing.T) {
   ]`)
 	}
 	var raced atomic.Bool
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: row("Backing Up")},

@@ -128,7 +128,7 @@ func (d *matrixDataSource) Configure(_ context.Context, req datasource.Configure
 
 func (d *matrixDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config matrixModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config.Schema, req.Config.Raw, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -153,7 +153,7 @@ func (d *matrixDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		OSCAL:      types.StringValue(format.OSCAL(snap)),
 		Violations: types.ListValueMust(violationType, violations),
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, state)...)
 }
 
 // readTenantSnapshot reads a whole tenant for a data source, reporting an unknown

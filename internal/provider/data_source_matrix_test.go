@@ -95,7 +95,7 @@ data "raci_matrix" "test" {
   depends_on = `+allRows+`
 }
 `)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -170,7 +170,7 @@ data "raci_matrix" "test" {
 
 func TestAccMatrixDataSource_unknownTenant(t *testing.T) {
 	srv := startServer(t)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: srv.providerBlock() + `

@@ -101,7 +101,7 @@ func (d *readinessDataSource) Configure(_ context.Context, req datasource.Config
 
 func (d *readinessDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config readinessModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config.Schema, req.Config.Raw, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -120,7 +120,7 @@ func (d *readinessDataSource) Read(ctx context.Context, req datasource.ReadReque
 			"reason": types.StringValue(b.Reason),
 		})
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, readinessModel{
+	resp.Diagnostics.Append(setState(ctx, &resp.State, readinessModel{
 		Tenant:    config.Tenant,
 		Checklist: config.Checklist,
 		Gate:      optionalString(r.Gate),

@@ -108,7 +108,7 @@ func (d *responsibilitiesDataSource) Configure(_ context.Context, req datasource
 
 func (d *responsibilitiesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var config responsibilitiesModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config.Schema, req.Config.Raw, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -144,7 +144,7 @@ func (d *responsibilitiesDataSource) Read(ctx context.Context, req datasource.Re
 		}))
 	}
 	config.Responsibilities = types.ListValueMust(responsibilityEntryType, entries)
-	resp.Diagnostics.Append(resp.State.Set(ctx, config)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, config)...)
 }
 
 // heldRow is a row with the letters the party of a query holds in it.

@@ -58,7 +58,7 @@ data "raci_responsibilities" "` + name + `" {
 		addr, p := at(name)
 		return statecheck.ExpectKnownValue(addr, p, want)
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: config,
@@ -87,7 +87,7 @@ data "raci_responsibilities" "` + name + `" {
 
 func TestAccResponsibilitiesDataSource_errors(t *testing.T) {
 	srv := startServer(t)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{

@@ -47,6 +47,7 @@ func parsedAssignment(party string, roles []string, holder, when string) knownva
 }
 
 func TestParseMatrixFunction_seed003(t *testing.T) {
+	t.Parallel()
 	seed, err := filepath.Abs("../format/testdata/seed003.md")
 	if err != nil {
 		t.Fatal(err)
@@ -109,6 +110,7 @@ output "first" {
 }
 
 func TestParseMatrixFunction_inline(t *testing.T) {
+	t.Parallel()
 	resource.UnitTest(t, resource.TestCase{
 		TerraformVersionChecks:   functionsSupported,
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -145,6 +147,7 @@ output "rows" {
 }
 
 func TestParseMatrixFunction_errors(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]struct{ markdown, message string }{
 		"unknown letter": {
 			markdown: "|Task|Auth0|Subscriber|\n|---|---|---|\n|Monitoring|I|R, X|\n",
@@ -160,6 +163,7 @@ func TestParseMatrixFunction_errors(t *testing.T) {
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			resource.UnitTest(t, resource.TestCase{
 				TerraformVersionChecks:   functionsSupported,
 				ProtoV6ProviderFactories: protoV6ProviderFactories,

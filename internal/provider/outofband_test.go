@@ -28,7 +28,7 @@ func TestAccOutOfBand_warningNamesTheActor(t *testing.T) {
 			return fmt.Errorf("no warning contains %q; got %q", want, rec.recorded())
 		}
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(),
 		Steps: []resource.TestStep{
 			{

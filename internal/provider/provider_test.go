@@ -140,7 +140,7 @@ resource "raci_tenant" "test" {
 
 func TestAccProvider_wrongToken(t *testing.T) {
 	srv := startServer(t)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`

@@ -19,7 +19,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
@@ -233,7 +232,7 @@ func (r *checklistResource) Configure(_ context.Context, req resource.ConfigureR
 // approved by the item's own owner.
 func (r *checklistResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var config checklistModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config.Schema, req.Config.Raw, &config)...)
 	if resp.Diagnostics.HasError() || config.Items.IsUnknown() || config.Items.IsNull() {
 		return
 	}
@@ -262,15 +261,15 @@ func (r *checklistResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		return
 	}
 	var plan, config checklistModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config.Schema, req.Config.Raw, &config)...)
 	if resp.Diagnostics.HasError() || plan.Items.IsUnknown() || config.Items.IsUnknown() {
 		return
 	}
 	stored := map[string]checklistItemModel{}
 	var state checklistModel
 	if !req.State.Raw.IsNull() {
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
 		for _, it := range listItems(ctx, state.Items, &resp.Diagnostics) {
 			stored[it.Key.ValueString()] = it
 		}
@@ -313,7 +312,7 @@ func (r *checklistResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 					"the approving party and an expiry, or choose another status.", it.Key.ValueString()))
 		}
 	}
-	items, diags := types.ListValueFrom(ctx, checklistItemType, planned)
+	items, diags := listValue(ctx, checklistItemType, planned)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -331,8 +330,8 @@ func (r *checklistResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 
 func (r *checklistResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan, config checklistModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config.Schema, req.Config.Raw, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -345,12 +344,12 @@ func (r *checklistResource) Create(ctx context.Context, req resource.CreateReque
 		addServiceError(&resp.Diagnostics, "create", checklistWhat(c.Tenant, c.Key), err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, checklistModelFrom(ctx, stored, plan.Items, &resp.Diagnostics))...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, checklistModelFrom(ctx, stored, plan.Items, &resp.Diagnostics))...)
 }
 
 func (r *checklistResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state checklistModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -372,14 +371,14 @@ func (r *checklistResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if !state.Items.IsNull() && !sameDefinition(ctx, state, current, &resp.Diagnostics) {
 		warnChanged(ctx, r.svc, &resp.Diagnostics, witness, state.Version.ValueInt64(), c.Version)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, current)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, current)...)
 }
 
 func (r *checklistResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, config, state checklistModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config.Schema, req.Config.Raw, &config)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -394,12 +393,12 @@ func (r *checklistResource) Update(ctx context.Context, req resource.UpdateReque
 		addServiceError(&resp.Diagnostics, "update", checklistWhat(c.Tenant, c.Key), err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, checklistModelFrom(ctx, stored, plan.Items, &resp.Diagnostics))...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, checklistModelFrom(ctx, stored, plan.Items, &resp.Diagnostics))...)
 }
 
 func (r *checklistResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state checklistModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -426,7 +425,18 @@ func listItems(ctx context.Context, l types.List, diags *diag.Diagnostics) []che
 	if l.IsNull() || l.IsUnknown() {
 		return items
 	}
-	diags.Append(l.ElementsAs(ctx, &items, false)...)
+	for _, elem := range l.Elements() {
+		var item checklistItemModel
+		o, ok := elem.(types.Object)
+		if !ok {
+			diags.AddError("Unable to Read Terraform Value", fmt.Sprintf("An item of the checklist is a %T, not an object. This is a bug in the provider; please report this issue.", elem))
+			return items
+		}
+		if diags.Append(getObject(ctx, o, &item)...); diags.HasError() {
+			return items
+		}
+		items = append(items, item)
+	}
 	return items
 }
 
@@ -473,7 +483,7 @@ func checklistFromItems(ctx context.Context, m checklistModel, items, configured
 		}
 		if !managed.Waiver.IsNull() && !it.Waiver.IsNull() && !it.Waiver.IsUnknown() {
 			var w waiverModel
-			diags.Append(it.Waiver.As(ctx, &w, objectAsOptions)...)
+			diags.Append(getObject(ctx, it.Waiver, &w)...)
 			item.Waiver = &raci.Waiver{Reason: w.Reason.ValueString(), ApprovedBy: w.ApprovedBy.ValueString()}
 			if t := parseTime(w.Expires); t != nil {
 				item.Waiver.Expires = *t
@@ -499,7 +509,7 @@ func checklistModelFrom(ctx context.Context, c *raci.Checklist, prior types.List
 		if it.Waiver != nil {
 			var oldWaiver waiverModel
 			if !old.Waiver.IsNull() && !old.Waiver.IsUnknown() {
-				diags.Append(old.Waiver.As(ctx, &oldWaiver, objectAsOptions)...)
+				diags.Append(getObject(ctx, old.Waiver, &oldWaiver)...)
 			}
 			waiver = types.ObjectValueMust(waiverType.AttrTypes, map[string]attr.Value{
 				"reason":      types.StringValue(it.Waiver.Reason),
@@ -519,7 +529,7 @@ func checklistModelFrom(ctx context.Context, c *raci.Checklist, prior types.List
 			Waiver:          waiver,
 		}
 	}
-	list, d := types.ListValueFrom(ctx, checklistItemType, items)
+	list, d := listValue(ctx, checklistItemType, items)
 	diags.Append(d...)
 	return checklistModel{
 		ID:          types.StringValue(c.Tenant + "/" + c.Key),
@@ -561,10 +571,6 @@ func problemPath(field string) path.Path {
 	}
 	return p
 }
-
-// objectAsOptions reads nested objects strictly: a null or unknown object is the
-// caller's to check first.
-var objectAsOptions = basetypes.ObjectAsOptions{}
 
 // sameDefinition reports whether two models define the same checklist, ignoring
 // the fields people set (status, evidence, waiver).

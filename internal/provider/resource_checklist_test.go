@@ -61,7 +61,7 @@ func itemKey(index int, key string) statecheck.StateCheck {
 func TestAccChecklist_lifecycle(t *testing.T) {
 	srv := startServer(t)
 	const addr = "raci_checklist.infra"
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -133,7 +133,7 @@ resource "raci_checklist" "infra" {
 func TestAccChecklist_peopleOwnStatusesTheConfigurationLeavesOut(t *testing.T) {
 	srv := startServer(t)
 	const addr = "raci_checklist.infra"
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: checklistConfig(srv, vmsItem+dnsItem)},
@@ -172,7 +172,7 @@ func TestAccChecklist_managedStatusDrift(t *testing.T) {
 	srv := startServer(t)
 	managed := `{ key = "vms", title = "VMs ready", owner = raci_party.subscriber.name, status = "done",
       evidence = "https://tickets.example/INFRA-42", evidence_expires = "2099-01-01T02:00:00+02:00" },` + dnsItem
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -200,6 +200,8 @@ func TestAccChecklist_managedStatusDrift(t *testing.T) {
 }
 
 func TestAccChecklist_badInput(t *testing.T) {
+	// The cases share one server, so they run in turn; the test runs beside the others.
+	t.Parallel()
 	srv := startServer(t)
 	cases := map[string]struct {
 		items, want string
@@ -262,7 +264,7 @@ resource "terraform_data" "deployment" {
 func TestAccReadiness_preconditionGatesDeployment(t *testing.T) {
 	srv := startServer(t)
 	items := vmsItem + dnsItem + smtpItem
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: checklistConfig(srv, items)},
@@ -299,7 +301,7 @@ func TestAccReadiness_preconditionGatesDeployment(t *testing.T) {
 func TestAccReadiness_expiredEvidenceAndWaiverBlock(t *testing.T) {
 	srv := startServer(t)
 	past := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: checklistConfig(srv, vmsItem+dnsItem)},

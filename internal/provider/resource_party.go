@@ -104,7 +104,7 @@ func (r *partyResource) Configure(_ context.Context, req resource.ConfigureReque
 
 func (r *partyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan partyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -117,12 +117,12 @@ func (r *partyResource) Create(ctx context.Context, req resource.CreateRequest, 
 		addServiceError(&resp.Diagnostics, "create", partyWhat(p.Tenant, p.Name), err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, partyModelFrom(stored))...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, partyModelFrom(stored))...)
 }
 
 func (r *partyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state partyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -140,13 +140,13 @@ func (r *partyResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		return
 	}
 	warnChanged(ctx, r.svc, &resp.Diagnostics, witness, state.Version.ValueInt64(), p.Version)
-	resp.Diagnostics.Append(resp.State.Set(ctx, partyModelFrom(p))...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, partyModelFrom(p))...)
 }
 
 func (r *partyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state partyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -159,12 +159,12 @@ func (r *partyResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		addServiceError(&resp.Diagnostics, "update", partyWhat(p.Tenant, p.Name), err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, partyModelFrom(stored))...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, partyModelFrom(stored))...)
 }
 
 func (r *partyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state partyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -34,7 +34,7 @@ resource "raci_party" "test" {
 func TestAccParty_lifecycle(t *testing.T) {
 	srv := startServer(t)
 	const addr = "raci_party.test"
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -129,6 +129,8 @@ func TestAccParty_lifecycle(t *testing.T) {
 }
 
 func TestAccParty_planTimeErrors(t *testing.T) {
+	// The cases share one server, so they run in turn; the test runs beside the others.
+	t.Parallel()
 	srv := startServer(t)
 	cases := map[string]struct {
 		name, body, want string
@@ -152,7 +154,7 @@ func TestAccParty_planTimeErrors(t *testing.T) {
 
 func TestAccParty_importErrors(t *testing.T) {
 	srv := startServer(t)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: partyConfig(srv, "auth0", `kind = "vendor"`)},

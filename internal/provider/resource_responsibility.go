@@ -55,81 +55,16 @@ var assignmentType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"when":   types.StringType,
 }}
 
-// responsibilityType is the type of the schema's values, which getResponsibility
-// and value convert by hand: TestResponsibilityType_isTheSchemas holds the two equal.
-var responsibilityType = types.ObjectType{AttrTypes: map[string]attr.Type{
-	"id":          types.StringType,
-	"tenant":      types.StringType,
-	"key":         types.StringType,
-	"title":       types.StringType,
-	"category":    types.StringType,
-	"description": types.StringType,
-	"notes":       types.StringType,
-	"assignments": types.SetType{ElemType: assignmentType},
-	"version":     types.Int64Type,
-}}
-
-// getResponsibility reads the model from a configuration, plan or state value. It
-// does what Get does without its reflection over the struct, which cost more than
-// the rest of Read in make bench's plan of 1,000 rows.
+// getResponsibility reads the model from a configuration, plan or state value.
 func getResponsibility(ctx context.Context, raw tftypes.Value) (responsibilityModel, diag.Diagnostics) {
-	var (
-		m     responsibilityModel
-		diags diag.Diagnostics
-	)
-	v, err := responsibilityType.ValueFromTerraform(ctx, raw)
-	object, ok := v.(types.Object)
-	if err != nil || !ok || object.IsNull() || object.IsUnknown() {
-		diags.AddError("Unable to Read the Responsibility",
-			fmt.Sprintf("The responsibility's value %s does not fit its schema (%v). This is a bug in the provider; please report this issue.", raw, err))
-		return m, diags
-	}
-	a := object.Attributes()
-	fits := true
-	str := func(name string) types.String {
-		s, ok := a[name].(types.String)
-		fits = fits && ok
-		return s
-	}
-	m = responsibilityModel{
-		ID: str("id"), Tenant: str("tenant"), Key: str("key"), Title: str("title"),
-		Category: str("category"), Description: str("description"), Notes: str("notes"),
-	}
-	var setOK, versionOK bool
-	m.Assignments, setOK = a["assignments"].(types.Set)
-	m.Version, versionOK = a["version"].(types.Int64)
-	if !fits || !setOK || !versionOK {
-		diags.AddError("Unable to Read the Responsibility",
-			fmt.Sprintf("The responsibility's value %s does not fit its schema. This is a bug in the provider; please report this issue.", raw))
-	}
+	var m responsibilityModel
+	diags := getModel(ctx, resourceSchema(newResponsibilityResource), raw, &m)
 	return m, diags
-}
-
-// value is the model as a value of the schema's type, for a plan or state: Set
-// without the reflection (see getResponsibility).
-func (m responsibilityModel) value(ctx context.Context) (tftypes.Value, diag.Diagnostics) {
-	object, diags := types.ObjectValue(responsibilityType.AttrTypes, map[string]attr.Value{
-		"id": m.ID, "tenant": m.Tenant, "key": m.Key, "title": m.Title,
-		"category": m.Category, "description": m.Description, "notes": m.Notes,
-		"assignments": m.Assignments, "version": m.Version,
-	})
-	if diags.HasError() {
-		return tftypes.Value{}, diags
-	}
-	v, err := object.ToTerraformValue(ctx)
-	if err != nil {
-		diags.AddError("Unable to Write the Responsibility",
-			fmt.Sprintf("Converting the responsibility to a Terraform value failed: %s. This is a bug in the provider; please report this issue.", err))
-	}
-	return v, diags
 }
 
 // setResponsibility sets the whole of a plan's or state's value to m.
 func setResponsibility(ctx context.Context, raw *tftypes.Value, m responsibilityModel, diags *diag.Diagnostics) {
-	v, d := m.value(ctx)
-	if diags.Append(d...); !d.HasError() {
-		*raw = v
-	}
+	diags.Append(setModel(ctx, resourceSchema(newResponsibilityResource), raw, m)...)
 }
 
 func (r *responsibilityResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -361,9 +296,8 @@ func (r *responsibilityResource) Update(ctx context.Context, req resource.Update
 }
 
 func (r *responsibilityResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state responsibilityModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	state, diags := getResponsibility(ctx, req.State.Raw)
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}
 	tenant, key := state.Tenant.ValueString(), state.Key.ValueString()

@@ -88,7 +88,7 @@ func TestAccResponsibility_lifecycle(t *testing.T) {
     { party = raci_party.subscriber.name, roles = ["R", "A"] },
   ]
 `
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -181,6 +181,8 @@ func TestAccResponsibility_lifecycle(t *testing.T) {
 // Rules that the configuration alone breaks fail the plan, naming the row, the rule
 // and the fix, before anything is written.
 func TestAccResponsibility_planTimeErrors(t *testing.T) {
+	// The cases share one server, so they run in turn; the test runs beside the others.
+	t.Parallel()
 	srv := startServer(t)
 	cases := map[string]struct {
 		key, body, want string
@@ -242,7 +244,7 @@ func TestAccResponsibility_planTimeErrors(t *testing.T) {
 // written.
 func TestAccResponsibility_schemeAndPartiesChecked(t *testing.T) {
 	srv := startServer(t)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: srv.providerBlock() + testTenant + parties},
@@ -305,7 +307,7 @@ resource "raci_responsibility" "test" {
 }
 `
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{

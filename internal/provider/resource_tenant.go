@@ -130,7 +130,7 @@ func (r *tenantResource) Configure(_ context.Context, req resource.ConfigureRequ
 
 func (r *tenantResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan tenantModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -143,12 +143,12 @@ func (r *tenantResource) Create(ctx context.Context, req resource.CreateRequest,
 		addServiceError(&resp.Diagnostics, "create", tenantWhat(t.Name), err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, tenantModelFrom(stored))...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, tenantModelFrom(stored))...)
 }
 
 func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state tenantModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -166,13 +166,13 @@ func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	warnChanged(ctx, r.svc, &resp.Diagnostics, witness, state.Version.ValueInt64(), t.Version)
-	resp.Diagnostics.Append(resp.State.Set(ctx, tenantModelFrom(t))...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, tenantModelFrom(t))...)
 }
 
 func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state tenantModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -185,12 +185,12 @@ func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest,
 		addServiceError(&resp.Diagnostics, "update", tenantWhat(t.Name), err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, tenantModelFrom(stored))...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, tenantModelFrom(stored))...)
 }
 
 func (r *tenantResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state tenantModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -18,7 +18,7 @@ import (
 func TestAccTenant_lifecycle(t *testing.T) {
 	srv := startServer(t)
 	const addr = "raci_tenant.test"
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -156,7 +156,7 @@ resource "raci_tenant" "test" {
 // An omitted set and an empty one are the same to users: no diff between them.
 func TestAccTenant_emptyAndOmittedCollections(t *testing.T) {
 	srv := startServer(t)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -186,6 +186,8 @@ resource "raci_tenant" "test" {
 }
 
 func TestAccTenant_planTimeErrors(t *testing.T) {
+	// The cases share one server, so they run in turn; the test runs beside the others.
+	t.Parallel()
 	srv := startServer(t)
 	cases := map[string]struct {
 		attributes string

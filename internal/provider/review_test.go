@@ -337,7 +337,7 @@ func TestAccReview_accountabilityWarning(t *testing.T) {
 			return nil
 		}
 	}
-	tfresource.Test(t, tfresource.TestCase{
+	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(),
 		Steps: []tfresource.TestStep{
 			{

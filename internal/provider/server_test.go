@@ -3,11 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
-	"reflect"
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
@@ -408,60 +406,5 @@ func sameDiagnostics(t *testing.T, got, want []*tfprotov6.Diagnostic) {
 			t.Errorf("diagnostic %d:\nlean      %v %q %q %v\nframework %v %q %q %v", i,
 				g.Severity, g.Summary, g.Detail, g.Attribute, w.Severity, w.Summary, w.Detail, w.Attribute)
 		}
-	}
-}
-
-// The responsibility's hand-written conversions agree with the framework's Get and
-// Set: the same type as the schema, the same value from a model, the same model
-// from a value, for a full row, an imported one (mostly null) and a planned one
-// (unknowns).
-func TestResponsibilityType_isTheSchemas(t *testing.T) {
-	ctx := context.Background()
-	_, lean, err := leanResourceOf(ctx, newResponsibilityResource)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := responsibilityType.TerraformType(ctx); !got.Equal(lean.typ) {
-		t.Fatalf("responsibilityType is %s, the schema's %s", got, lean.typ)
-	}
-	full := responsibilityModelFrom(&raci.Responsibility{Tenant: "initech", Key: "backing-up", Title: "Backing Up", Notes: "nightly", Version: 3,
-		Assignments: []raci.Assignment{{Party: "subscriber", Roles: []raci.Role{"A", "R"}, Holder: "DBA", When: "always"}}})
-	imported := responsibilityModel{
-		ID: types.StringNull(), Tenant: types.StringValue("initech"), Key: types.StringValue("backing-up"),
-		Title: types.StringNull(), Category: types.StringNull(), Description: types.StringNull(), Notes: types.StringNull(),
-		Assignments: types.SetNull(assignmentType), Version: types.Int64Null(),
-	}
-	planned := full
-	planned.ID, planned.Version, planned.Assignments = types.StringUnknown(), types.Int64Unknown(), types.SetUnknown(assignmentType)
-
-	for name, m := range map[string]responsibilityModel{"full": full, "imported": imported, "planned": planned} {
-		t.Run(name, func(t *testing.T) {
-			want := tfsdk.State{Schema: lean.schema, Raw: tftypes.NewValue(lean.typ, nil)}
-			if diags := want.Set(ctx, m); diags.HasError() {
-				t.Fatal(diags)
-			}
-			got := tftypes.NewValue(lean.typ, nil)
-			var diags diag.Diagnostics
-			setResponsibility(ctx, &got, m, &diags)
-			if diags.HasError() || !got.Equal(want.Raw) {
-				t.Fatalf("value %s (%v), Set gives %s", got, diags, want.Raw)
-			}
-
-			var viaGet responsibilityModel
-			if diags := want.Get(ctx, &viaGet); diags.HasError() {
-				t.Fatal(diags)
-			}
-			back, diags := getResponsibility(ctx, got)
-			if diags.HasError() || !reflect.DeepEqual(back, viaGet) || !reflect.DeepEqual(back, m) {
-				t.Errorf("getResponsibility gives %+v (%v), Get %+v, want %+v", back, diags, viaGet, m)
-			}
-		})
-	}
-
-	// A value of another type is a clear error, not a panic or a half-read model.
-	other := tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.String}},
-		map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, "x")})
-	if _, diags := getResponsibility(ctx, other); !diags.HasError() || diags[0].Summary() != "Unable to Read the Responsibility" {
-		t.Errorf("diagnostics %v, want Unable to Read the Responsibility", diags)
 	}
 }

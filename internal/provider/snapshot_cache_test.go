@@ -68,7 +68,7 @@ func TestAccSnapshot_requestsPerRefresh(t *testing.T) {
 	var mu sync.Mutex
 	var paths strings.Builder
 	config := manyRows(srv, tenants, rows)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: config},
