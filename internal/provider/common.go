@@ -48,8 +48,8 @@ func slugValidators() []validator.String {
 
 // textValidators refuse an empty string in an optional text attribute: the server
 // stores "" and null alike, so an explicit "" would never match what is read back.
-func textValidators(max int) []validator.String {
-	return []validator.String{stringvalidator.LengthBetween(1, max)}
+func textValidators(maxLength int) []validator.String {
+	return []validator.String{stringvalidator.LengthBetween(1, maxLength)}
 }
 
 // optionalString maps the server's "" to null, the value of an omitted attribute.
