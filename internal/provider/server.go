@@ -18,16 +18,15 @@ import (
 )
 
 // Terraform asks the provider, for every resource in the state on every plan, to
-// validate its configuration (ValidateResourceConfig), refresh it (ReadResource) and
-// plan it (PlanResourceChange), whether or not anything about it changed. For each of those calls the framework walks the whole
-// value several times in generic passes (semantic equality, collection blocks,
-// write-only attributes, defaults, every attribute's plan modifiers) that change
-// nothing for a schema without custom types, blocks, write-only attributes or
-// defaults. In a plan of 1,000 rows those passes and their garbage were most of the
-// provider's CPU time (make bench). So the server Terraform talks to is the
-// framework's, except for the resource types that a configuration holds by the
-// thousand, whose three calls it answers itself in the cases where the framework's
-// answer is known:
+// refresh it (ReadResource) and plan it (PlanResourceChange), whether or not anything
+// about it changed. For each of those calls the framework walks the whole value
+// several times in generic passes (semantic equality, collection blocks, write-only
+// attributes, defaults, every attribute's plan modifiers) that change nothing for a
+// schema without custom types, blocks, write-only attributes or defaults; in a large
+// plan those passes and their garbage are most of the provider's CPU time. So the
+// server Terraform talks to is the framework's, except for the resource types that a
+// configuration holds by the thousand, whose two calls it answers itself in the
+// cases where the framework's answer is known:
 //
 //   - ReadResource decodes the state, calls the resource's own Configure and Read, as
 //     the framework does, and encodes what Read set: the passes it leaves out have
@@ -37,9 +36,6 @@ import (
 //     would plan the same, as long as the resource's plan modifiers and ModifyPlan
 //     leave an unchanged resource as it is. The ones listed in leanResources do;
 //     TestLeanServer_answersAsTheFramework holds them to it.
-//   - ValidateResourceConfig of such a resource runs the same checks as the
-//     framework, reading the configuration once, and answers when they find
-//     nothing; when they find something the framework answers (server_validate.go).
 //
 // Any other call, or one of these carrying private state or identity data, goes to
 // the framework.
@@ -76,7 +72,6 @@ type protocolServer struct {
 type leanResource struct {
 	newResource func() resource.Resource
 	schema      schema.Schema
-	valueType   attr.Type    // the schema's
 	typ         tftypes.Type // the schema's, as the protocol encodes it
 }
 
@@ -115,12 +110,10 @@ func leanResourceOf(ctx context.Context, newResource func() resource.Resource) (
 	if problem := leanSchemaProblem(sch.Schema); problem != "" {
 		return meta.TypeName, nil, fmt.Errorf("%s: %s", meta.TypeName, problem)
 	}
-	valueType := sch.Schema.Type()
 	return meta.TypeName, &leanResource{
 		newResource: newResource,
 		schema:      sch.Schema,
-		valueType:   valueType,
-		typ:         valueType.TerraformType(ctx),
+		typ:         sch.Schema.Type().TerraformType(ctx),
 	}, nil
 }
 

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -233,104 +232,6 @@ func TestLeanServer_answersAsTheFramework(t *testing.T) {
 			})
 		}
 	})
-}
-
-// The lean ValidateResourceConfig answers a configuration it finds nothing wrong with
-// itself, and leaves every one it finds something in to the framework; either way
-// Terraform gets the framework's answer. Terraform validates before it configures
-// the provider, and again after, so both are tried.
-func TestLeanServer_validatesAsTheFramework(t *testing.T) {
-	ctx := context.Background()
-	srv := startServer(t)
-	_, leanRow, err := leanResourceOf(ctx, newResponsibilityResource)
-	if err != nil {
-		t.Fatal(err)
-	}
-	valid := responsibilityModelFrom(&raci.Responsibility{Tenant: "initech", Key: "backing-up", Title: "Backing Up", Assignments: []raci.Assignment{
-		{Party: "auth0", Roles: []raci.Role{"C"}},
-		{Party: "auth0", Roles: []raci.Role{"I"}, When: "in the event that there are issues"},
-		{Party: "subscriber", Roles: []raci.Role{"A", "R"}, Holder: "subscriber's infrastructure engineer"},
-	}})
-	valid.ID, valid.Version = types.StringNull(), types.Int64Null()
-	with := func(edit func(m *responsibilityModel)) responsibilityModel {
-		m := valid
-		edit(&m)
-		return m
-	}
-	assignments := func(as ...raci.Assignment) types.Set {
-		return responsibilityModelFrom(&raci.Responsibility{Assignments: as}).Assignments
-	}
-	cases := []struct {
-		name      string
-		config    responsibilityModel
-		wantError string // the framework's summary, "" for none
-		wantPath  string
-	}{
-		{"valid", valid, "", ""},
-		{"unknown tenant and assignments", with(func(m *responsibilityModel) {
-			m.Tenant, m.Assignments = types.StringUnknown(), types.SetUnknown(assignmentType)
-		}), "", ""},
-		{"key not a slug", with(func(m *responsibilityModel) { m.Key = types.StringValue("Backing Up") }), "Invalid Attribute Value Match", "key"},
-		{"read-only id set", with(func(m *responsibilityModel) { m.ID = types.StringValue("initech/backing-up") }), "Invalid Configuration for Read-Only Attribute", "id"},
-		{"required title missing", with(func(m *responsibilityModel) { m.Title = types.StringNull() }), "Missing Configuration for Required Attribute", "title"},
-		{"two Accountable", with(func(m *responsibilityModel) {
-			m.Assignments = assignments(raci.Assignment{Party: "auth0", Roles: []raci.Role{"A"}}, raci.Assignment{Party: "subscriber", Roles: []raci.Role{"A", "R"}})
-		}), "Invalid Responsibility", "assignments"},
-		{"a letter no scheme has", with(func(m *responsibilityModel) {
-			m.Assignments = assignments(raci.Assignment{Party: "subscriber", Roles: []raci.Role{"A", "R", "X"}})
-		}), "Invalid Attribute Value Match", "roles"},
-	}
-	for _, configured := range []bool{false, true} {
-		lean, framework := NewProtocol6("test")().(*protocolServer), providerserver.NewProtocol6(New("test")())()
-		counted := &countedValidations{ProviderServer: lean.ProviderServer}
-		lean.ProviderServer = counted
-		if configured {
-			configuredServer(t, lean, srv)
-			configuredServer(t, framework, srv)
-		}
-		for _, tc := range cases {
-			t.Run(fmt.Sprintf("configured=%v/%s", configured, tc.name), func(t *testing.T) {
-				req := func() *tfprotov6.ValidateResourceConfigRequest {
-					return &tfprotov6.ValidateResourceConfigRequest{TypeName: "raci_responsibility", Config: encodeState(t, leanRow, tc.config)}
-				}
-				counted.n = 0
-				got, err := lean.ValidateResourceConfig(ctx, req())
-				if err != nil {
-					t.Fatal(err)
-				}
-				want, err := framework.ValidateResourceConfig(ctx, req())
-				if err != nil {
-					t.Fatal(err)
-				}
-				sameDiagnostics(t, got.Diagnostics, want.Diagnostics)
-
-				if tc.wantError == "" {
-					if len(got.Diagnostics) > 0 || counted.n != 0 {
-						t.Errorf("diagnostics %v, %d asked of the framework; want none and none", got.Diagnostics, counted.n)
-					}
-					return
-				}
-				if counted.n != 1 {
-					t.Errorf("the framework was asked %d times, want once: it words what the lean path found", counted.n)
-				}
-				if len(got.Diagnostics) != 1 || got.Diagnostics[0].Severity != tfprotov6.DiagnosticSeverityError ||
-					got.Diagnostics[0].Summary != tc.wantError || !strings.Contains(got.Diagnostics[0].Attribute.String(), tc.wantPath) {
-					t.Errorf("diagnostics %v, want the error %q at %s", got.Diagnostics, tc.wantError, tc.wantPath)
-				}
-			})
-		}
-	}
-}
-
-// countedValidations counts the configurations validated by the server it wraps.
-type countedValidations struct {
-	tfprotov6.ProviderServer
-	n int
-}
-
-func (c *countedValidations) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-	c.n++
-	return c.ProviderServer.ValidateResourceConfig(ctx, req)
 }
 
 // configuredServer configures a provider server for team mode against srv.
