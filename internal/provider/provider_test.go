@@ -24,7 +24,7 @@ const testToken = "acceptance-test-token"
 // protoV6ProviderFactories runs the provider in-process, for the real terraform
 // binary to talk to.
 var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"raci": NewProtocol6WithError("test"),
+	"raci": NewServerWithError("test"),
 }
 
 // testServer is a real RACI server on a temporary SQLite file, started in-process.

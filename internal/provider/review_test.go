@@ -270,7 +270,7 @@ func (w *warningRecorder) recorded() []string {
 func (w *warningRecorder) factories() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"raci": func() (tfprotov6.ProviderServer, error) {
-			server, err := NewProtocol6WithError("test")()
+			server, err := NewServerWithError("test")()
 			if err != nil {
 				return nil, err
 			}

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"strconv"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -40,19 +43,43 @@ import (
 // Any other call, or one of these carrying private state or identity data, goes to
 // the framework.
 
-// NewProtocol6 returns a constructor of the provider's protocol 6 server, for
-// tf6server.Serve: the framework's server with the lean paths above.
-func NewProtocol6(version string) func() tfprotov6.ProviderServer {
+// EnvLean is the environment variable that switches the lean paths above off:
+// RACI_PROVIDER_LEAN=0 (or false) serves the framework as it is, for ruling the lean
+// paths out when a plan or refresh looks wrong. Unset or true, they are on.
+const EnvLean = "RACI_PROVIDER_LEAN"
+
+// NewServer returns a constructor of the provider's protocol 6 server, for
+// tf6server.Serve: the framework's server with the lean paths above, unless EnvLean
+// switches them off. Each server reads EnvLean once, when it is built, so that the
+// variable reaches the acceptance tests' in-process providers as it reaches the
+// process Terraform starts.
+func NewServer(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
-		return newProtocolServer(context.Background(), New(version)().(*raciProvider))
+		p := New(version)().(*raciProvider)
+		if !leanSwitchedOn(os.Getenv(EnvLean)) {
+			return providerserver.NewProtocol6(p)()
+		}
+		return newProtocolServer(context.Background(), p)
 	}
 }
 
-// NewProtocol6WithError is NewProtocol6 in the form the acceptance tests' provider
+// NewServerWithError is NewServer in the form the acceptance tests' provider
 // factories take.
-func NewProtocol6WithError(version string) func() (tfprotov6.ProviderServer, error) {
-	newServer := NewProtocol6(version)
+func NewServerWithError(version string) func() (tfprotov6.ProviderServer, error) {
+	newServer := NewServer(version)
 	return func() (tfprotov6.ProviderServer, error) { return newServer(), nil }
+}
+
+// leanSwitchedOn reads EnvLean's value: on when empty or true. A value that is
+// neither true nor false switches them off too, since the variable is there to get
+// out of the lean paths.
+func leanSwitchedOn(value string) bool {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return true
+	}
+	on, err := strconv.ParseBool(value)
+	return err == nil && on
 }
 
 // leanResources are the resource types whose unchanged instances the server plans

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -32,9 +33,40 @@ func TestLeanResources_qualify(t *testing.T) {
 			t.Errorf("%s: no protocol type", name)
 		}
 	}
-	s := NewProtocol6("test")().(*protocolServer)
+	s := newLeanServer()
 	if s.lean["raci_responsibility"] == nil {
 		t.Errorf("the protocol server does not serve raci_responsibility's lean paths; it serves %v", s.lean)
+	}
+}
+
+// RACI_PROVIDER_LEAN=0 serves the framework as it is, read when each server is
+// built; unset or true, the lean paths serve.
+func TestLeanSwitch(t *testing.T) {
+	for _, tc := range []struct {
+		value    string // "unset" for no variable
+		wantLean bool
+	}{
+		{"unset", true},
+		{"", true},
+		{"1", true},
+		{"true", true},
+		{"0", false},
+		{"false", false},
+		{"off", false},
+	} {
+		t.Run(tc.value, func(t *testing.T) {
+			t.Setenv(EnvLean, tc.value)
+			if tc.value == "unset" {
+				os.Unsetenv(EnvLean)
+			}
+			server, err := NewServerWithError("test")()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, lean := server.(*protocolServer); lean != tc.wantLean {
+				t.Errorf("%s=%q: lean paths served = %v, want %v (server %T)", EnvLean, tc.value, lean, tc.wantLean, server)
+			}
+		})
 	}
 }
 
@@ -131,7 +163,7 @@ func TestLeanServer_answersAsTheFramework(t *testing.T) {
 		Assignments: types.SetNull(assignmentType), Version: types.Int64Null(),
 	}
 
-	lean := configuredServer(t, NewProtocol6("test")(), srv)
+	lean := configuredServer(t, newLeanServer(), srv)
 	framework := configuredServer(t, providerserver.NewProtocol6(New("test")())(), srv)
 	_, leanRow, err := leanResourceOf(ctx, newResponsibilityResource)
 	if err != nil {
@@ -232,6 +264,13 @@ func TestLeanServer_answersAsTheFramework(t *testing.T) {
 			})
 		}
 	})
+}
+
+// newLeanServer returns the server with the lean paths, whatever RACI_PROVIDER_LEAN
+// says: the tests that compare it with the framework must not compare the framework
+// with itself.
+func newLeanServer() *protocolServer {
+	return newProtocolServer(context.Background(), New("test")().(*raciProvider))
 }
 
 // configuredServer configures a provider server for team mode against srv.
