@@ -42,7 +42,7 @@ type testServer struct {
 }
 
 // startServer starts a server for one test and stops it when the test ends.
-func startServer(t *testing.T) *testServer {
+func startServer(t testing.TB) *testServer {
 	t.Helper()
 	store, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "raci.db"))
 	if err != nil {

@@ -43,6 +43,12 @@ import (
 // Any other call, or one of these carrying private state or identity data, goes to
 // the framework.
 
+// leanFrameworkVersion is the terraform-plugin-framework version whose ReadResource
+// and PlanResourceChange the lean paths were checked against. A new version may do
+// more in them, which the lean paths would silently leave out:
+// TestLeanPaths_checkedAgainstThisFramework fails until someone checks again.
+const leanFrameworkVersion = "v1.19.0"
+
 // EnvLean is the environment variable that switches the lean paths above off:
 // RACI_PROVIDER_LEAN=0 (or false) serves the framework as it is, for ruling the lean
 // paths out when a plan or refresh looks wrong. Unset or true, they are on.

@@ -2,8 +2,11 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"os/exec"
 	"reflect"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -68,6 +71,46 @@ func TestLeanSwitch(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The lean paths mirror what one version of the framework does; an upgrade must not
+// slip past them unchecked.
+func TestLeanPaths_checkedAgainstThisFramework(t *testing.T) {
+	version, err := moduleVersion(frameworkModule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if version != leanFrameworkVersion {
+		t.Fatalf("%s is %s, but the lean paths (server.go) were checked against %s.\n"+
+			"Before setting leanFrameworkVersion to %s: read what the new version's ReadResource and PlanResourceChange "+
+			"(internal/fwserver) do that the lean paths leave out, check that the lean paths still answer as the framework does, "+
+			"and run the differential fuzz target for a while: FUZZTIME=10m make fuzz (FuzzLeanServer). "+
+			"If the lean paths can no longer answer as the framework does, remove them.",
+			frameworkModule, version, leanFrameworkVersion, version)
+	}
+}
+
+const frameworkModule = "github.com/hashicorp/terraform-plugin-framework"
+
+// moduleVersion returns the version of a module this package is built with: from
+// the build information when it lists dependencies, which test binaries do not,
+// and otherwise from the go command, which reads the same go.mod.
+func moduleVersion(module string) (string, error) {
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, dep := range info.Deps {
+			if dep.Path == module {
+				if dep.Replace != nil {
+					return dep.Replace.Version, nil
+				}
+				return dep.Version, nil
+			}
+		}
+	}
+	out, err := exec.Command("go", "list", "-m", "-f", "{{with .Replace}}{{.Version}}{{else}}{{.Version}}{{end}}", module).Output()
+	if err != nil {
+		return "", fmt.Errorf("go list -m %s: %w", module, err)
+	}
+	return strings.TrimSpace(string(out)), nil
 }
 
 // customString is a custom string type, which could carry semantic equality.
@@ -274,7 +317,7 @@ func newLeanServer() *protocolServer {
 }
 
 // configuredServer configures a provider server for team mode against srv.
-func configuredServer(t *testing.T, s tfprotov6.ProviderServer, srv *testServer) tfprotov6.ProviderServer {
+func configuredServer(t testing.TB, s tfprotov6.ProviderServer, srv *testServer) tfprotov6.ProviderServer {
 	t.Helper()
 	typ := tftypes.Object{AttributeTypes: map[string]tftypes.Type{
 		"endpoint": tftypes.String, "token": tftypes.String, "database": tftypes.String,
@@ -339,7 +382,14 @@ func attribute(t *testing.T, v tftypes.Value, name string) tftypes.Value {
 func sameDiagnostics(t *testing.T, got, want []*tfprotov6.Diagnostic) {
 	t.Helper()
 	if len(got) != len(want) {
-		t.Errorf("%d diagnostics, the framework %d: %v, %v", len(got), len(want), got, want)
+		summaries := func(ds []*tfprotov6.Diagnostic) []string {
+			var out []string
+			for _, d := range ds {
+				out = append(out, fmt.Sprintf("%v %q: %q", d.Severity, d.Summary, d.Detail))
+			}
+			return out
+		}
+		t.Errorf("%d diagnostics, the framework %d:\nlean      %q\nframework %q", len(got), len(want), summaries(got), summaries(want))
 		return
 	}
 	for i := range got {
