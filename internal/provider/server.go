@@ -37,11 +37,12 @@ import (
 //   - PlanResourceChange of a resource whose proposed new state is the prior state,
 //     byte for byte, answers that state as the plan: with no defaults, the framework
 //     would plan the same, as long as the resource's plan modifiers and ModifyPlan
-//     leave an unchanged resource as it is. The ones listed in leanResources do;
-//     TestLeanServer_answersAsTheFramework holds them to it.
+//     leave an unchanged resource as it is. The ones listed in leanResources do.
 //
 // Any other call, or one of these carrying private state or identity data, goes to
-// the framework.
+// the framework. TestLeanServer_answersAsTheFramework and the differential fuzz
+// target FuzzLeanServer hold both paths to the framework's answers, for the
+// framework version in leanFrameworkVersion; RACI_PROVIDER_LEAN=0 turns them off.
 
 // leanFrameworkVersion is the terraform-plugin-framework version whose ReadResource
 // and PlanResourceChange the lean paths were checked against. A new version may do
