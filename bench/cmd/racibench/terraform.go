@@ -305,8 +305,10 @@ func benchSize(ctx context.Context, cfg config, dir string, n int) ([]sizeResult
 	results := make([]sizeResult, len(shapes))
 	for s, shape := range shapes {
 		results[s] = sizeResult{n: n, shape: shape, counting: counter.source}
-		if err := os.MkdirAll(filepath.Join(dir, "rss", shape), 0o755); err != nil {
-			return nil, err
+		for _, d := range []string{shape, shape + "-off"} {
+			if err := os.MkdirAll(filepath.Join(dir, "rss", d), 0o755); err != nil {
+				return nil, err
+			}
 		}
 	}
 	for i := 1; i <= cfg.runs; i++ {
@@ -314,7 +316,9 @@ func benchSize(ctx context.Context, cfg config, dir string, n int) ([]sizeResult
 			rssDir := filepath.Join(dir, "rss", shape)
 			// Terraform passes its environment on to the provider processes it starts.
 			lean := &terraform{binary: cfg.terraform, timeout: cfg.tfTimeout, env: append(slices.Clip(env), "PEAKRSS_DIR="+rssDir)}
-			plain := &terraform{binary: cfg.terraform, timeout: cfg.tfTimeout, env: append(slices.Clip(lean.env), "RACI_PROVIDER_LEAN=0")}
+			// The plans without the lean paths record their usage apart, so that the
+			// peak RSS reported is that of the provider as it ships.
+			plain := &terraform{binary: cfg.terraform, timeout: cfg.tfTimeout, env: append(slices.Clip(env), "PEAKRSS_DIR="+rssDir+"-off", "RACI_PROVIDER_LEAN=0")}
 			run, err := benchShape(ctx, lean, plain, counter, rssDir, filepath.Join(dir, fmt.Sprintf("r%d", i), shape), shape, i, n)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", shape, err)
@@ -382,7 +386,7 @@ func benchShape(ctx context.Context, lean, plain *terraform, counter *requestCou
 	planPlain := func() error {
 		var changed bool
 		var err error
-		run.raciPlanOff, run.providerCPUOff, _, changed, err = planWithCPU(ctx, plain, raciDir, rssDir)
+		run.raciPlanOff, run.providerCPUOff, _, changed, err = planWithCPU(ctx, plain, raciDir, rssDir+"-off")
 		run.planChanged = run.planChanged || changed
 		return err
 	}
