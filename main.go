@@ -77,7 +77,7 @@ func serveProvider(ctx context.Context, args []string, stderr io.Writer) int {
 	if *debug {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
-	err := tf6server.Serve(providerAddress, provider.NewProtocol6(version, cli.ProviderStores()), opts...)
+	err := tf6server.Serve(providerAddress, provider.NewServer(version, cli.ProviderStores()), opts...)
 	if err != nil {
 		log.New(stderr, "", 0).Print(err)
 		return 1
@@ -86,8 +86,8 @@ func serveProvider(ctx context.Context, args []string, stderr io.Writer) int {
 }
 
 // sdkLogSettings are the plugin libraries' own log levels. Unset, they log every
-// request at trace level, which costs much of the provider's CPU time on a large
-// plan only for Terraform to throw the lines away.
+// request at trace level, a large share of the provider's CPU time on a large plan,
+// only for Terraform to throw the lines away.
 var sdkLogSettings = []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK"}
 
 // quietSDKLogs turns the plugin libraries' logging off unless someone asked for
@@ -107,8 +107,8 @@ func quietSDKLogs() {
 // providerGCPercent is the garbage collector's target for the provider process:
 // the heap may grow to three times what is live before a collection, not twice. A
 // provider lives for one Terraform command and allocates mostly values that die
-// within the request (the plugin framework's), so collections find little to keep.
-// README's Performance section has what it saves and what it costs in memory.
+// within the request (the plugin framework's), so collections find little to keep:
+// fewer of them cost less CPU time than the larger heap costs memory.
 const providerGCPercent = 200
 
 // relaxGC sets the provider's garbage collector target unless GOGC says otherwise.

@@ -25,7 +25,7 @@ const testToken = "acceptance-test-token"
 // protoV6ProviderFactories runs the provider in-process, for the real terraform
 // binary to talk to.
 var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"raci": NewProtocol6WithError("test", testStores),
+	"raci": NewServerWithError("test", testStores),
 }
 
 // testStores are the stores main wires (cli.ProviderStores), which this package's
@@ -62,7 +62,7 @@ type testServer struct {
 }
 
 // startServer starts a server for one test and stops it when the test ends.
-func startServer(t *testing.T) *testServer {
+func startServer(t testing.TB) *testServer {
 	t.Helper()
 	store, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "raci.db"))
 	if err != nil {

@@ -270,7 +270,7 @@ func (w *warningRecorder) recorded() []string {
 func (w *warningRecorder) factories() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"raci": func() (tfprotov6.ProviderServer, error) {
-			server, err := NewProtocol6WithError("test", testStores)()
+			server, err := NewServerWithError("test", testStores)()
 			if err != nil {
 				return nil, err
 			}
@@ -337,7 +337,7 @@ func TestAccReview_accountabilityWarning(t *testing.T) {
 			return nil
 		}
 	}
-	tfresource.ParallelTest(t, tfresource.TestCase{
+	tfresource.Test(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(),
 		Steps: []tfresource.TestStep{
 			{

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"strconv"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -18,16 +21,15 @@ import (
 )
 
 // Terraform asks the provider, for every resource in the state on every plan, to
-// validate its configuration (ValidateResourceConfig), refresh it (ReadResource) and
-// plan it (PlanResourceChange), whether or not anything about it changed. For each of those calls the framework walks the whole
-// value several times in generic passes (semantic equality, collection blocks,
-// write-only attributes, defaults, every attribute's plan modifiers) that change
-// nothing for a schema without custom types, blocks, write-only attributes or
-// defaults. In a plan of 1,000 rows those passes and their garbage were most of the
-// provider's CPU time (make bench). So the server Terraform talks to is the
-// framework's, except for the resource types that a configuration holds by the
-// thousand, whose three calls it answers itself in the cases where the framework's
-// answer is known:
+// refresh it (ReadResource) and plan it (PlanResourceChange), whether or not anything
+// about it changed. For each of those calls the framework walks the whole value
+// several times in generic passes (semantic equality, collection blocks, write-only
+// attributes, defaults, every attribute's plan modifiers) that change nothing for a
+// schema without custom types, blocks, write-only attributes or defaults; in a large
+// plan those passes and their garbage are most of the provider's CPU time. So the
+// server Terraform talks to is the framework's, except for the resource types that a
+// configuration holds by the thousand, whose two calls it answers itself in the
+// cases where the framework's answer is known:
 //
 //   - ReadResource decodes the state, calls the resource's own Configure and Read, as
 //     the framework does, and encodes what Read set: the passes it leaves out have
@@ -35,28 +37,56 @@ import (
 //   - PlanResourceChange of a resource whose proposed new state is the prior state,
 //     byte for byte, answers that state as the plan: with no defaults, the framework
 //     would plan the same, as long as the resource's plan modifiers and ModifyPlan
-//     leave an unchanged resource as it is. The ones listed in leanResources do;
-//     TestLeanServer_answersAsTheFramework holds them to it.
-//   - ValidateResourceConfig of such a resource runs the same checks as the
-//     framework, reading the configuration once, and answers when they find
-//     nothing; when they find something the framework answers (server_validate.go).
+//     leave an unchanged resource as it is. The ones listed in leanResources do.
 //
 // Any other call, or one of these carrying private state or identity data, goes to
-// the framework.
+// the framework. TestLeanServer_answersAsTheFramework and the differential fuzz
+// target FuzzLeanServer hold both paths to the framework's answers, for the
+// framework version in leanFrameworkVersion; RACI_PROVIDER_LEAN=0 turns them off.
 
-// NewProtocol6 returns a constructor of the provider's protocol 6 server, for
-// tf6server.Serve: the framework's server with the lean paths above.
-func NewProtocol6(version string, stores Stores) func() tfprotov6.ProviderServer {
+// leanFrameworkVersion is the terraform-plugin-framework version whose ReadResource
+// and PlanResourceChange the lean paths were checked against. A new version may do
+// more in them, which the lean paths would silently leave out:
+// TestLeanPaths_checkedAgainstThisFramework fails until someone checks again.
+const leanFrameworkVersion = "v1.19.0"
+
+// EnvLean is the environment variable that switches the lean paths above off:
+// RACI_PROVIDER_LEAN=0 (or false) serves the framework as it is, for ruling the lean
+// paths out when a plan or refresh looks wrong. Unset or true, they are on.
+const EnvLean = "RACI_PROVIDER_LEAN"
+
+// NewServer returns a constructor of the provider's protocol 6 server, for
+// tf6server.Serve: the framework's server with the lean paths above, unless EnvLean
+// switches them off. Each server reads EnvLean once, when it is built, so that the
+// variable reaches the acceptance tests' in-process providers as it reaches the
+// process Terraform starts.
+func NewServer(version string, stores Stores) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
-		return newProtocolServer(context.Background(), New(version, stores)().(*raciProvider))
+		p := New(version, stores)().(*raciProvider)
+		if !leanSwitchedOn(os.Getenv(EnvLean)) {
+			return providerserver.NewProtocol6(p)()
+		}
+		return newProtocolServer(context.Background(), p)
 	}
 }
 
-// NewProtocol6WithError is NewProtocol6 in the form the acceptance tests' provider
+// NewServerWithError is NewServer in the form the acceptance tests' provider
 // factories take.
-func NewProtocol6WithError(version string, stores Stores) func() (tfprotov6.ProviderServer, error) {
-	newServer := NewProtocol6(version, stores)
+func NewServerWithError(version string, stores Stores) func() (tfprotov6.ProviderServer, error) {
+	newServer := NewServer(version, stores)
 	return func() (tfprotov6.ProviderServer, error) { return newServer(), nil }
+}
+
+// leanSwitchedOn reads EnvLean's value: on when empty or true. A value that is
+// neither true nor false switches them off too, since the variable is there to get
+// out of the lean paths.
+func leanSwitchedOn(value string) bool {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return true
+	}
+	on, err := strconv.ParseBool(value)
+	return err == nil && on
 }
 
 // leanResources are the resource types whose unchanged instances the server plans
@@ -76,7 +106,6 @@ type protocolServer struct {
 type leanResource struct {
 	newResource func() resource.Resource
 	schema      schema.Schema
-	valueType   attr.Type    // the schema's
 	typ         tftypes.Type // the schema's, as the protocol encodes it
 }
 
@@ -115,12 +144,10 @@ func leanResourceOf(ctx context.Context, newResource func() resource.Resource) (
 	if problem := leanSchemaProblem(sch.Schema); problem != "" {
 		return meta.TypeName, nil, fmt.Errorf("%s: %s", meta.TypeName, problem)
 	}
-	valueType := sch.Schema.Type()
 	return meta.TypeName, &leanResource{
 		newResource: newResource,
 		schema:      sch.Schema,
-		valueType:   valueType,
-		typ:         valueType.TerraformType(ctx),
+		typ:         sch.Schema.Type().TerraformType(ctx),
 	}, nil
 }
 

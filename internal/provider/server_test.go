@@ -3,6 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/exec"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -31,10 +34,81 @@ func TestLeanResources_qualify(t *testing.T) {
 			t.Errorf("%s: no protocol type", name)
 		}
 	}
-	s := NewProtocol6("test", testStores)().(*protocolServer)
+	s := newLeanServer()
 	if s.lean["raci_responsibility"] == nil {
 		t.Errorf("the protocol server does not serve raci_responsibility's lean paths; it serves %v", s.lean)
 	}
+}
+
+// RACI_PROVIDER_LEAN=0 serves the framework as it is, read when each server is
+// built; unset or true, the lean paths serve.
+func TestLeanSwitch(t *testing.T) {
+	for _, tc := range []struct {
+		value    string // "unset" for no variable
+		wantLean bool
+	}{
+		{"unset", true},
+		{"", true},
+		{"1", true},
+		{"true", true},
+		{"0", false},
+		{"false", false},
+		{"off", false},
+	} {
+		t.Run(tc.value, func(t *testing.T) {
+			t.Setenv(EnvLean, tc.value)
+			if tc.value == "unset" {
+				os.Unsetenv(EnvLean)
+			}
+			server, err := NewServerWithError("test", testStores)()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, lean := server.(*protocolServer); lean != tc.wantLean {
+				t.Errorf("%s=%q: lean paths served = %v, want %v (server %T)", EnvLean, tc.value, lean, tc.wantLean, server)
+			}
+		})
+	}
+}
+
+// The lean paths mirror what one version of the framework does; an upgrade must not
+// slip past them unchecked.
+func TestLeanPaths_checkedAgainstThisFramework(t *testing.T) {
+	version, err := moduleVersion(frameworkModule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if version != leanFrameworkVersion {
+		t.Fatalf("%s is %s, but the lean paths (server.go) were checked against %s.\n"+
+			"Before setting leanFrameworkVersion to %s: read what the new version's ReadResource and PlanResourceChange "+
+			"(internal/fwserver) do that the lean paths leave out, check that the lean paths still answer as the framework does, "+
+			"and run the differential fuzz target for a while: FUZZTIME=10m make fuzz (FuzzLeanServer). "+
+			"If the lean paths can no longer answer as the framework does, remove them.",
+			frameworkModule, version, leanFrameworkVersion, version)
+	}
+}
+
+const frameworkModule = "github.com/hashicorp/terraform-plugin-framework"
+
+// moduleVersion returns the version of a module this package is built with: from
+// the build information when it lists dependencies, which test binaries do not,
+// and otherwise from the go command, which reads the same go.mod.
+func moduleVersion(module string) (string, error) {
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, dep := range info.Deps {
+			if dep.Path == module {
+				if dep.Replace != nil {
+					return dep.Replace.Version, nil
+				}
+				return dep.Version, nil
+			}
+		}
+	}
+	out, err := exec.Command("go", "list", "-m", "-f", "{{with .Replace}}{{.Version}}{{else}}{{.Version}}{{end}}", module).Output()
+	if err != nil {
+		return "", fmt.Errorf("go list -m %s: %w", module, err)
+	}
+	return strings.TrimSpace(string(out)), nil
 }
 
 // customString is a custom string type, which could carry semantic equality.
@@ -130,7 +204,7 @@ func TestLeanServer_answersAsTheFramework(t *testing.T) {
 		Assignments: types.SetNull(assignmentType), Version: types.Int64Null(),
 	}
 
-	lean := configuredServer(t, NewProtocol6("test", testStores)(), srv)
+	lean := configuredServer(t, newLeanServer(), srv)
 	framework := configuredServer(t, providerserver.NewProtocol6(New("test", testStores)())(), srv)
 	_, leanRow, err := leanResourceOf(ctx, newResponsibilityResource)
 	if err != nil {
@@ -233,106 +307,15 @@ func TestLeanServer_answersAsTheFramework(t *testing.T) {
 	})
 }
 
-// The lean ValidateResourceConfig answers a configuration it finds nothing wrong with
-// itself, and leaves every one it finds something in to the framework; either way
-// Terraform gets the framework's answer. Terraform validates before it configures
-// the provider, and again after, so both are tried.
-func TestLeanServer_validatesAsTheFramework(t *testing.T) {
-	ctx := context.Background()
-	srv := startServer(t)
-	_, leanRow, err := leanResourceOf(ctx, newResponsibilityResource)
-	if err != nil {
-		t.Fatal(err)
-	}
-	valid := responsibilityModelFrom(&raci.Responsibility{Tenant: "initech", Key: "backing-up", Title: "Backing Up", Assignments: []raci.Assignment{
-		{Party: "auth0", Roles: []raci.Role{"C"}},
-		{Party: "auth0", Roles: []raci.Role{"I"}, When: "in the event that there are issues"},
-		{Party: "subscriber", Roles: []raci.Role{"A", "R"}, Holder: "subscriber's infrastructure engineer"},
-	}})
-	valid.ID, valid.Version = types.StringNull(), types.Int64Null()
-	with := func(edit func(m *responsibilityModel)) responsibilityModel {
-		m := valid
-		edit(&m)
-		return m
-	}
-	assignments := func(as ...raci.Assignment) types.Set {
-		return responsibilityModelFrom(&raci.Responsibility{Assignments: as}).Assignments
-	}
-	cases := []struct {
-		name      string
-		config    responsibilityModel
-		wantError string // the framework's summary, "" for none
-		wantPath  string
-	}{
-		{"valid", valid, "", ""},
-		{"unknown tenant and assignments", with(func(m *responsibilityModel) {
-			m.Tenant, m.Assignments = types.StringUnknown(), types.SetUnknown(assignmentType)
-		}), "", ""},
-		{"key not a slug", with(func(m *responsibilityModel) { m.Key = types.StringValue("Backing Up") }), "Invalid Attribute Value Match", "key"},
-		{"read-only id set", with(func(m *responsibilityModel) { m.ID = types.StringValue("initech/backing-up") }), "Invalid Configuration for Read-Only Attribute", "id"},
-		{"required title missing", with(func(m *responsibilityModel) { m.Title = types.StringNull() }), "Missing Configuration for Required Attribute", "title"},
-		{"two Accountable", with(func(m *responsibilityModel) {
-			m.Assignments = assignments(raci.Assignment{Party: "auth0", Roles: []raci.Role{"A"}}, raci.Assignment{Party: "subscriber", Roles: []raci.Role{"A", "R"}})
-		}), "Invalid Responsibility", "assignments"},
-		{"a letter no scheme has", with(func(m *responsibilityModel) {
-			m.Assignments = assignments(raci.Assignment{Party: "subscriber", Roles: []raci.Role{"A", "R", "X"}})
-		}), "Invalid Attribute Value Match", "roles"},
-	}
-	for _, configured := range []bool{false, true} {
-		lean, framework := NewProtocol6("test", testStores)().(*protocolServer), providerserver.NewProtocol6(New("test", testStores)())()
-		counted := &countedValidations{ProviderServer: lean.ProviderServer}
-		lean.ProviderServer = counted
-		if configured {
-			configuredServer(t, lean, srv)
-			configuredServer(t, framework, srv)
-		}
-		for _, tc := range cases {
-			t.Run(fmt.Sprintf("configured=%v/%s", configured, tc.name), func(t *testing.T) {
-				req := func() *tfprotov6.ValidateResourceConfigRequest {
-					return &tfprotov6.ValidateResourceConfigRequest{TypeName: "raci_responsibility", Config: encodeState(t, leanRow, tc.config)}
-				}
-				counted.n = 0
-				got, err := lean.ValidateResourceConfig(ctx, req())
-				if err != nil {
-					t.Fatal(err)
-				}
-				want, err := framework.ValidateResourceConfig(ctx, req())
-				if err != nil {
-					t.Fatal(err)
-				}
-				sameDiagnostics(t, got.Diagnostics, want.Diagnostics)
-
-				if tc.wantError == "" {
-					if len(got.Diagnostics) > 0 || counted.n != 0 {
-						t.Errorf("diagnostics %v, %d asked of the framework; want none and none", got.Diagnostics, counted.n)
-					}
-					return
-				}
-				if counted.n != 1 {
-					t.Errorf("the framework was asked %d times, want once: it words what the lean path found", counted.n)
-				}
-				if len(got.Diagnostics) != 1 || got.Diagnostics[0].Severity != tfprotov6.DiagnosticSeverityError ||
-					got.Diagnostics[0].Summary != tc.wantError || !strings.Contains(got.Diagnostics[0].Attribute.String(), tc.wantPath) {
-					t.Errorf("diagnostics %v, want the error %q at %s", got.Diagnostics, tc.wantError, tc.wantPath)
-				}
-			})
-		}
-	}
-}
-
-// countedValidations counts the configurations validated by the server it wraps.
-type countedValidations struct {
-	tfprotov6.ProviderServer
-	n int
-}
-
-func (c *countedValidations) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-	c.n++
-	return c.ProviderServer.ValidateResourceConfig(ctx, req)
+// newLeanServer returns the server with the lean paths, whatever RACI_PROVIDER_LEAN
+// says: the tests that compare it with the framework must not compare the framework
+// with itself.
+func newLeanServer() *protocolServer {
+	return newProtocolServer(context.Background(), New("test", testStores)().(*raciProvider))
 }
 
 // configuredServer configures a provider server for team mode against srv.
-func configuredServer(t *testing.T, s tfprotov6.ProviderServer, srv *testServer) tfprotov6.ProviderServer {
+func configuredServer(t testing.TB, s tfprotov6.ProviderServer, srv *testServer) tfprotov6.ProviderServer {
 	t.Helper()
 	typ := tftypes.Object{AttributeTypes: map[string]tftypes.Type{
 		"endpoint": tftypes.String, "token": tftypes.String, "database": tftypes.String,
@@ -397,7 +380,14 @@ func attribute(t *testing.T, v tftypes.Value, name string) tftypes.Value {
 func sameDiagnostics(t *testing.T, got, want []*tfprotov6.Diagnostic) {
 	t.Helper()
 	if len(got) != len(want) {
-		t.Errorf("%d diagnostics, the framework %d: %v, %v", len(got), len(want), got, want)
+		summaries := func(ds []*tfprotov6.Diagnostic) []string {
+			var out []string
+			for _, d := range ds {
+				out = append(out, fmt.Sprintf("%v %q: %q", d.Severity, d.Summary, d.Detail))
+			}
+			return out
+		}
+		t.Errorf("%d diagnostics, the framework %d:\nlean      %q\nframework %q", len(got), len(want), summaries(got), summaries(want))
 		return
 	}
 	for i := range got {

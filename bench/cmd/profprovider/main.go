@@ -62,7 +62,7 @@ func run() error {
 		debug.SetGCPercent(200)
 	}
 	go heapProfiles(ctx, filepath.Join(dir, strconv.Itoa(os.Getpid())+".heap.pprof"))
-	return tf6server.Serve("registry.terraform.io/raci-dev/raci", provider.NewProtocol6("profile", cli.ProviderStores()))
+	return tf6server.Serve("registry.terraform.io/raci-dev/raci", provider.NewServer("profile", cli.ProviderStores()))
 }
 
 // heapProfiles writes a heap profile to path each time the heap in use reaches a new

@@ -1,10 +1,13 @@
 // Command racibench measures the provider and the server against the performance
 // targets of DESIGN.md, in one run (see `make bench`):
 //
-//  1. Terraform at scale: for each N, terraform apply and terraform plan over N
-//     raci_responsibility rows in 10 tenants, and over N terraform_data resources
-//     of similar size, run pair by pair; the API requests a plan's refresh makes;
-//     the provider process's peak RSS.
+//  1. Terraform at scale: for each N and each shape of configuration (one block
+//     with count, several blocks, for_each over parse_matrix rows), terraform apply
+//     and terraform plan over N raci_responsibility rows in 10 tenants, and over N
+//     terraform_data resources of similar size in the same shape, run pair by pair;
+//     the raci plan once more with the provider's lean paths off
+//     (RACI_PROVIDER_LEAN=0); the API requests a plan's refresh makes; the provider
+//     process's peak RSS.
 //  2. Server load: requests per second and latency of the real server on SQLite
 //     (and PostgreSQL when its binaries are there) next to a plain net/http handler
 //     that returns a fixed body of the same size, measured the same way, in rounds
@@ -16,7 +19,9 @@
 // listens on 127.0.0.1 (PostgreSQL on a Unix socket only), and it sends nothing
 // anywhere else.
 //
-// Environment: BENCH_N (default "100 1000 5000"), BENCH_RUNS (3: runs per N, and
+// Environment: BENCH_N (default "100 1000 5000"), BENCH_SHAPES (default: all of
+// "count blocks for_each" at N=1000, the target's size, and count at the others),
+// BENCH_RUNS (3: runs per N, and
 // rounds of the load scenarios), BENCH_LOAD_SECONDS (5), BENCH_CONNS (16),
 // BENCH_TF_TIMEOUT (20m, per terraform command).
 package main
@@ -28,6 +33,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -46,12 +52,15 @@ type config struct {
 	peakRSS    string // the wrapper that records the provider's peak RSS
 	terraform  string
 	sizes      []int
-	runs       int
-	load       time.Duration
-	conns      int
-	tfTimeout  time.Duration
-	skipTF     bool
-	skipLoad   bool
+	// shapes of configuration, measured at every size; when none are set, all of
+	// them at the target's size and the count shape at the others.
+	shapes    []string
+	runs      int
+	load      time.Duration
+	conns     int
+	tfTimeout time.Duration
+	skipTF    bool
+	skipLoad  bool
 	// loadOnly, when set, runs only the server scenarios whose "store scenario"
 	// contains it (the fixed-body ones always run): for profiling one of them.
 	loadOnly string
@@ -86,6 +95,9 @@ func run(ctx context.Context) error {
 
 	var err error
 	if cfg.sizes, err = envSizes("BENCH_N", "100 1000 5000"); err != nil {
+		return err
+	}
+	if cfg.shapes, err = envShapes("BENCH_SHAPES"); err != nil {
 		return err
 	}
 	if cfg.runs, err = envInt("BENCH_RUNS", 3, 1, 50); err != nil {
@@ -162,6 +174,33 @@ func envSizes(name, def string) ([]int, error) {
 		return nil, fmt.Errorf("%s=%q names no size", name, raw)
 	}
 	return sizes, nil
+}
+
+// envShapes reads a list of configuration shapes, separated by spaces or commas;
+// none when the variable is empty.
+func envShapes(name string) ([]string, error) {
+	raw := os.Getenv(name)
+	var shapes []string
+	for _, f := range strings.FieldsFunc(raw, func(r rune) bool { return r == ' ' || r == ',' }) {
+		if !slices.Contains(allShapes, f) {
+			return nil, fmt.Errorf("%s=%q: %q is not a shape; the shapes are %s", name, raw, f, strings.Join(allShapes, ", "))
+		}
+		if !slices.Contains(shapes, f) {
+			shapes = append(shapes, f)
+		}
+	}
+	return shapes, nil
+}
+
+// shapesAt returns the shapes measured at size n.
+func (cfg config) shapesAt(n int) []string {
+	switch {
+	case len(cfg.shapes) > 0:
+		return cfg.shapes
+	case n == targetPlanN:
+		return allShapes
+	}
+	return []string{shapeCount}
 }
 
 func envInt(name string, def, lo, hi int) (int, error) {

@@ -105,18 +105,81 @@ func TestFixedBody(t *testing.T) {
 	}
 }
 
-// Both configurations carry the same rows: same count, same tenant spread.
+// Both configurations of a shape carry the same rows: same count, same tenant
+// spread, written the same way.
 func TestConfigs(t *testing.T) {
-	raci, base := raciConfig("r1", 1000), baselineConfig("r1", 1000)
-	for _, c := range []string{raci, base} {
-		for _, want := range []string{"tenants = 10", "rows    = 1000", `"r1-tenant-`, "row-${count.index}", rowDescription, vendorHolder} {
-			if !strings.Contains(c, want) {
-				t.Errorf("configuration lacks %q:\n%s", want, c)
+	for _, shape := range allShapes {
+		raci, base := raciConfig(shape, "r1", 1000), baselineConfig(shape, "r1", 1000)
+		for _, c := range []string{raci, base} {
+			for _, want := range []string{"tenants = 10", "rows    = 1000", vendorHolder} {
+				if !strings.Contains(c, want) {
+					t.Errorf("%s: configuration lacks %q:\n%s", shape, want, c)
+				}
+			}
+		}
+		raciBlocks := strings.Count(raci, `resource "raci_responsibility"`)
+		baseBlocks := strings.Count(base, `resource "terraform_data"`)
+		wantBlocks := 1
+		if shape == shapeBlocks {
+			wantBlocks = blocks
+		}
+		if raciBlocks != wantBlocks || baseBlocks != wantBlocks {
+			t.Errorf("%s: %d raci_responsibility and %d terraform_data blocks, want %d of each", shape, raciBlocks, baseBlocks, wantBlocks)
+		}
+		if shape == shapeForEach {
+			for _, c := range []string{raci, base} {
+				if !strings.Contains(c, "provider::raci::parse_matrix(local.matrix)") || !strings.Contains(c, "for_each") {
+					t.Errorf("%s: configuration does not use for_each over parse_matrix:\n%s", shape, c)
+				}
+				if got := strings.Count(c, "|Task "); got != 100 {
+					t.Errorf("%s: the matrix has %d rows, want 1000 over 10 tenants: 100", shape, got)
+				}
 			}
 		}
 	}
-	if !strings.Contains(raci, `resource "raci_responsibility" "row"`) || !strings.Contains(base, `resource "terraform_data" "row"`) {
-		t.Error("the configurations do not declare the resources compared")
+}
+
+// The blocks shape spreads every row over its blocks, and no key twice.
+func TestBlockCounts(t *testing.T) {
+	got := blockCounts(shapeBlocks, 1005)
+	total := 0
+	prefixes := map[string]bool{}
+	for _, b := range got {
+		total += b.count
+		prefixes[b.keyPrefix] = true
+	}
+	if len(got) != blocks || total != 1005 || len(prefixes) != blocks || got[0].count != 101 || got[9].count != 100 {
+		t.Errorf("blockCounts(blocks, 1005) = %+v", got)
+	}
+	if got := blockCounts(shapeCount, 1000); len(got) != 1 || got[0].count != 1000 {
+		t.Errorf("blockCounts(count, 1000) = %+v", got)
+	}
+}
+
+func TestEnvShapes(t *testing.T) {
+	t.Setenv("BENCH_SHAPES", "")
+	got, err := envShapes("BENCH_SHAPES")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config{shapes: got}
+	if at := cfg.shapesAt(targetPlanN); len(at) != len(allShapes) {
+		t.Errorf("unset: shapes at N=%d: %v, want every shape", targetPlanN, at)
+	}
+	if at := cfg.shapesAt(5000); len(at) != 1 || at[0] != shapeCount {
+		t.Errorf("unset: shapes at N=5000: %v, want count", at)
+	}
+	t.Setenv("BENCH_SHAPES", "for_each,count for_each")
+	got, err = envShapes("BENCH_SHAPES")
+	if err != nil || len(got) != 2 || got[0] != shapeForEach || got[1] != shapeCount {
+		t.Errorf("got %v, %v; want for_each, count", got, err)
+	}
+	if at := (config{shapes: got}).shapesAt(5000); len(at) != 2 {
+		t.Errorf("set: shapes at N=5000: %v, want the two set", at)
+	}
+	t.Setenv("BENCH_SHAPES", "count modules")
+	if _, err := envShapes("BENCH_SHAPES"); err == nil || !strings.Contains(err.Error(), "modules") {
+		t.Errorf("an unknown shape was accepted: %v", err)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,11 +23,31 @@ const (
 	vendorHolder   = "infrastructure engineer"
 )
 
+// Shapes of configuration that users write, each measured against the same shape
+// over terraform_data.
+const (
+	// shapeCount is one resource block with count.
+	shapeCount = "count"
+	// shapeBlocks is several resource blocks with count, each spread over the
+	// tenants, as a team writes one block per kind of duty.
+	shapeBlocks = "blocks"
+	// shapeForEach is one resource block with for_each over the rows that
+	// provider::raci::parse_matrix reads from a Markdown table in the configuration,
+	// the table's rows for every tenant (examples/from-markdown).
+	shapeForEach = "for_each"
+)
+
+var allShapes = []string{shapeCount, shapeBlocks, shapeForEach}
+
+// blocks is how many resource blocks the blocks shape spreads the rows over.
+const blocks = 10
+
 // raciConfig declares tenants tenants of two parties each and rows responsibilities
-// spread over them, the tenant names starting with prefix so that each run creates
-// its own objects. The provider reads RACI_ENDPOINT and RACI_TOKEN.
-func raciConfig(prefix string, rows int) string {
-	return fmt.Sprintf(`terraform {
+// spread over them in the given shape, the tenant names starting with prefix so that
+// each run creates its own objects. The provider reads RACI_ENDPOINT and RACI_TOKEN.
+func raciConfig(shape, prefix string, rows int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `terraform {
   required_providers {
     raci = {
       source = "raci-dev/raci"
@@ -60,11 +81,29 @@ resource "raci_party" "customer" {
   name   = "customer"
   kind   = "customer"
 }
-
+`, tenants, rows, prefix)
+	switch shape {
+	case shapeForEach:
+		b.WriteString(matrixLocals(rows))
+		fmt.Fprintf(&b, `
 resource "raci_responsibility" "row" {
-  count       = local.rows
+  for_each    = local.matrix_rows
+  tenant      = raci_tenant.t[each.value.tenant].name
+  key         = each.value.key
+  title       = each.value.title
+  category    = %q
+  notes       = each.value.notes
+  assignments = each.value.assignments
+  depends_on  = [raci_party.vendor, raci_party.customer]
+}
+`, rowCategory)
+	default:
+		for _, blk := range blockCounts(shape, rows) {
+			fmt.Fprintf(&b, `
+resource "raci_responsibility" %q {
+  count       = %d
   tenant      = raci_tenant.t[count.index %% local.tenants].name
-  key         = "row-${count.index}"
+  key         = "%srow-${count.index}"
   title       = "Task ${count.index}"
   category    = %q
   description = %q
@@ -73,22 +112,57 @@ resource "raci_responsibility" "row" {
     { party = raci_party.customer[count.index %% local.tenants].name, roles = ["C", "I"] },
   ]
 }
-`, tenants, rows, prefix, rowCategory, rowDescription, vendorHolder)
+`, blk.name, blk.count, blk.keyPrefix, rowCategory, rowDescription, vendorHolder)
+		}
+	}
+	return b.String()
 }
 
 // baselineConfig declares rows terraform_data resources holding what a raci row
-// holds: Terraform's own cost for the same number of resources of the same size.
-func baselineConfig(prefix string, rows int) string {
-	return fmt.Sprintf(`locals {
+// holds, in the same shape: Terraform's own cost for the same number of resources
+// of the same size, written the same way. The for_each shape calls the provider's
+// parse_matrix as the raci configuration does, so that only the resource type
+// differs.
+func baselineConfig(shape, prefix string, rows int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `locals {
   tenants = %d
   rows    = %d
 }
-
+`, tenants, rows)
+	switch shape {
+	case shapeForEach:
+		b.WriteString(`
+terraform {
+  required_providers {
+    raci = {
+      source = "raci-dev/raci"
+    }
+  }
+}
+`)
+		b.WriteString(matrixLocals(rows))
+		fmt.Fprintf(&b, `
 resource "terraform_data" "row" {
-  count = local.rows
+  for_each = local.matrix_rows
+  input = {
+    tenant      = "%s-tenant-${each.value.tenant}"
+    key         = each.value.key
+    title       = each.value.title
+    category    = %q
+    notes       = each.value.notes
+    assignments = each.value.assignments
+  }
+}
+`, prefix, rowCategory)
+	default:
+		for _, blk := range blockCounts(shape, rows) {
+			fmt.Fprintf(&b, `
+resource "terraform_data" %q {
+  count = %d
   input = {
     tenant      = "%s-tenant-${count.index %% local.tenants}"
-    key         = "row-${count.index}"
+    key         = "%srow-${count.index}"
     title       = "Task ${count.index}"
     category    = %q
     description = %q
@@ -98,26 +172,78 @@ resource "terraform_data" "row" {
     ]
   }
 }
-`, tenants, rows, prefix, rowCategory, rowDescription, vendorHolder)
+`, blk.name, blk.count, prefix, blk.keyPrefix, rowCategory, rowDescription, vendorHolder)
+		}
+	}
+	return b.String()
 }
 
-// run is one pair of measurements at one size.
+// block is one resource block with count.
+type block struct {
+	name      string
+	count     int
+	keyPrefix string // keeps keys unique across blocks
+}
+
+// blockCounts spreads rows over the shape's resource blocks: one for count, blocks
+// for blocks, the first ones taking any remainder.
+func blockCounts(shape string, rows int) []block {
+	if shape != shapeBlocks {
+		return []block{{name: "row", count: rows}}
+	}
+	out := make([]block, blocks)
+	for i := range out {
+		n := rows / blocks
+		if i < rows%blocks {
+			n++
+		}
+		out[i] = block{name: fmt.Sprintf("row_%d", i), count: n, keyPrefix: fmt.Sprintf("b%d-", i)}
+	}
+	return out
+}
+
+// matrixLocals declares a Markdown matrix of rows/tenants tasks (rows in all over
+// the tenants) and local.matrix_rows, its rows for every tenant as parse_matrix reads
+// them, keyed "<tenant index>/<row key>" for for_each.
+func matrixLocals(rows int) string {
+	var b strings.Builder
+	b.WriteString("\nlocals {\n  matrix = <<-EOT\n    |Task|Vendor|Customer|Notes|\n    |---|---|---|---|\n")
+	perTenant := (rows + tenants - 1) / tenants
+	for i := 0; i < perTenant; i++ {
+		fmt.Fprintf(&b, "    |Task %d|R, A (%s)|C, I|%s|\n", i, vendorHolder, rowDescription)
+	}
+	b.WriteString(`  EOT
+  matrix_rows = {
+    for pair in setproduct(range(local.tenants), provider::raci::parse_matrix(local.matrix)) :
+    "${pair[0]}/${pair[1].key}" => merge(pair[1], { tenant = pair[0] })
+  }
+}
+`)
+	return b.String()
+}
+
+// pairRun is one run of a shape at one size: raci and terraform_data applied, then
+// planned, raci with the lean paths on and off.
 type pairRun struct {
-	raciApply, raciPlan         time.Duration
-	baselineApply, baselinePlan time.Duration
-	requests                    float64            // API requests during the raci plan
-	routes                      map[string]float64 // the same, by method and route
-	planChanged                 bool               // the raci plan after apply was not empty
+	raciApply, baselineApply time.Duration
+	// raciPlan is with the lean paths (the default), raciPlanOff with
+	// RACI_PROVIDER_LEAN=0.
+	raciPlan, raciPlanOff, baselinePlan time.Duration
+	requests                            float64            // API requests during the raci plan
+	routes                              map[string]float64 // the same, by method and route
+	planChanged                         bool               // a raci plan after apply was not empty
 	// providerCPU is the CPU time of the provider processes the raci plan started,
 	// and providers how many there were: the share of the plan's time that is the
-	// provider's rather than Terraform's.
-	providerCPU time.Duration
-	providers   int
+	// provider's rather than Terraform's. providerCPUOff is the same with the lean
+	// paths off.
+	providerCPU, providerCPUOff time.Duration
+	providers                   int
 }
 
-// sizeResult is everything measured at one size.
+// sizeResult is everything measured of one shape at one size.
 type sizeResult struct {
 	n        int
+	shape    string
 	runs     []pairRun
 	peakKiB  int64  // the largest peak RSS of any provider process
 	counting string // how requests were counted
@@ -127,128 +253,190 @@ type sizeResult struct {
 func benchTerraform(ctx context.Context, cfg config, dir string) ([]sizeResult, error) {
 	var results []sizeResult
 	for _, n := range cfg.sizes {
-		fmt.Printf("\n==> N=%d: %d runs of terraform apply and plan, raci and terraform_data in turn\n", n, cfg.runs)
+		fmt.Printf("\n==> N=%d: %d runs of terraform apply and plan for the shapes %s, raci (lean paths on and off) and terraform_data in turn\n",
+			n, cfg.runs, strings.Join(cfg.shapesAt(n), ", "))
 		r, err := benchSize(ctx, cfg, filepath.Join(dir, strconv.Itoa(n)), n)
 		if err != nil {
 			return nil, fmt.Errorf("N=%d: %w", n, err)
 		}
-		results = append(results, r)
+		results = append(results, r...)
 	}
 	return results, nil
 }
 
-func benchSize(ctx context.Context, cfg config, dir string, n int) (sizeResult, error) {
-	res := sizeResult{n: n}
+// benchSize measures every shape at one size, shape after shape within each run so
+// that a slow spell of the machine falls on all of them.
+func benchSize(ctx context.Context, cfg config, dir string, n int) ([]sizeResult, error) {
 	srv, err := startRaciServer(ctx, cfg.provider, "sqlite:"+filepath.Join(dir, "raci.db"), dir)
 	if err != nil {
-		return res, err
+		return nil, err
 	}
 	defer srv.stop()
 	counter, err := newRequestCounter(ctx, srv)
 	if err != nil {
-		return res, err
+		return nil, err
 	}
-	res.counting = counter.source
 
 	// Terraform starts the peak RSS wrapper under the provider's name, from the
 	// directory the dev_overrides block names; it starts the real provider.
 	overrides := filepath.Join(dir, "provider")
-	rssDir := filepath.Join(dir, "rss")
-	for _, d := range []string{overrides, rssDir} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			return res, err
-		}
+	if err := os.MkdirAll(overrides, 0o755); err != nil {
+		return nil, err
 	}
 	if err := os.Symlink(cfg.peakRSS, filepath.Join(overrides, "terraform-provider-raci")); err != nil {
-		return res, err
+		return nil, err
 	}
 	cliConfig := filepath.Join(dir, "terraformrc")
 	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"raci-dev/raci\" = %q\n  }\n  direct {}\n}\n", overrides)
 	if err := os.WriteFile(cliConfig, []byte(rc), 0o644); err != nil {
-		return res, err
+		return nil, err
 	}
-	tf := &terraform{
-		binary:  cfg.terraform,
-		timeout: cfg.tfTimeout,
-		env: append(cleanEnv(),
-			"TF_CLI_CONFIG_FILE="+cliConfig,
-			"CHECKPOINT_DISABLE=1",
-			"TF_IN_AUTOMATION=1",
-			"TF_INPUT=0",
-			"RACI_ENDPOINT="+srv.url,
-			"RACI_TOKEN="+srv.token,
-			"PEAKRSS_COMMAND="+cfg.tfProvider,
-			"PEAKRSS_DIR="+rssDir,
-		),
-	}
+	env := append(cleanEnv(),
+		"TF_CLI_CONFIG_FILE="+cliConfig,
+		"CHECKPOINT_DISABLE=1",
+		"TF_IN_AUTOMATION=1",
+		"TF_INPUT=0",
+		"RACI_ENDPOINT="+srv.url,
+		"RACI_TOKEN="+srv.token,
+		"PEAKRSS_COMMAND="+cfg.tfProvider,
+	)
 
-	for i := 1; i <= cfg.runs; i++ {
-		prefix := "r" + strconv.Itoa(i)
-		raciDir, baseDir := filepath.Join(dir, prefix, "raci"), filepath.Join(dir, prefix, "baseline")
-		if err := writeConfig(raciDir, raciConfig(prefix, n)); err != nil {
-			return res, err
-		}
-		if err := writeConfig(baseDir, baselineConfig(prefix, n)); err != nil {
-			return res, err
-		}
-		if i == 1 {
-			// Untimed: catches a broken configuration early and warms the page cache
-			// with Terraform and the provider.
-			for _, d := range []string{raciDir, baseDir} {
-				if _, _, err := tf.run(ctx, d, "validate", "-no-color"); err != nil {
-					return res, err
-				}
+	shapes := cfg.shapesAt(n)
+	results := make([]sizeResult, len(shapes))
+	for s, shape := range shapes {
+		results[s] = sizeResult{n: n, shape: shape, counting: counter.source}
+		for _, d := range []string{shape, shape + "-off"} {
+			if err := os.MkdirAll(filepath.Join(dir, "rss", d), 0o755); err != nil {
+				return nil, err
 			}
 		}
-		var run pairRun
-		var err error
-		if run.raciApply, _, err = tf.run(ctx, raciDir, "apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
-			return res, err
+	}
+	for i := 1; i <= cfg.runs; i++ {
+		for s, shape := range shapes {
+			rssDir := filepath.Join(dir, "rss", shape)
+			// Terraform passes its environment on to the provider processes it starts.
+			lean := &terraform{binary: cfg.terraform, timeout: cfg.tfTimeout, env: append(slices.Clip(env), "PEAKRSS_DIR="+rssDir)}
+			// The plans without the lean paths record their usage apart, so that the
+			// peak RSS reported is that of the provider as it ships.
+			plain := &terraform{binary: cfg.terraform, timeout: cfg.tfTimeout, env: append(slices.Clip(env), "PEAKRSS_DIR="+rssDir+"-off", "RACI_PROVIDER_LEAN=0")}
+			run, err := benchShape(ctx, lean, plain, counter, rssDir, filepath.Join(dir, fmt.Sprintf("r%d", i), shape), shape, i, n)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", shape, err)
+			}
+			results[s].runs = append(results[s].runs, run)
 		}
-		if run.baselineApply, _, err = tf.run(ctx, baseDir, "apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
-			return res, err
+	}
+	for s := range results {
+		if results[s].peakKiB, err = largestPeak(filepath.Join(dir, "rss", results[s].shape)); err != nil {
+			return nil, err
 		}
+	}
+	return results, nil
+}
+
+// benchShape is run i of one shape: both configurations applied, then planned,
+// raci once with the lean paths (lean) and once without (plain), the order of the
+// two alternating from run to run.
+func benchShape(ctx context.Context, lean, plain *terraform, counter *requestCounter, rssDir, dir, shape string, i, n int) (pairRun, error) {
+	var run pairRun
+	// Tenant names are slugs: no underscore.
+	prefix := fmt.Sprintf("r%d-%s", i, strings.ReplaceAll(shape, "_", ""))
+	raciDir, baseDir := filepath.Join(dir, "raci"), filepath.Join(dir, "baseline")
+	if err := writeConfig(raciDir, raciConfig(shape, prefix, n)); err != nil {
+		return run, err
+	}
+	if err := writeConfig(baseDir, baselineConfig(shape, prefix, n)); err != nil {
+		return run, err
+	}
+	if i == 1 {
+		// Untimed: catches a broken configuration early and warms the page cache
+		// with Terraform and the provider.
+		for _, d := range []string{raciDir, baseDir} {
+			if _, _, err := lean.run(ctx, d, "validate", "-no-color"); err != nil {
+				return run, err
+			}
+		}
+	}
+	var err error
+	if run.raciApply, _, err = lean.run(ctx, raciDir, "apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
+		return run, err
+	}
+	if run.baselineApply, _, err = lean.run(ctx, baseDir, "apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
+		return run, err
+	}
+
+	planLean := func() error {
 		before, err := counter.counts(ctx)
 		if err != nil {
-			return res, err
+			return err
 		}
-		usageBefore, err := readUsage(rssDir)
-		if err != nil {
-			return res, err
+		var changed bool
+		if run.raciPlan, run.providerCPU, run.providers, changed, err = planWithCPU(ctx, lean, raciDir, rssDir); err != nil {
+			return err
 		}
-		var code int
-		if run.raciPlan, code, err = tf.run(ctx, raciDir, "plan", "-input=false", "-no-color", "-detailed-exitcode"); err != nil {
-			return res, err
-		}
-		run.planChanged = code == 2
+		run.planChanged = run.planChanged || changed
 		after, err := counter.counts(ctx)
 		if err != nil {
-			return res, err
+			return err
 		}
 		run.routes = difference(before, after)
 		run.requests = total(run.routes)
-		usageAfter, err := readUsage(rssDir)
-		if err != nil {
-			return res, err
-		}
-		for pid, u := range usageAfter {
-			if _, old := usageBefore[pid]; !old {
-				run.providerCPU += u.cpu
-				run.providers++
-			}
-		}
-		if run.baselinePlan, _, err = tf.run(ctx, baseDir, "plan", "-input=false", "-no-color", "-detailed-exitcode"); err != nil {
-			return res, err
-		}
-		fmt.Printf("    run %d: apply raci %.2fs, terraform_data %.2fs; plan raci %.2fs (provider CPU %.2fs in %d processes), terraform_data %.2fs; %.0f requests in the raci plan\n",
-			i, run.raciApply.Seconds(), run.baselineApply.Seconds(), run.raciPlan.Seconds(), run.providerCPU.Seconds(), run.providers, run.baselinePlan.Seconds(), run.requests)
-		if run.planChanged {
-			fmt.Printf("    run %d: WARNING: the raci plan right after apply was not empty (see %s)\n", i, filepath.Join(raciDir, "plan.log"))
-		}
-		res.runs = append(res.runs, run)
+		return nil
 	}
-	res.peakKiB, err = largestPeak(rssDir)
-	return res, err
+	planPlain := func() error {
+		var changed bool
+		var err error
+		run.raciPlanOff, run.providerCPUOff, _, changed, err = planWithCPU(ctx, plain, raciDir, rssDir+"-off")
+		run.planChanged = run.planChanged || changed
+		return err
+	}
+	planBaseline := func() (err error) {
+		run.baselinePlan, _, err = lean.run(ctx, baseDir, "plan", "-input=false", "-no-color", "-detailed-exitcode")
+		return err
+	}
+	order := []func() error{planLean, planBaseline, planPlain}
+	if i%2 == 0 {
+		order = []func() error{planPlain, planBaseline, planLean}
+	}
+	for _, plan := range order {
+		if err := plan(); err != nil {
+			return run, err
+		}
+	}
+	fmt.Printf("    run %d, %s: apply raci %.2fs, terraform_data %.2fs; plan raci %.2fs (provider CPU %.2fs in %d processes), lean paths off %.2fs (provider CPU %.2fs), terraform_data %.2fs; %.0f requests in the raci plan\n",
+		i, shape, run.raciApply.Seconds(), run.baselineApply.Seconds(), run.raciPlan.Seconds(), run.providerCPU.Seconds(), run.providers,
+		run.raciPlanOff.Seconds(), run.providerCPUOff.Seconds(), run.baselinePlan.Seconds(), run.requests)
+	if run.planChanged {
+		fmt.Printf("    run %d, %s: WARNING: a raci plan right after apply was not empty (see %s)\n", i, shape, filepath.Join(raciDir, "plan.log"))
+	}
+	return run, nil
+}
+
+// planWithCPU runs terraform plan in dir and returns its wall time, the CPU time of
+// the provider processes it started (recorded by the wrapper in rssDir) and how many
+// there were, and whether it planned changes.
+func planWithCPU(ctx context.Context, tf *terraform, dir, rssDir string) (time.Duration, time.Duration, int, bool, error) {
+	usageBefore, err := readUsage(rssDir)
+	if err != nil {
+		return 0, 0, 0, false, err
+	}
+	elapsed, code, err := tf.run(ctx, dir, "plan", "-input=false", "-no-color", "-detailed-exitcode")
+	if err != nil {
+		return 0, 0, 0, false, err
+	}
+	usageAfter, err := readUsage(rssDir)
+	if err != nil {
+		return 0, 0, 0, false, err
+	}
+	var cpu time.Duration
+	var providers int
+	for pid, u := range usageAfter {
+		if _, old := usageBefore[pid]; !old {
+			cpu += u.cpu
+			providers++
+		}
+	}
+	return elapsed, cpu, providers, code == 2, nil
 }
 
 func writeConfig(dir, text string) error {
