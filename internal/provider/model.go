@@ -74,14 +74,20 @@ var (
 // values, matching it on first use.
 func modelTypeOf(ctx context.Context, t reflect.Type, schemaType func() attr.Type) (*modelType, error) {
 	if known, ok := modelTypes.Load(t); ok {
-		return known.(*modelType), nil
+		if mt, ok := known.(*modelType); ok {
+			return mt, nil
+		}
 	}
 	m, err := matchModel(ctx, t, schemaType())
 	if err != nil {
 		return nil, err
 	}
-	known, _ := modelTypes.LoadOrStore(t, m)
-	return known.(*modelType), nil
+	if known, loaded := modelTypes.LoadOrStore(t, m); loaded {
+		if mt, ok := known.(*modelType); ok {
+			return mt, nil
+		}
+	}
+	return m, nil
 }
 
 // matchModel matches the fields of the model struct type t to the attributes of
@@ -192,7 +198,11 @@ func modelValue(ctx context.Context, s modelSchema, from reflect.Value) (tftypes
 	}
 	attrs := make(map[string]tftypes.Value, len(mt.fields))
 	for _, f := range mt.fields {
-		v, err := from.Field(f.index).Addr().Interface().(attr.Value).ToTerraformValue(ctx)
+		field, ok := from.Field(f.index).Addr().Interface().(attr.Value)
+		if !ok {
+			return tftypes.Value{}, fmt.Errorf("attribute %q: field %s is not an attr.Value", f.name, from.Type().Field(f.index).Name)
+		}
+		v, err := field.ToTerraformValue(ctx)
 		if err != nil {
 			return tftypes.Value{}, fmt.Errorf("attribute %q: %w", f.name, err)
 		}
@@ -252,7 +262,12 @@ func objectValue[M any](ctx context.Context, t types.ObjectType, m M) (types.Obj
 	}
 	attrs := make(map[string]attr.Value, len(mt.fields))
 	for _, f := range mt.fields {
-		attrs[f.name] = from.Field(f.index).Interface().(attr.Value)
+		v, ok := from.Field(f.index).Interface().(attr.Value)
+		if !ok {
+			return types.ObjectUnknown(t.AttrTypes), modelError("Unable to Write Terraform Value",
+				fmt.Errorf("writing %T: field %s is not an attr.Value", m, from.Type().Field(f.index).Name))
+		}
+		attrs[f.name] = v
 	}
 	return types.ObjectValue(t.AttrTypes, attrs)
 }

@@ -151,7 +151,10 @@ func objectConvertsAsTheFramework[M any](t *testing.T, typ types.ObjectType) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			o := v.(types.Object)
+			o, ok := v.(types.Object)
+			if !ok {
+				t.Fatalf("%T is not an object", v)
+			}
 			var viaAs M
 			if diags := o.As(ctx, &viaAs, basetypes.ObjectAsOptions{}); diags.HasError() {
 				t.Fatalf("the framework's As: %v", diags)

@@ -70,9 +70,11 @@ type Stores struct {
 
 // New returns a constructor of the provider, as providerserver expects.
 func New(version string, stores Stores) func() provider.Provider {
-	return func() provider.Provider {
-		return &raciProvider{version: version, stores: stores}
-	}
+	return func() provider.Provider { return newProvider(version, stores) }
+}
+
+func newProvider(version string, stores Stores) *raciProvider {
+	return &raciProvider{version: version, stores: stores}
 }
 
 func (p *raciProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {

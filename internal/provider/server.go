@@ -62,7 +62,7 @@ const EnvLean = "RACI_PROVIDER_LEAN"
 // process Terraform starts.
 func NewServer(version string, stores Stores) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
-		p := New(version, stores)().(*raciProvider)
+		p := newProvider(version, stores)
 		if !leanSwitchedOn(os.Getenv(EnvLean)) {
 			return providerserver.NewProtocol6(p)()
 		}
@@ -305,7 +305,7 @@ func protocolPath(ctx context.Context, p path.Path) *tftypes.AttributePath {
 		case path.PathStepElementKeyInt:
 			out = out.WithElementKeyInt(int(step))
 		case path.PathStepElementKeyValue:
-			v, err := step.Value.ToTerraformValue(ctx)
+			v, err := step.ToTerraformValue(ctx)
 			if err != nil {
 				return nil
 			}

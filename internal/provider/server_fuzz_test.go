@@ -208,9 +208,12 @@ func fuzzState(typ tftypes.Type, r fuzzRow, bits uint16) tftypes.Value {
 		}
 		return tftypes.NewValue(tftypes.String, s)
 	}
-	attrs := typ.(tftypes.Object).AttributeTypes
-	setType := attrs["assignments"].(tftypes.Set)
-	objectType := setType.ElementType.(tftypes.Object)
+	object, _ := typ.(tftypes.Object)
+	setType, _ := object.AttributeTypes["assignments"].(tftypes.Set)
+	objectType, ok := setType.ElementType.(tftypes.Object)
+	if !ok {
+		panic("raci_responsibility's type " + typ.String() + " has no set of assignment objects")
+	}
 	var elements []tftypes.Value
 	seen := map[string]bool{}
 	for _, line := range strings.Split(r.assignments, "\n") {

@@ -311,7 +311,7 @@ func TestLeanServer_answersAsTheFramework(t *testing.T) {
 // says: the tests that compare it with the framework must not compare the framework
 // with itself.
 func newLeanServer() *protocolServer {
-	return newProtocolServer(context.Background(), New("test", testStores)().(*raciProvider))
+	return newProtocolServer(context.Background(), newProvider("test", testStores))
 }
 
 // configuredServer configures a provider server for team mode against srv.

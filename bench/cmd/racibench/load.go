@@ -450,7 +450,7 @@ func printLoad(w io.Writer, cfg config, results []loadResult, pgNote string) {
 	fmt.Fprintln(w, "PostgreSQL and the load generator; they share the machine's cores, so their sum sets the")
 	fmt.Fprintln(w, "throughput, and the fixed body's sum sets what the machine can do at all.")
 
-	fmt.Fprintln(w, "\nTargets (DESIGN.md; the PUT rows have none):")
+	fmt.Fprintln(w, "\nTargets (CONTRIBUTING.md; the PUT rows have none):")
 	for _, r := range results {
 		if !r.read {
 			continue
@@ -504,9 +504,9 @@ func serveFixed(args []string) error {
 
 // fixedBody is a JSON object of exactly size bytes (at least 10).
 func fixedBody(size int) []byte {
-	const open, close = `{"data":"`, `"}`
-	n := max(0, size-len(open)-len(close))
-	return []byte(open + strings.Repeat("x", n) + close)
+	const head, tail = `{"data":"`, `"}`
+	n := max(0, size-len(head)-len(tail))
+	return []byte(head + strings.Repeat("x", n) + tail)
 }
 
 type fixedServer struct {

@@ -1,5 +1,5 @@
 // Command racibench measures the provider and the server against the performance
-// targets of DESIGN.md, in one run (see `make bench`):
+// targets of CONTRIBUTING.md, in one run (see `make bench`):
 //
 //  1. Terraform at scale: for each N and each shape of configuration (one block
 //     with count, several blocks, for_each over parse_matrix rows), terraform apply

@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// Targets from DESIGN.md.
+// Targets from CONTRIBUTING.md.
 const (
 	targetPlanN         = 1000
 	targetPlanRatio     = 1.3
@@ -94,7 +94,7 @@ func printTerraform(w io.Writer, cfg config, results []sizeResult) {
 		}
 	}
 
-	fmt.Fprintln(w, "\nTargets (DESIGN.md):")
+	fmt.Fprintln(w, "\nTargets (CONTRIBUTING.md):")
 	measured := false
 	for _, s := range sums {
 		if s.n == targetPlanN {

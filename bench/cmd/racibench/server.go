@@ -351,8 +351,8 @@ func findPostgres() string {
 		}
 	}
 	if initdb, err := exec.LookPath("initdb"); err == nil {
-		if real, err := filepath.EvalSymlinks(initdb); err == nil && has(filepath.Dir(real)) {
-			return filepath.Dir(real)
+		if resolved, err := filepath.EvalSymlinks(initdb); err == nil && has(filepath.Dir(resolved)) {
+			return filepath.Dir(resolved)
 		}
 	}
 	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")

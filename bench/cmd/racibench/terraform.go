@@ -257,7 +257,7 @@ func benchTerraform(ctx context.Context, cfg config, dir string) ([]sizeResult, 
 			n, cfg.runs, strings.Join(cfg.shapesAt(n), ", "))
 		r, err := benchSize(ctx, cfg, filepath.Join(dir, strconv.Itoa(n)), n)
 		if err != nil {
-			return nil, fmt.Errorf("N=%d: %w", n, err)
+			return nil, fmt.Errorf("at N=%d: %w", n, err)
 		}
 		results = append(results, r...)
 	}
