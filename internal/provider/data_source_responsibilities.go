@@ -35,10 +35,11 @@ type responsibilitiesModel struct {
 }
 
 var responsibilityEntryType = types.ObjectType{AttrTypes: map[string]attr.Type{
-	"key":      types.StringType,
-	"title":    types.StringType,
-	"category": types.StringType,
-	"roles":    types.SetType{ElemType: types.StringType},
+	"key":         types.StringType,
+	"title":       types.StringType,
+	"category":    types.StringType,
+	"roles":       types.SetType{ElemType: types.StringType},
+	"assignments": types.SetType{ElemType: assignmentType},
 }}
 
 func (d *responsibilitiesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -48,8 +49,10 @@ func (d *responsibilitiesDataSource) Metadata(_ context.Context, req datasource.
 func (d *responsibilitiesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The rows of a tenant's matrix, filtered by party and letter: \"what is the vendor " +
-			"accountable for?\" is `party = \"auth0\"` and `roles = [\"A\"]`. Letters held only under a condition " +
-			"(`I` \"in the event that there are issues\") count. Rows are ordered by key.",
+			"accountable for?\" is `party = \"auth0\"` and `roles = [\"A\"]`. A letter held only under a condition " +
+			"(an assignment's `when`, e.g. `I` \"in the event that there are issues\") still matches: `roles = [\"I\"]` " +
+			"finds that row too. To tell conditional letters from the others, read the row's `assignments`, each with " +
+			"its `holder` and `when`. Rows are ordered by key.",
 		Attributes: map[string]schema.Attribute{
 			"tenant": schema.StringAttribute{
 				MarkdownDescription: "Name of the tenant.",
@@ -95,6 +98,35 @@ func (d *responsibilitiesDataSource) Schema(_ context.Context, _ datasource.Sche
 							ElementType: types.StringType,
 							Computed:    true,
 						},
+						"assignments": schema.SetNestedAttribute{
+							MarkdownDescription: "The assignments of `party` in the row (every assignment of the row, without " +
+								"`party`), as `raci_responsibility` holds them; all of them, conditional ones included, not only " +
+								"those holding a letter `roles` asked for.",
+							Computed: true,
+							NestedObject: schema.NestedAttributeObject{
+								Attributes: map[string]schema.Attribute{
+									"party": schema.StringAttribute{
+										MarkdownDescription: "Name of the party.",
+										Computed:            true,
+									},
+									"roles": schema.SetAttribute{
+										MarkdownDescription: "The letters the party holds under this assignment.",
+										ElementType:         types.StringType,
+										Computed:            true,
+									},
+									"holder": schema.StringAttribute{
+										MarkdownDescription: "Who inside the party holds the letters, e.g. `subscriber's " +
+											"infrastructure engineer`; null when the assignment names no one.",
+										Computed: true,
+									},
+									"when": schema.StringAttribute{
+										MarkdownDescription: "The condition under which the letters apply, e.g. `in the event " +
+											"that there are issues`; null when they always apply.",
+										Computed: true,
+									},
+								},
+							},
+						},
 					},
 				},
 			},
@@ -136,11 +168,18 @@ func (d *responsibilitiesDataSource) Read(ctx context.Context, req datasource.Re
 		for i, l := range r.roles {
 			letters[i] = string(l)
 		}
+		assignments := make([]attr.Value, 0, len(r.row.Assignments))
+		for _, a := range r.row.Assignments {
+			if party == "" || a.Party == party {
+				assignments = append(assignments, assignmentValue(a))
+			}
+		}
 		entries = append(entries, types.ObjectValueMust(responsibilityEntryType.AttrTypes, map[string]attr.Value{
-			"key":      types.StringValue(r.row.Key),
-			"title":    types.StringValue(r.row.Title),
-			"category": optionalString(r.row.Category),
-			"roles":    stringSet(letters),
+			"key":         types.StringValue(r.row.Key),
+			"title":       types.StringValue(r.row.Title),
+			"category":    optionalString(r.row.Category),
+			"roles":       stringSet(letters),
+			"assignments": types.SetValueMust(assignmentType, assignments),
 		}))
 	}
 	config.Responsibilities = types.ListValueMust(responsibilityEntryType, entries)

@@ -9,18 +9,24 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
-// entry checks one row of raci_responsibilities.
-func entry(key, title, category string, roles ...string) knownvalue.Check {
-	letters := make([]knownvalue.Check, len(roles))
-	for i, r := range roles {
-		letters[i] = knownvalue.StringExact(r)
-	}
+// entry checks one row of raci_responsibilities: the letters held in it, then its
+// assignments (see assignment in resource_responsibility_test.go).
+func entry(key, title, category string, roles []string, assignments ...knownvalue.Check) knownvalue.Check {
 	return knownvalue.ObjectExact(map[string]knownvalue.Check{
-		"key":      knownvalue.StringExact(key),
-		"title":    knownvalue.StringExact(title),
-		"category": knownvalue.StringExact(category),
-		"roles":    knownvalue.SetExact(letters),
+		"key":         knownvalue.StringExact(key),
+		"title":       knownvalue.StringExact(title),
+		"category":    knownvalue.StringExact(category),
+		"roles":       letters(roles...),
+		"assignments": knownvalue.SetExact(assignments),
 	})
+}
+
+func letters(roles ...string) knownvalue.Check {
+	checks := make([]knownvalue.Check, len(roles))
+	for i, r := range roles {
+		checks[i] = knownvalue.StringExact(r)
+	}
+	return knownvalue.SetExact(checks)
 }
 
 func keys(keys ...string) knownvalue.Check {
@@ -30,6 +36,11 @@ func keys(keys ...string) knownvalue.Check {
 	}
 	return knownvalue.ListExact(checks)
 }
+
+// ifTrouble is the condition of matrixRows' conditional letters.
+const ifTrouble = "in the event that there are issues"
+
+func rs(roles ...string) []string { return roles }
 
 func TestAccResponsibilitiesDataSource(t *testing.T) {
 	srv := startServer(t)
@@ -63,23 +74,37 @@ data "raci_responsibilities" "` + name + `" {
 		Steps: []resource.TestStep{{
 			Config: config,
 			ConfigStateChecks: []statecheck.StateCheck{
-				// "What is the vendor accountable for?"
+				// "What is the vendor accountable for?", and who at the vendor is.
 				check("vendor_accountable", knownvalue.ListExact([]knownvalue.Check{
-					entry("deployment", "Deployment to Development and Production environments", "Deployment", "R", "A"),
-					entry("issue-resolution", "Issue Resolution", "Support", "R", "A"),
+					entry("deployment", "Deployment to Development and Production environments", "Deployment", rs("R", "A"),
+						assignment("auth0", rs("R", "A"), "Auth0 Customer Success Engineer", "")),
+					entry("issue-resolution", "Issue Resolution", "Support", rs("R", "A"),
+						assignment("auth0", rs("R", "A"), "", "")),
 				})),
-				// Every row auth0 holds a letter in, with all its letters there.
+				// Every row auth0 holds a letter in, with all its letters and assignments
+				// there, the conditional ones with their condition.
 				check("vendor_involved", knownvalue.ListExact([]knownvalue.Check{
-					entry("backing-up", "Backing Up", "Operations", "I"),
-					entry("code-integration", "Code Integration into Applications", "Integration", "C", "I"),
-					entry("deployment", "Deployment to Development and Production environments", "Deployment", "R", "A"),
-					entry("issue-resolution", "Issue Resolution", "Support", "R", "A"),
+					entry("backing-up", "Backing Up", "Operations", rs("I"),
+						assignment("auth0", rs("I"), "", ifTrouble)),
+					entry("code-integration", "Code Integration into Applications", "Integration", rs("C", "I"),
+						assignment("auth0", rs("C"), "", ""),
+						assignment("auth0", rs("I"), "", ifTrouble)),
+					entry("deployment", "Deployment to Development and Production environments", "Deployment", rs("R", "A"),
+						assignment("auth0", rs("R", "A"), "Auth0 Customer Success Engineer", "")),
+					entry("issue-resolution", "Issue Resolution", "Support", rs("R", "A"),
+						assignment("auth0", rs("R", "A"), "", "")),
 				})),
 				// Informed only in the event that there are issues still counts.
 				check("vendor_informed", keys("backing-up", "code-integration")),
 				check("auditor", knownvalue.ListSizeExact(0)),
 				check("consulted_anyone", keys("code-integration", "issue-resolution")),
 				check("all", keys("backing-up", "code-integration", "deployment", "issue-resolution")),
+				// Without party, every assignment of the row, whoever holds it.
+				statecheck.ExpectKnownValue("data.raci_responsibilities.all",
+					tfjsonpath.New("responsibilities").AtSliceIndex(2).AtMapKey("assignments"), knownvalue.SetExact([]knownvalue.Check{
+						assignment("auth0", rs("R", "A"), "Auth0 Customer Success Engineer", ""),
+						assignment("subscriber", rs("I"), "", ""),
+					})),
 			},
 		}},
 	})

@@ -374,16 +374,7 @@ func (m responsibilityModel) toDomain() (row *raci.Responsibility, known bool) {
 func responsibilityModelFrom(row *raci.Responsibility) responsibilityModel {
 	assignments := make([]attr.Value, len(row.Assignments))
 	for i, a := range row.Assignments {
-		roles := make([]string, len(a.Roles))
-		for j, l := range a.Roles {
-			roles[j] = string(l)
-		}
-		assignments[i] = types.ObjectValueMust(assignmentType.AttrTypes, map[string]attr.Value{
-			"party":  types.StringValue(a.Party),
-			"roles":  stringSet(roles),
-			"holder": optionalString(a.Holder),
-			"when":   optionalString(a.When),
-		})
+		assignments[i] = assignmentValue(a)
 	}
 	return responsibilityModel{
 		ID:          types.StringValue(row.Tenant + "/" + row.Key),
@@ -396,4 +387,20 @@ func responsibilityModelFrom(row *raci.Responsibility) responsibilityModel {
 		Assignments: types.SetValueMust(assignmentType, assignments),
 		Version:     types.Int64Value(row.Version),
 	}
+}
+
+// assignmentValue maps an assignment from the server to an element of
+// assignmentType, holder and when null when empty: the resource's assignments and
+// the raci_responsibilities data source's use it alike.
+func assignmentValue(a raci.Assignment) types.Object {
+	roles := make([]string, len(a.Roles))
+	for i, l := range a.Roles {
+		roles[i] = string(l)
+	}
+	return types.ObjectValueMust(assignmentType.AttrTypes, map[string]attr.Value{
+		"party":  types.StringValue(a.Party),
+		"roles":  stringSet(roles),
+		"holder": optionalString(a.Holder),
+		"when":   optionalString(a.When),
+	})
 }

@@ -16,3 +16,19 @@ data "raci_responsibilities" "all" {
   tenant     = raci_tenant.initech.name
   depends_on = [raci_responsibility.row]
 }
+
+# Who at each party holds the letters, and the conditions some of them hold under:
+# a letter held only "in the event that there are issues" matches `roles` too.
+output "holders" {
+  value = flatten([
+    for r in data.raci_responsibilities.all.responsibilities : [
+      for a in r.assignments : {
+        row    = r.key
+        party  = a.party
+        roles  = a.roles
+        holder = a.holder
+        when   = a.when
+      }
+    ]
+  ])
+}
