@@ -159,11 +159,7 @@ func (d *matrixDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 // readTenantSnapshot reads a whole tenant for a data source, reporting an unknown
 // tenant on the tenant attribute. It returns nil when it added an error.
 func readTenantSnapshot(ctx context.Context, svc raci.Service, tenant string, diags *diag.Diagnostics) *raci.Snapshot {
-	if svc == nil {
-		// Terraform configures the provider before it reads data sources; getting here
-		// means the provider block failed to configure, which Terraform reports.
-		diags.AddError("RACI Provider Not Configured",
-			"The data source was read before the provider was configured. This is a bug in the provider; please report this issue.")
+	if !configured(svc, diags) {
 		return nil
 	}
 	snap, err := raci.ReadSnapshot(ctx, svc, tenant)
@@ -179,4 +175,17 @@ func readTenantSnapshot(ctx context.Context, svc raci.Service, tenant string, di
 		return nil
 	}
 	return snap
+}
+
+// configured reports whether a data source has the provider's store, adding an
+// error when it does not.
+func configured(svc raci.Service, diags *diag.Diagnostics) bool {
+	if svc == nil {
+		// Terraform configures the provider before it reads data sources; getting here
+		// means the provider block failed to configure, which Terraform reports.
+		diags.AddError("RACI Provider Not Configured",
+			"The data source was read before the provider was configured. This is a bug in the provider; please report this issue.")
+		return false
+	}
+	return true
 }

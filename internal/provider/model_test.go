@@ -34,6 +34,8 @@ func TestModels_convertAsTheFramework(t *testing.T) {
 		"data.raci_readiness":        convertsAsTheFramework[readinessModel],
 		"data.raci_matrix":           convertsAsTheFramework[matrixModel],
 		"data.raci_responsibilities": convertsAsTheFramework[responsibilitiesModel],
+		"data.raci_tenant":           convertsAsTheFramework[tenantDataSourceModel],
+		"data.raci_party":            convertsAsTheFramework[partyDataSourceModel],
 	}
 	schemas := providerSchemas(t)
 	for name, state := range schemas {

@@ -204,6 +204,8 @@ func (p *raciProvider) DataSources(_ context.Context) []func() datasource.DataSo
 		newReadinessDataSource,
 		newMatrixDataSource,
 		newResponsibilitiesDataSource,
+		newTenantDataSource,
+		newPartyDataSource,
 	}
 }
 
