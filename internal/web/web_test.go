@@ -306,6 +306,11 @@ func TestMatrixPage(t *testing.T) {
 		"Infrastructure Checklist", "Progress: 0/2 required items ready",
 		"<strong>DNS records created</strong> — owner Subscriber, pending",
 	)
+	// The caption wraps on a phone: it sits above the scrolling region, which holds
+	// a table wider than a phone, and still names the table.
+	wantContains(t, p, "<p class=\"caption\" id=\"matrix-caption\">Who is Responsible, <strong>Accountable</strong>, Consulted and Informed, per task</p>\n"+
+		`<div class="scroll" tabindex="0" role="region" aria-labelledby="matrix-heading">`+"\n"+
+		`<table class="matrix" aria-labelledby="matrix-caption">`)
 	// Categories are in order, installation before operation.
 	if strings.Index(p.body, ">installation<") > strings.Index(p.body, ">operation<") {
 		t.Error("categories are not in order")
