@@ -207,8 +207,7 @@ func markdownHeadings(parties []*raci.Party) []string {
 			heading = p.Name
 		}
 		text := markdownText(heading, false)
-		switch strings.ToLower(strings.TrimSuffix(heading, ":")) {
-		case "notes", "category":
+		if h := strings.TrimSuffix(heading, ":"); strings.EqualFold(h, "notes") || strings.EqualFold(h, "category") {
 			text += `\:`
 		}
 		headings[i] = text
