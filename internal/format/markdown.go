@@ -23,7 +23,10 @@ import (
 // every cell escapes backslashes and pipes; titles, categories, headings, holders and
 // conditions also escape what Markdown or a cell would read as syntax; a holder that
 // reads as a condition, or a condition that does not, is labelled "(holder: ...)" or
-// "(when: ...)". Text is one line with its spaces collapsed, as in any table.
+// "(when: ...)". A cell is one line: line breaks become spaces, and the plain-text
+// fields (all but notes) collapse runs of spaces, as Markdown shows them. Keys are
+// not written: ParseMarkdown makes them from titles, so two rows whose titles make
+// one key, or a title without letters or digits, do not read back.
 func Markdown(s *raci.Snapshot) string {
 	if s == nil {
 		return ""
