@@ -128,8 +128,8 @@ func (c comparableRow) normalized() comparableRow {
 
 // carriedByMarkdown reports whether a valid matrix is one a Markdown table can
 // carry, and why not. Keys come from titles, so two titles must not make one key
-// and a title needs a letter or digit; a holder or condition of spaces alone is
-// none, so it must not leave a party two assignments without a condition.
+// and a title needs a letter or digit; a cell collapses spaces, so one party's
+// conditions must differ in more than spaces (a condition of spaces alone is none).
 func carriedByMarkdown(s *raci.Snapshot) (string, bool) {
 	keys := map[string]bool{}
 	for _, r := range s.Responsibilities {
@@ -138,14 +138,13 @@ func carriedByMarkdown(s *raci.Snapshot) (string, bool) {
 			return fmt.Sprintf("title %q makes no key of its own", r.Title), false
 		}
 		keys[key] = true
-		plain := map[string]bool{}
+		seen := map[[2]string]bool{}
 		for _, a := range r.Assignments {
-			if a.When != "" && cleanText(a.When) == "" || cleanText(a.When) == "" && plain[a.Party] {
-				return fmt.Sprintf("row %q gives party %q a condition of spaces", r.Key, a.Party), false
+			pw := [2]string{a.Party, cleanText(a.When)}
+			if seen[pw] {
+				return fmt.Sprintf("row %q gives party %q conditions that differ only in spaces", r.Key, a.Party), false
 			}
-			if cleanText(a.When) == "" {
-				plain[a.Party] = true
-			}
+			seen[pw] = true
 		}
 	}
 	return "", true
