@@ -30,6 +30,7 @@ var textPieces = []string{
 	"backups", "Auth0", "on_call", "engineer", "if", "when", "when:", "holder:", "only", "in the event",
 	"notes", "Category", " ", "  ", "\n", "\\", "|", "(", ")", "[", "]", "*", "_", "`", "~", "<", ">",
 	"#", "!", ":", "-", ",", "&amp;", "<br>", "[x](/y)", "<https://x.example>", "\\|", "é", "n/a", "R",
+	"\t", "\r\n", "\u00a0", "Noteſ", "(if x)", "**", "__", "![i](/j)", "[r][1]", "```",
 }
 
 func (m *matrixBytes) text(maxPieces int) string {
