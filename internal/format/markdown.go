@@ -8,16 +8,25 @@ import (
 )
 
 // Markdown returns the tenant's matrix as a Markdown table in the shape vendors
-// publish theirs (seed 003): a Task column, one column per party headed by its
-// display name (or name), the letters in the cells, and a Notes column when any row
-// has notes. Rows are ordered by category then key and parties by name, so the same
-// snapshot always renders the same text and a diff of two renderings shows only
-// what changed.
+// publish theirs (seed 003): a Task column, a Category column when any row has a
+// category, one column per party headed by its display name (or name), the letters
+// in the cells, and a Notes column when any row has notes. Rows are ordered by
+// category then key and parties by name, so the same snapshot always renders the
+// same text and a diff of two renderings shows only what changed.
 //
 // A cell holds the party's unconditional letters, followed by " (holder)" when the
-// assignment names a holder, then each conditional assignment's letters followed by
-// " (when)": "C, I (in the event that there are issues)". Assignments of parties the
-// snapshot does not list are left out.
+// assignment names a holder, then each letter of each conditional assignment with
+// its holder and " (when)": "C, I (in the event that there are issues)". Assignments
+// of parties the snapshot does not list are left out.
+//
+// ParseMarkdown reads the table back into the same rows (see FuzzMarkdownRoundTrip):
+// every cell escapes backslashes and pipes; titles, categories, headings, holders and
+// conditions also escape what Markdown or a cell would read as syntax; a holder that
+// reads as a condition, or a condition that does not, is labelled "(holder: ...)" or
+// "(when: ...)". A cell is one line: line breaks become spaces, and the plain-text
+// fields (all but notes) collapse runs of spaces, as Markdown shows them. Keys are
+// not written: ParseMarkdown makes them from titles, so two rows whose titles make
+// one key, or a title without letters or digits, do not read back.
 func Markdown(s *raci.Snapshot) string {
 	if s == nil {
 		return ""
@@ -25,18 +34,22 @@ func Markdown(s *raci.Snapshot) string {
 	scheme := snapshotScheme(s)
 	parties := matrixParties(s)
 	rows := matrixRows(s)
-	withNotes := false
+	withNotes, withCategory := false, false
 	for _, r := range rows {
 		if strings.TrimSpace(r.Notes) != "" {
 			withNotes = true
+		}
+		if cleanText(r.Category) != "" {
+			withCategory = true
 		}
 	}
 
 	var b strings.Builder
 	header := []string{"Task"}
-	for _, p := range parties {
-		header = append(header, markdownCell(partyColumn(p)))
+	if withCategory {
+		header = append(header, "Category")
 	}
+	header = append(header, markdownHeadings(parties)...)
 	if withNotes {
 		header = append(header, "Notes")
 	}
@@ -48,9 +61,12 @@ func Markdown(s *raci.Snapshot) string {
 	writeMarkdownRow(&b, rule)
 
 	for _, r := range rows {
-		cells := []string{markdownCell(rowTitle(r))}
+		cells := []string{markdownText(rowTitle(r), false)}
+		if withCategory {
+			cells = append(cells, markdownText(r.Category, false))
+		}
 		for _, p := range parties {
-			cells = append(cells, markdownCell(matrixCell(scheme, r.Assignments, p.Name)))
+			cells = append(cells, markdownAssignments(scheme, r.Assignments, p.Name))
 		}
 		if withNotes {
 			cells = append(cells, markdownCell(r.Notes))
@@ -175,10 +191,121 @@ func joinLetters(scheme raci.Scheme, roles []raci.Role) string {
 	return strings.Join(out, ", ")
 }
 
-// markdownCell makes text safe inside a table cell: a pipe would end the cell and a
-// newline the row.
+// markdownHeadings heads the party columns: a party's display name, or its name when
+// the display name would not be read back as a party of its own (no letters or
+// digits, or the slug of another party's name or display name). A heading that reads
+// as the Notes or Category column is kept a party by an escaped colon.
+func markdownHeadings(parties []*raci.Party) []string {
+	names := map[string]bool{}
+	displaySlugs := map[string]int{}
+	for _, p := range parties {
+		names[p.Name] = true
+		displaySlugs[raci.Slugify(cleanText(p.DisplayName))]++
+	}
+	headings := make([]string, len(parties))
+	for i, p := range parties {
+		heading := cleanText(p.DisplayName)
+		slug := raci.Slugify(heading)
+		if slug == "" || displaySlugs[slug] > 1 || slug != p.Name && names[slug] {
+			heading = p.Name
+		}
+		text := markdownText(heading, false)
+		if h := strings.TrimSuffix(heading, ":"); strings.EqualFold(h, "notes") || strings.EqualFold(h, "category") {
+			text += `\:`
+		}
+		headings[i] = text
+	}
+	return headings
+}
+
+// markdownAssignments writes what one party holds in one row as a cell that
+// ParseMarkdown reads back: a condition applies to the letter it follows, so each
+// letter of a conditional assignment carries its holder and condition.
+func markdownAssignments(scheme raci.Scheme, assignments []raci.Assignment, party string) string {
+	var plain, conditional []raci.Assignment
+	for _, a := range assignments {
+		switch {
+		case a.Party != party:
+		case cleanText(a.When) == "":
+			plain = append(plain, a)
+		default:
+			conditional = append(conditional, a)
+		}
+	}
+	sort.SliceStable(conditional, func(i, j int) bool {
+		if conditional[i].When != conditional[j].When {
+			return conditional[i].When < conditional[j].When
+		}
+		return conditional[i].Holder < conditional[j].Holder
+	})
+
+	var parts []string
+	for _, a := range plain {
+		part := joinLetters(scheme, a.Roles)
+		if holder := cleanText(a.Holder); holder != "" {
+			part += " (" + markdownParenthesis(holder, false) + ")"
+		}
+		parts = append(parts, part)
+	}
+	for _, a := range conditional {
+		suffix := ""
+		if holder := cleanText(a.Holder); holder != "" {
+			suffix += " (" + markdownParenthesis(holder, false) + ")"
+		}
+		suffix += " (" + markdownParenthesis(cleanText(a.When), true) + ")"
+		for _, l := range strings.Split(joinLetters(scheme, a.Roles), ", ") {
+			parts = append(parts, l+suffix)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// markdownParenthesis writes a holder or condition so that ParseMarkdown files it
+// as one: with a label when its words alone would be read the other way.
+func markdownParenthesis(text string, condition bool) string {
+	if read, isCond := readParenthesis(text); read != text || isCond != condition {
+		if condition {
+			text = conditionLabel + " " + text
+		} else {
+			text = holderLabel + " " + text
+		}
+	}
+	return markdownText(text, true)
+}
+
+// markdownText writes plain text (a title, category, heading, holder or condition)
+// so that ParseMarkdown reads it back as it is: on one line, with a backslash before
+// every character Markdown would read as formatting, a link or HTML, and before a
+// pipe, which would end the cell. parens also escapes parentheses, which are syntax
+// in a party's cell. "#" and "!" need no escape: a cell never starts a line, and "!"
+// means an image only before an (escaped) "[".
+func markdownText(s string, parens bool) string {
+	s = cleanText(s)
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case '\\', '|', '*', '`', '~', '[', ']', '<', '>':
+			b.WriteByte('\\')
+		case '(', ')':
+			if parens {
+				b.WriteByte('\\')
+			}
+		case '_':
+			if !insideWord(s, i) {
+				b.WriteByte('\\')
+			}
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// markdownCell makes notes safe inside a table cell: a pipe would end the cell and a
+// newline the row; a backslash is doubled so that one at the end cannot escape the
+// pipe after it. Notes are Markdown, so nothing else is escaped.
 func markdownCell(s string) string {
-	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "|", `\|`).Replace(s)
+	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", `\`, `\\`, "|", `\|`).Replace(s)
 	return strings.TrimSpace(s)
 }
 

@@ -44,11 +44,11 @@ func TestMarkdownSeedShape(t *testing.T) {
 		},
 	}
 	want := "" +
-		"|Task|Auth0|Subscriber|Notes|\n" +
-		"|---|---|---|---|\n" +
-		"|Preparing VM Infrastructure|C|R, A (subscriber's infrastructure engineer)|The subscriber will submit the Private SaaS Infrastructure Checklist.|\n" +
-		"|Backing Up|I (in the event that there are issues)|R, A||\n" +
-		"|Code Integration into Applications|C, I (in the event that there are issues)|R, A|The subscriber is responsible for Auth0 code integration.|\n"
+		"|Task|Category|Auth0|Subscriber|Notes|\n" +
+		"|---|---|---|---|---|\n" +
+		"|Preparing VM Infrastructure|deployment|C|R, A (subscriber's infrastructure engineer)|The subscriber will submit the Private SaaS Infrastructure Checklist.|\n" +
+		"|Backing Up|operation|I (in the event that there are issues)|R, A||\n" +
+		"|Code Integration into Applications|operation|C, I (in the event that there are issues)|R, A|The subscriber is responsible for Auth0 code integration.|\n"
 	if got := format.Markdown(s); got != want {
 		t.Errorf("Markdown() =\n%s\nwant\n%s", got, want)
 	}
@@ -88,9 +88,9 @@ func TestMarkdownEscapesAndEdgeCases(t *testing.T) {
 		}},
 	}
 	want := "" +
-		"|Task|Auditor|Customer \\| Inc.|ops|Notes|\n" +
-		"|---|---|---|---|---|\n" +
-		"|Updates and patches||C (before a major version), I (on-call) (outside business hours)|D, A|Line one line two \\| with a pipe|\n"
+		"|Task|Category|Auditor|Customer \\| Inc.|ops|Notes|\n" +
+		"|---|---|---|---|---|---|\n" +
+		"|Updates and patches|operation||C (before a major version), I (on-call) (outside business hours)|D, A|Line one line two \\| with a pipe|\n"
 	if got := format.Markdown(s); got != want {
 		t.Errorf("Markdown() =\n%s\nwant\n%s", got, want)
 	}

@@ -11,11 +11,12 @@ import (
 )
 
 // ParsedRow is one row of a matrix read from Markdown: the task as titled in the
-// table, a key made from that title, the row's notes as written, and what each party
-// column holds, in column order.
+// table, a key made from that title, its category, the row's notes as written, and
+// what each party column holds, in column order.
 type ParsedRow struct {
 	Key         string
 	Title       string
+	Category    string
 	Notes       string
 	Assignments []raci.Assignment
 }
@@ -31,8 +32,11 @@ const maxParseProblems = 20
 //
 // The first column is the task: its text, with Markdown formatting removed, is the
 // row's Title and Slugify of it the Key, cut at a word boundary to fit a slug. A
-// column headed "Notes" holds the row's notes, kept as written. Every other column is
-// a party, named by Slugify of its heading ("Auth0" is party "auth0").
+// column headed "Notes" holds the row's notes, kept as written but for the table's
+// escapes ("\\" is a backslash, "\|" a pipe). A column headed "Category" holds the
+// row's category, read as plain text like the title. Every other column is a party,
+// named by Slugify of its heading ("Auth0" is party "auth0"); a heading is a party,
+// not notes or category, when it escapes a character: "Notes\:".
 //
 // A cell lists letters (R, A, S, C, I, D, in any case) separated by commas. A
 // parenthesis after a letter is a condition when it reads as one ("in the event that
@@ -43,8 +47,11 @@ const maxParseProblems = 20
 // on a letter without a condition applies to all such letters of the cell, since a
 // party holds those as one assignment: "R, A (infrastructure engineer)". A letter
 // with a condition carries its own holder, which is how Markdown (the writer) spells
-// it: "I (on-call) (outside business hours)". An empty cell, or "-" or "n/a", holds
-// nothing.
+// it: "I (on-call) (outside business hours)". A parenthesis that starts with
+// "when:" is a condition and one that starts with "holder:" a holder, whatever its
+// words: the writer labels those its words would misfile. A backslash escapes a
+// parenthesis or any other punctuation in a holder or condition. An empty cell, or
+// "-" or "n/a", holds nothing.
 //
 // The error is EINVALID, with one problem per broken cell or row, each naming the row
 // and column ("row 6, column Auth0"): a row with more or fewer cells than the header,
@@ -136,7 +143,10 @@ func fenceOf(line string) string {
 // hasPipe reports whether the line has a pipe that is not escaped.
 func hasPipe(line string) bool {
 	for i := 0; i < len(line); i++ {
-		if line[i] == '|' && (i == 0 || line[i-1] != '\\') {
+		switch line[i] {
+		case '\\':
+			i++ // a backslash escapes the next character: "\\|" is a backslash, then a pipe
+		case '|':
 			return true
 		}
 	}
@@ -144,26 +154,34 @@ func hasPipe(line string) bool {
 }
 
 // splitMarkdownRow splits a table row into its cells, trimmed, with the outer pipes
-// optional and "\|" read as a pipe inside a cell.
+// optional. As in GitHub Flavored Markdown, a backslash escapes the character after
+// it, so "\\|" is a backslash that ends its cell; the row's escapes are undone
+// where they are the table's: "\|" is a pipe inside a cell. Every other escape,
+// "\\" included, is left for the field to read (see cellNotes and plainText).
 func splitMarkdownRow(line string) []string {
-	line = strings.TrimSpace(line)
-	line = strings.TrimPrefix(line, "|")
-	if strings.HasSuffix(line, "|") && !strings.HasSuffix(line, `\|`) {
-		line = line[:len(line)-1]
-	}
+	line = strings.TrimPrefix(strings.TrimSpace(line), "|")
 	var cells []string
 	var cell strings.Builder
+	closed := false // the last character was a pipe ending a cell
 	for i := 0; i < len(line); i++ {
+		closed = false
 		switch {
 		case line[i] == '\\' && i+1 < len(line) && line[i+1] == '|':
 			cell.WriteByte('|')
 			i++
+		case line[i] == '\\' && i+1 < len(line):
+			cell.WriteString(line[i : i+2])
+			i++
 		case line[i] == '|':
 			cells = append(cells, strings.TrimSpace(cell.String()))
 			cell.Reset()
+			closed = true
 		default:
 			cell.WriteByte(line[i])
 		}
+	}
+	if closed && len(cells) > 0 {
+		return cells // the closing pipe, not an empty last cell
 	}
 	return append(cells, strings.TrimSpace(cell.String()))
 }
@@ -190,9 +208,10 @@ func isDelimiterRow(line string, n int) bool {
 
 // matrixColumns says what each column of a table holds.
 type matrixColumns struct {
-	names   []string // headings without formatting, for messages
-	parties []string // party name per column; "" for the task and notes columns
-	notes   int      // index of the notes column, or -1
+	names    []string // headings without formatting, for messages
+	parties  []string // party name per column; "" for the task, notes and category columns
+	notes    int      // index of the notes column, or -1
+	category int      // index of the category column, or -1
 }
 
 func (c matrixColumns) hasParty() bool {
@@ -205,17 +224,23 @@ func (c matrixColumns) hasParty() bool {
 }
 
 func (t markdownTable) columns() matrixColumns {
-	c := matrixColumns{names: make([]string, len(t.header)), parties: make([]string, len(t.header)), notes: -1}
+	c := matrixColumns{names: make([]string, len(t.header)), parties: make([]string, len(t.header)), notes: -1, category: -1}
 	for i, h := range t.header {
 		c.names[i] = plainText(h)
 		if i == 0 {
 			continue
 		}
-		if strings.EqualFold(strings.TrimSuffix(c.names[i], ":"), "notes") && c.notes < 0 {
+		// Read with its escapes kept, so that a party the writer heads "Notes\:" stays
+		// a party.
+		heading := strings.TrimSuffix(cleanText(stripMarkdown(h)), ":")
+		switch {
+		case strings.EqualFold(heading, "notes") && c.notes < 0:
 			c.notes = i
-			continue
+		case strings.EqualFold(heading, "category") && c.category < 0:
+			c.category = i
+		default:
+			c.parties[i] = raci.Slugify(c.names[i])
 		}
-		c.parties[i] = raci.Slugify(c.names[i])
 	}
 	return c
 }
@@ -232,7 +257,7 @@ func (t markdownTable) parse(cols matrixColumns) ([]ParsedRow, error) {
 	var ps problems
 	seenParty := map[string]int{}
 	for i, party := range cols.parties {
-		if i == 0 || i == cols.notes {
+		if i == 0 || i == cols.notes || i == cols.category {
 			continue
 		}
 		switch first, dup := seenParty[party]; {
@@ -325,7 +350,9 @@ func parseMatrixRow(number int, mr markdownRow, cols matrixColumns) (ParsedRow, 
 		switch i {
 		case 0:
 		case cols.notes:
-			row.Notes = cell
+			row.Notes = cellNotes(cell)
+		case cols.category:
+			row.Category = plainText(cell)
 		default:
 			assignments, detail := parseMatrixCell(cols.parties[i], cell)
 			if detail != "" {
@@ -381,7 +408,7 @@ type cellLetter struct {
 // parseMatrixCell returns the assignments one cell gives its party: one for the
 // letters without a condition, one per condition. detail is "" or what is wrong.
 func parseMatrixCell(party, cell string) ([]raci.Assignment, string) {
-	letters, detail := scanCell(plainText(cell))
+	letters, detail := scanCell(cleanText(stripMarkdown(cell)))
 	if detail != "" {
 		return nil, detail
 	}
@@ -424,8 +451,10 @@ func parseMatrixCell(party, cell string) ([]raci.Assignment, string) {
 var emptyCells = map[string]bool{"": true, "-": true, "–": true, "—": true, "n/a": true}
 
 // scanCell reads a cell's letters, each with its parentheses and a trailing dash.
+// The cell has its formatting removed but its escapes kept, so that an escaped
+// parenthesis is text inside a holder or condition rather than syntax.
 func scanCell(cell string) ([]cellLetter, string) {
-	if emptyCells[strings.ToLower(cell)] {
+	if emptyCells[strings.ToLower(unescape(cell))] {
 		return nil, ""
 	}
 	rs := []rune(cell)
@@ -439,7 +468,7 @@ func scanCell(cell string) ([]cellLetter, string) {
 			if len(letters) == 0 {
 				return nil, fmt.Sprintf("%q names a holder after a dash but no letter before it: write the letters first, e.g. \"R, A - engineer\".", cell)
 			}
-			if detail := letters[len(letters)-1].annotate(cleanText(string(rs[i+1:])), false); detail != "" {
+			if detail := letters[len(letters)-1].annotate(cleanText(unescape(string(rs[i+1:]))), false); detail != "" {
 				return nil, detail
 			}
 			i = len(rs)
@@ -451,8 +480,8 @@ func scanCell(cell string) ([]cellLetter, string) {
 			if len(letters) == 0 {
 				return nil, fmt.Sprintf("%q has a parenthesis before any letter: write the letter first, e.g. \"I (in the event that there are issues)\".", cell)
 			}
-			text := cleanText(string(rs[i+1 : end]))
-			if detail := letters[len(letters)-1].annotate(text, isCondition(text)); detail != "" {
+			text, condition := readParenthesis(cleanText(unescape(string(rs[i+1 : end]))))
+			if detail := letters[len(letters)-1].annotate(text, condition); detail != "" {
 				return nil, detail
 			}
 			i = end + 1
@@ -524,11 +553,13 @@ func spaced(word string) string {
 }
 
 // closingParen returns the index of the parenthesis that closes the one at open, or
-// -1. Parentheses nest: "(if the update (or patch) fails)".
+// -1. Parentheses nest: "(if the update (or patch) fails)"; escaped ones are text.
 func closingParen(rs []rune, open int) int {
 	depth := 0
 	for i := open; i < len(rs); i++ {
 		switch rs[i] {
+		case '\\':
+			i++
 		case '(':
 			depth++
 		case ')':
@@ -556,6 +587,27 @@ var (
 	}
 )
 
+// Labels that say what a parenthesis is when its words would say otherwise:
+// "(holder: outside counsel)", "(when: on-call rotation)".
+const (
+	holderLabel    = "holder:"
+	conditionLabel = "when:"
+)
+
+// readParenthesis returns a parenthesis's text without its label, and whether it is a
+// condition.
+func readParenthesis(text string) (string, bool) {
+	for _, l := range []struct {
+		label     string
+		condition bool
+	}{{holderLabel, false}, {conditionLabel, true}} {
+		if len(text) >= len(l.label) && strings.EqualFold(text[:len(l.label)], l.label) {
+			return strings.TrimSpace(text[len(l.label):]), l.condition
+		}
+	}
+	return text, isCondition(text)
+}
+
 func isCondition(text string) bool {
 	lower := strings.ToLower(text)
 	for _, p := range conditionPhrases {
@@ -567,38 +619,98 @@ func isCondition(text string) bool {
 	return conditionWords[strings.TrimRight(first, ",:;")]
 }
 
+// Markdown constructs that plainText reduces to their text, matched where they start.
 var (
-	markdownImageOrLink = regexp.MustCompile(`!?\[([^\]]*)\]\([^)]*\)`)
-	markdownRefLink     = regexp.MustCompile(`\[([^\]]*)\]\[[^\]]*\]`)
-	markdownAutolink    = regexp.MustCompile(`<((?:https?|mailto):[^>\s]*)>`)
-	htmlBreak           = regexp.MustCompile(`(?i)<br\s*/?>`)
-	htmlTag             = regexp.MustCompile(`</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>`)
+	linkAt     = regexp.MustCompile(`^!?\[([^\]]*)\]\([^)]*\)`)
+	refLinkAt  = regexp.MustCompile(`^\[([^\]]*)\]\[[^\]]*\]`)
+	autolinkAt = regexp.MustCompile(`^<((?:https?|mailto):[^>\s]*)>`)
+	breakAt    = regexp.MustCompile(`(?i)^<br\s*/?>`)
+	htmlTagAt  = regexp.MustCompile(`^</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>`)
 )
 
 // plainText is a cell's text as people read it: links reduced to their text,
 // emphasis, code marks and HTML tags removed, escapes resolved, spaces collapsed.
 func plainText(s string) string {
-	s = markdownImageOrLink.ReplaceAllString(s, "$1")
-	s = markdownRefLink.ReplaceAllString(s, "$1")
-	s = markdownAutolink.ReplaceAllString(s, "$1")
-	s = htmlBreak.ReplaceAllString(s, " ")
-	s = htmlTag.ReplaceAllString(s, "")
-	rs := []rune(s)
+	return cleanText(unescape(stripMarkdown(s)))
+}
+
+// stripMarkdown removes formatting and keeps escapes ("\\*") as they are, so that
+// escaped characters are never read as formatting, nor later as a cell's syntax.
+func stripMarkdown(s string) string {
 	var b strings.Builder
-	for i := 0; i < len(rs); i++ {
-		r := rs[i]
+	for i := 0; i < len(s); {
+		c := s[i]
 		switch {
-		case r == '\\' && i+1 < len(rs) && isASCIIPunct(rs[i+1]):
-			b.WriteRune(rs[i+1])
+		case c == '\\' && i+1 < len(s) && isASCIIPunct(rune(s[i+1])):
+			b.WriteString(s[i : i+2])
+			i += 2
+			continue
+		case c == '[' || c == '!':
+			m := linkAt.FindStringSubmatch(s[i:])
+			if m == nil && c == '[' {
+				m = refLinkAt.FindStringSubmatch(s[i:])
+			}
+			if m != nil {
+				b.WriteString(stripMarkdown(m[1]))
+				i += len(m[0])
+				continue
+			}
+		case c == '<':
+			if m := autolinkAt.FindStringSubmatch(s[i:]); m != nil {
+				b.WriteString(stripMarkdown(m[1]))
+				i += len(m[0])
+				continue
+			}
+			if m := breakAt.FindString(s[i:]); m != "" {
+				b.WriteByte(' ')
+				i += len(m)
+				continue
+			}
+			if m := htmlTagAt.FindString(s[i:]); m != "" {
+				i += len(m)
+				continue
+			}
+		case c == '*' || c == '`' || c == '~':
 			i++
-		case r == '*' || r == '`' || r == '~':
-		case r == '_' && (i == 0 || i == len(rs)-1 || !isWordRune(rs[i-1]) || !isWordRune(rs[i+1])):
+			continue
+		case c == '_' && !insideWord(s, i):
 			// "_italic_" marks; an underscore inside a word ("on_call") is text.
-		default:
-			b.WriteRune(r)
+			i++
+			continue
 		}
+		b.WriteByte(c)
+		i++
 	}
-	return cleanText(b.String())
+	return b.String()
+}
+
+// insideWord reports whether the byte at i has a letter or digit on both sides.
+func insideWord(s string, i int) bool {
+	before, _ := utf8.DecodeLastRuneInString(s[:i])
+	after, _ := utf8.DecodeRuneInString(s[i+1:])
+	return i > 0 && i+1 < len(s) && isWordRune(before) && isWordRune(after)
+}
+
+// unescape resolves backslash escapes of ASCII punctuation, as CommonMark does.
+func unescape(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) && isASCIIPunct(rune(s[i+1])) {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// cellNotes is a notes cell as written, but for the escape the table's writer adds
+// to every backslash ("\\"), so that notes ending in a backslash keep their cells in
+// place. Other escapes stay: notes are Markdown.
+func cellNotes(cell string) string {
+	return strings.ReplaceAll(cell, `\\`, `\`)
 }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }

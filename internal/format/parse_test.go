@@ -214,6 +214,15 @@ func TestParseMarkdownVariants(t *testing.T) {
 				holds("vendor", "I", "", "after a major version"), holds("customer", "R, A", "", "")),
 		},
 	}, {
+		name: "a category column, labelled parentheses and escapes, as Markdown writes them",
+		markdown: "" +
+			"|Task|Category|Notes\\:|Vendor|Notes|\n|---|---|---|---|---|\n" +
+			"|C:\\\\|ops \\| \\*infra\\*|R, A (holder: outside counsel)|C (team \\(a\\)) (when: on-call weekends), I (team \\(a\\)) (when: on-call weekends)|path C:\\\\|\n",
+		want: []format.ParsedRow{{Key: "c", Title: `C:\`, Category: "ops | *infra*", Notes: `path C:\`, Assignments: []raci.Assignment{
+			holds("notes", "R, A", "outside counsel", ""),
+			holds("vendor", "C, I", "team (a)", "on-call weekends"),
+		}}},
+	}, {
 		name:     "blank rows skipped, CRLF line endings",
 		markdown: "| Task | Vendor |\r\n| --- | --- |\r\n| | |\r\n| Monitoring | R, A |\r\n",
 		want:     []format.ParsedRow{parsedRow("monitoring", "Monitoring", "", holds("vendor", "R, A", "", ""))},

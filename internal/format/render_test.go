@@ -164,9 +164,9 @@ func TestRenderIgnoresInputOrder(t *testing.T) {
 func TestMarkdownSeed003Cells(t *testing.T) {
 	md := format.Markdown(seed003Snapshot())
 	for _, want := range []string{
-		"|Task|Auth0|Subscriber|Notes|\n",
-		"|Code Integration into Applications|C, I (in the event that there are issues)|R, A|",
-		"|Deployment to Development and Production environments|R, A (Auth0 Customer Success Engineer)|I|",
+		"|Task|Category|Auth0|Subscriber|Notes|\n",
+		"|Code Integration into Applications|Integration|C, I (in the event that there are issues)|R, A|",
+		"|Deployment to Development and Production environments|Deployment|R, A (Auth0 Customer Success Engineer)|I|",
 		"|C|R, A (subscriber's infrastructure engineer)|",
 	} {
 		if !strings.Contains(md, want) {

@@ -102,9 +102,9 @@ data "raci_matrix" "test" {
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("markdown"), knownvalue.StringRegexp(regexp.MustCompile(
-						`^\|Task\|Auditor\|Auth0\|Subscriber\|\n\|---\|---\|---\|---\|\n`+
-							`\|Deployment to Development and Production environments\|\|R, A \(Auth0 Customer Success Engineer\)\|I\|\n`+
-							`\|Code Integration into Applications\|\|C, I \(in the event that there are issues\)\|R, A\|\n`))),
+						`^\|Task\|Category\|Auditor\|Auth0\|Subscriber\|\n\|---\|---\|---\|---\|---\|\n`+
+							`\|Deployment to Development and Production environments\|Deployment\|\|R, A \(Auth0 Customer Success Engineer\)\|I\|\n`+
+							`\|Code Integration into Applications\|Integration\|\|C, I \(in the event that there are issues\)\|R, A\|\n`))),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("csv"), knownvalue.StringRegexp(regexp.MustCompile(
 						`(?m)^Task,Key,Category,Auditor,Auth0,Subscriber,Notes$`+
 							`[\s\S]*^Backing Up,backing-up,Operations,,I \(in the event that there are issues\),"R, A",$`))),
@@ -152,7 +152,7 @@ data "raci_matrix" "test" {
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("markdown"), knownvalue.StringRegexp(regexp.MustCompile(
-						`\n\|Yearly Audit\|R\|\|A\|\n\|Issue Resolution\|\|R, A\|C\|\n`))),
+						`\n\|Yearly Audit\|Support\|R\|\|A\|\n\|Issue Resolution\|Support\|\|R, A\|C\|\n`))),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("violations"), knownvalue.ListSizeExact(0)),
 				},
 			},

@@ -33,6 +33,7 @@ var parsedAssignmentType = types.ObjectType{AttrTypes: map[string]attr.Type{
 var parsedRowType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"key":         types.StringType,
 	"title":       types.StringType,
+	"category":    types.StringType,
 	"notes":       types.StringType,
 	"assignments": types.ListType{ElemType: parsedAssignmentType},
 }}
@@ -48,14 +49,17 @@ func (f *parseMatrixFunction) Definition(_ context.Context, _ function.Definitio
 			"roles and responsibilities matrix, and returns its rows in table order, ready for `for_each` on " +
 			"`raci_responsibility`: `{ for r in provider::raci::parse_matrix(file(\"matrix.md\")) : r.key => r }`.\n\n" +
 			"The first column is the task: its text is the row's `title` and a slug of it the `key` " +
-			"(\"Backing Up\" is `backing-up`). A column headed `Notes` gives `notes`, as written. Every other " +
-			"column is a party, named by a slug of its heading (\"Auth0\" is `auth0`).\n\n" +
+			"(\"Backing Up\" is `backing-up`). A column headed `Notes` gives `notes`, as written, and one headed " +
+			"`Category` gives `category`. Every other column is a party, named by a slug of its heading " +
+			"(\"Auth0\" is `auth0`).\n\n" +
 			"A cell lists letters (`R`, `A`, `S`, `C`, `I`, `D`) separated by commas. A parenthesis after a " +
 			"letter is a condition (`when`) when it reads as one, e.g. \"(in the event that there are issues)\", " +
 			"\"(if ...)\", \"(only ...)\", and otherwise the `holder` inside the party, as is text after a dash: " +
 			"`R, A - Auth0 Customer Success Engineer`. A condition applies to the letter it follows, so " +
 			"`C, I (in the event that there are issues)` gives two assignments: `C` always, `I` under the " +
-			"condition. A holder on letters without a condition applies to all of them. An empty cell holds nothing.\n\n" +
+			"condition. A holder on letters without a condition applies to all of them. A parenthesis starting " +
+			"with `when:` or `holder:` is that, whatever its words, and a backslash escapes punctuation, as in " +
+			"the tables `raci_matrix` renders, which this function reads back row for row. An empty cell holds nothing.\n\n" +
 			"Text around the table is ignored. A table the function cannot read (a row with more or fewer " +
 			"cells than the header, a word that is not a letter, two rows with the same key, no party column, " +
 			"no table) fails the function with an error naming the row and column.",
@@ -102,7 +106,7 @@ func parseErrorText(err error) string {
 }
 
 // parsedRowsValue maps parsed rows to the function's result. Letters come in the
-// order R, A, S, C, I, D; an absent holder, condition or note is null, as the
+// order R, A, S, C, I, D; an absent category, holder, condition or note is null, as the
 // resource's optional attributes expect.
 func parsedRowsValue(rows []format.ParsedRow) types.List {
 	elems := make([]attr.Value, len(rows))
@@ -123,6 +127,7 @@ func parsedRowsValue(rows []format.ParsedRow) types.List {
 		elems[i] = types.ObjectValueMust(parsedRowType.AttrTypes, map[string]attr.Value{
 			"key":         types.StringValue(r.Key),
 			"title":       types.StringValue(r.Title),
+			"category":    optionalString(r.Category),
 			"notes":       optionalString(r.Notes),
 			"assignments": types.ListValueMust(parsedAssignmentType, assignments),
 		})

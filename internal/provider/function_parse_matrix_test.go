@@ -81,6 +81,7 @@ output "first" {
 					"key": knownvalue.StringExact("preparing-vm-infrastructure-including-memory-storage-processors"),
 					"title": knownvalue.StringExact("Preparing VM Infrastructure, including: memory, storage, processors, load balances, " +
 						"networks, SSL certificates, DNS records, SMTP servers, enabling Auth0 access via Jumphost/VPN"),
+					"category": knownvalue.Null(),
 					"notes": knownvalue.StringExact("The subscriber will submit the Private SaaS Infrastructure Checklist when the VMs " +
 						"are ready and the [infrastructure requirements](/private-saas/infrastructure) are met."),
 					"assignments": knownvalue.ListExact([]knownvalue.Check{
@@ -120,9 +121,9 @@ output "rows" {
   value = provider::raci::parse_matrix(<<-EOT
     Our RASCI matrix, without notes:
 
-    Task | **Vendor** | Customer | Hosting Provider
-    :--- | :---: | :---: | :---:
-    [Network](/docs/network) | s | R, A | C (only for the edge), I
+    Task | Category | **Vendor** | Customer | Hosting Provider
+    :--- | :--- | :---: | :---: | :---:
+    [Network](/docs/network) | *Connectivity* | s | R, A | C (only for the edge), I
     EOT
   )
 }
@@ -130,9 +131,10 @@ output "rows" {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownOutputValue("rows", knownvalue.ListExact([]knownvalue.Check{
 					knownvalue.ObjectExact(map[string]knownvalue.Check{
-						"key":   knownvalue.StringExact("network"),
-						"title": knownvalue.StringExact("Network"),
-						"notes": knownvalue.Null(),
+						"key":      knownvalue.StringExact("network"),
+						"title":    knownvalue.StringExact("Network"),
+						"category": knownvalue.StringExact("Connectivity"),
+						"notes":    knownvalue.Null(),
 						"assignments": knownvalue.ListExact([]knownvalue.Check{
 							parsedAssignment("vendor", []string{"S"}, "", ""),
 							parsedAssignment("customer", []string{"R", "A"}, "", ""),

@@ -186,7 +186,8 @@ type rowGroup struct {
 }
 
 type rowView struct {
-	Key, Title, Description, Notes string
+	Key, Title, Description string
+	Notes                   []noteSegment
 	// Cells holds one cell per party, in the order of tenantView.Parties.
 	Cells [][]cellPart
 }
@@ -328,7 +329,7 @@ func (h *Handler) tenantView(ctx context.Context, tok *raci.Token, name string, 
 		if strings.TrimSpace(title) == "" {
 			title = row.Key
 		}
-		rv := rowView{Key: row.Key, Title: title, Description: row.Description, Notes: row.Notes}
+		rv := rowView{Key: row.Key, Title: title, Description: row.Description, Notes: noteSegments(row.Notes)}
 		for _, p := range parties {
 			rv.Cells = append(rv.Cells, cellParts(scheme, row.Assignments, p.Name))
 		}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -9,6 +10,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -304,6 +306,11 @@ func TestMatrixPage(t *testing.T) {
 		"Infrastructure Checklist", "Progress: 0/2 required items ready",
 		"<strong>DNS records created</strong> — owner Subscriber, pending",
 	)
+	// The caption wraps on a phone: it sits above the scrolling region, which holds
+	// a table wider than a phone, and still names the table.
+	wantContains(t, p, "<p class=\"caption\" id=\"matrix-caption\">Who is Responsible, <strong>Accountable</strong>, Consulted and Informed, per task</p>\n"+
+		`<div class="scroll" tabindex="0" role="region" aria-labelledby="matrix-heading">`+"\n"+
+		`<table class="matrix" aria-labelledby="matrix-caption">`)
 	// Categories are in order, installation before operation.
 	if strings.Index(p.body, ">installation<") > strings.Index(p.body, ">operation<") {
 		t.Error("categories are not in order")
@@ -521,6 +528,58 @@ func TestChecklistSessionGetsOnlyItemForms(t *testing.T) {
 	for _, m := range actions {
 		if m[1] != "/signout" && !strings.HasPrefix(m[1], "/tenants/acme/checklists/infrastructure/items/") {
 			t.Errorf("a checklist session gets a form posting to %s", m[1])
+		}
+	}
+}
+
+// TestNotesLinks shows links in notes as links only where they lead to a web page
+// (http, https or a path on the site), and everything else as the text it is.
+func TestNotesLinks(t *testing.T) {
+	f := newFixture(t)
+	cases := []struct{ notes, html string }{{
+		notes: "See [the runbook](/runbook#backups) and https://status.example.com/x.",
+		html:  `See <a href="/runbook#backups">the runbook</a> and <a href="https://status.example.com/x">https://status.example.com/x</a>.`,
+	}, {
+		notes: "[click](javascript:alert)",
+		html:  `[click](javascript:alert)`,
+	}, {
+		notes: "[click](JavaScript:alert(1)) javascript:alert(1)",
+		html:  `[click](JavaScript:alert(1)) javascript:alert(1)`,
+	}, {
+		notes: `"><script>alert(1)</script>`,
+		html:  `&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;`,
+	}, {
+		notes: "[x](data:text/html,<script>alert(1)</script>) [y](data:text/html;base64,PHNjcmlwdD4=)",
+		html:  `[x](data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;) [y](data:text/html;base64,PHNjcmlwdD4=)`,
+	}, {
+		notes: "[away](//evil.example/) [away too](/\\evil.example) [mail](mailto:a@example.com)",
+		html:  `[away](//evil.example/) [away too](/\evil.example) [mail](mailto:a@example.com)`,
+	}, {
+		notes: `https://example.com/"onmouseover="alert(1)`,
+		html:  `<a href="https://example.com/">https://example.com/</a>&#34;onmouseover=&#34;alert(1)`,
+	}, {
+		notes: `[a "<b>quote</b>"](/q?a=1&b=<2>)`,
+		html:  `<a href="/q?a=1&amp;b=%3c2%3e">a &#34;&lt;b&gt;quote&lt;/b&gt;&#34;</a>`,
+	}}
+	ctx := raci.WithActor(context.Background(), "seed")
+	for i, c := range cases {
+		_, _, err := f.db.PutResponsibility(ctx, &raci.Responsibility{Tenant: "acme", Key: fmt.Sprintf("notes-%d", i), Title: "Notes", Notes: c.notes,
+			Assignments: []raci.Assignment{{Party: "auth0", Roles: []raci.Role{"R", "A"}}}}, raci.Precondition{})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := f.browser(t)
+	b.signInAs("acme-reader")
+	p := b.get("/tenants/acme")
+	wantStatus(t, p, http.StatusOK)
+	for i, c := range cases {
+		row := regexp.MustCompile(`<tr id="row-notes-` + strconv.Itoa(i) + `">[\s\S]*?<td class="notes">([\s\S]*?)</td></tr>`).FindStringSubmatch(p.body)
+		if row == nil {
+			t.Fatalf("no row notes-%d on the page", i)
+		}
+		if row[1] != c.html {
+			t.Errorf("notes %q render as\n%s\nwant\n%s", c.notes, row[1], c.html)
 		}
 	}
 }

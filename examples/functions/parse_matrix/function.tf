@@ -11,6 +11,7 @@
 #   {
 #     key         = "monitoring"
 #     title       = "Monitoring"
+#     category    = null
 #     notes       = "The subscriber monitors the installation."
 #     assignments = [
 #       { party = "auth0", roles = ["I"], holder = null, when = null },
@@ -20,6 +21,7 @@
 #   {
 #     key         = "backing-up"
 #     title       = "Backing Up"
+#     category    = null
 #     notes       = null
 #     assignments = [
 #       { party = "auth0", roles = ["I"], holder = null, when = "in the event that there are issues" },
@@ -35,6 +37,7 @@ resource "raci_responsibility" "row" {
   tenant      = "initech"
   key         = each.key
   title       = each.value.title
+  category    = each.value.category
   notes       = each.value.notes
   assignments = each.value.assignments
 }
