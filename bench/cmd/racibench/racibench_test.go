@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -214,13 +215,24 @@ func TestSummarizeRounds_mediansAndFractionsPerRound(t *testing.T) {
 }
 
 func TestProcessCPU_readsThisProcess(t *testing.T) {
-	before := processCPU(os.Getpid())
-	for start := time.Now(); time.Since(start) < 100*time.Millisecond; {
-		// Burn CPU: the kernel counts it in clock ticks.
+	// Burn CPU until the process's own count (getrusage) has 200 ms more, however
+	// busy the machine is, then ask /proc, which counts in clock ticks.
+	own := func() time.Duration {
+		var ru syscall.Rusage
+		if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+			t.Fatal(err)
+		}
+		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	before, ownBefore := processCPU(os.Getpid()), own()
+	for deadline := time.Now().Add(30 * time.Second); own()-ownBefore < 200*time.Millisecond; {
+		if time.Now().After(deadline) {
+			t.Fatal("this process got less than 200 ms of CPU in 30 s")
+		}
 	}
 	after := processCPU(os.Getpid())
-	if after-before < 50*time.Millisecond {
-		t.Errorf("CPU time went from %s to %s over 100 ms of busy work", before, after)
+	if after-before < 150*time.Millisecond {
+		t.Errorf("CPU time went from %s to %s over 200 ms of busy work by the process's own count", before, after)
 	}
 	ppid, _, ok := readStat(os.Getpid())
 	if !ok || ppid != os.Getppid() {
