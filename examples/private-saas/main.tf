@@ -22,6 +22,11 @@ resource "raci_tenant" "initech" {
   customer         = "Initech"
   deployment_model = "private_saas"
   environments     = ["development", "production"]
+
+  # The published matrix the rows below come from.
+  source = {
+    title = "Auth0 Private SaaS: Roles and Responsibilities"
+  }
 }
 
 resource "raci_party" "auth0" {

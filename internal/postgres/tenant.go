@@ -12,15 +12,17 @@ import (
 	"github.com/raci-dev/terraform-provider-raci/internal/store"
 )
 
-const tenantColumns = `name, display_name, customer, deployment_model, environments, labels, scheme, version, created_at, updated_at`
+const tenantColumns = `name, display_name, customer, deployment_model, environments, labels, scheme,
+	description, source_title, source_url, source_revision, version, created_at, updated_at`
 
 const (
 	qFindTenant   = `SELECT ` + tenantColumns + ` FROM tenants WHERE name = $1`
 	qListTenants  = `SELECT ` + tenantColumns + ` FROM tenants WHERE name > $1 ORDER BY name LIMIT $2`
 	qTenantExists = `SELECT EXISTS (SELECT 1 FROM tenants WHERE name = $1)`
-	qInsertTenant = `INSERT INTO tenants (` + tenantColumns + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
+	qInsertTenant = `INSERT INTO tenants (` + tenantColumns + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`
 	qUpdateTenant = `UPDATE tenants SET display_name = $1, customer = $2, deployment_model = $3, environments = $4,
-		labels = $5, scheme = $6, version = $7, updated_at = $8 WHERE name = $9`
+		labels = $5, scheme = $6, description = $7, source_title = $8, source_url = $9, source_revision = $10,
+		version = $11, updated_at = $12 WHERE name = $13`
 	qDeleteTenant       = `DELETE FROM tenants WHERE name = $1`
 	qCountTenantContent = `SELECT (SELECT count(*) FROM parties WHERE tenant = $1), (SELECT count(*) FROM responsibilities WHERE tenant = $1),
 		(SELECT count(*) FROM checklists WHERE tenant = $1)`
@@ -62,12 +64,15 @@ func scanTenant(s store.Scanner) (*raci.Tenant, error) {
 		model, scheme    string
 		envs, labels     []byte
 		created, updated int64
+		src              raci.Source
 	)
-	if err := s.Scan(&t.Name, &t.DisplayName, &t.Customer, &model, &envs, &labels, &scheme, &t.Version, &created, &updated); err != nil {
+	if err := s.Scan(&t.Name, &t.DisplayName, &t.Customer, &model, &envs, &labels, &scheme,
+		&t.Description, &src.Title, &src.URL, &src.Revision, &t.Version, &created, &updated); err != nil {
 		return nil, err
 	}
 	t.DeploymentModel, t.Scheme = raci.DeploymentModel(model), raci.Scheme(scheme)
 	t.CreatedAt, t.UpdatedAt = fromNanos(created), fromNanos(updated)
+	t.Source = &src // Normalize makes a source that names nothing nil
 	if err := json.Unmarshal(envs, &t.Environments); err != nil {
 		return nil, fmt.Errorf("tenant %q: decode environments: %w", t.Name, err)
 	}
@@ -88,12 +93,18 @@ func (q conn) WriteTenant(ctx context.Context, t *raci.Tenant, isNew bool) error
 	if err != nil {
 		return fmt.Errorf("encode labels: %w", err)
 	}
+	var src raci.Source
+	if t.Source != nil {
+		src = *t.Source
+	}
 	if isNew {
 		_, err = q.Exec(ctx, qInsertTenant, t.Name, t.DisplayName, t.Customer, string(t.DeploymentModel),
-			envs, labels, string(t.Scheme), t.Version, t.CreatedAt.UnixNano(), t.UpdatedAt.UnixNano())
+			envs, labels, string(t.Scheme), t.Description, src.Title, src.URL, src.Revision,
+			t.Version, t.CreatedAt.UnixNano(), t.UpdatedAt.UnixNano())
 	} else {
 		_, err = q.Exec(ctx, qUpdateTenant, t.DisplayName, t.Customer, string(t.DeploymentModel),
-			envs, labels, string(t.Scheme), t.Version, t.UpdatedAt.UnixNano(), t.Name)
+			envs, labels, string(t.Scheme), t.Description, src.Title, src.URL, src.Revision,
+			t.Version, t.UpdatedAt.UnixNano(), t.Name)
 	}
 	return err
 }

@@ -74,6 +74,20 @@ func (d *tenantDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 				MarkdownDescription: "The letters the tenant's rows use: " + quotedValues(raci.Schemes) + ".",
 				Computed:            true,
 			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "Free text about the installation or its contract; null when it has none.",
+				Computed:            true,
+			},
+			"source": schema.SingleNestedAttribute{
+				MarkdownDescription: "The document the tenant's matrix comes from; null when none is named, and each of " +
+					"its attributes null when unset.",
+				Computed: true,
+				Attributes: map[string]schema.Attribute{
+					"title":    schema.StringAttribute{MarkdownDescription: "The document's title.", Computed: true},
+					"url":      schema.StringAttribute{MarkdownDescription: "Where the document is published.", Computed: true},
+					"revision": schema.StringAttribute{MarkdownDescription: "The document's revision or date.", Computed: true},
+				},
+			},
 			"version": schema.Int64Attribute{
 				MarkdownDescription: "The server's version of the tenant, incremented by every write to it.",
 				Computed:            true,

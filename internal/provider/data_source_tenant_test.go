@@ -27,7 +27,7 @@ func diagnosticLike(summary, detail string) *regexp.Regexp {
 	return regexp.MustCompile(regexp.QuoteMeta("Error: "+summary) + `(?s:.*)` + errorLike(detail).String())
 }
 
-var tenantAttributes = []string{"id", "name", "display_name", "customer", "deployment_model", "environments", "labels", "scheme", "version"}
+var tenantAttributes = []string{"id", "name", "display_name", "customer", "deployment_model", "environments", "labels", "scheme", "description", "source", "version"}
 
 func TestAccTenantDataSource(t *testing.T) {
 	srv := startServer(t)
@@ -40,6 +40,8 @@ resource "raci_tenant" "initech" {
   environments     = ["production", "development"]
   labels           = { region = "eu-west-1" }
   scheme           = "RASCI"
+  description      = "Contract 2024-17."
+  source           = { title = "Private SaaS Responsibilities Matrix", revision = "2024-03" }
 }
 
 resource "raci_tenant" "bare" {
@@ -65,6 +67,8 @@ resource "raci_tenant" "copy" {
   environments     = data.raci_tenant.initech.environments
   labels           = data.raci_tenant.initech.labels
   scheme           = data.raci_tenant.initech.scheme
+  description      = data.raci_tenant.initech.description
+  source           = data.raci_tenant.initech.source
 }
 
 resource "raci_tenant" "bare_copy" {
@@ -75,6 +79,8 @@ resource "raci_tenant" "bare_copy" {
   environments     = data.raci_tenant.bare.environments
   labels           = data.raci_tenant.bare.labels
   scheme           = data.raci_tenant.bare.scheme
+  description      = data.raci_tenant.bare.description
+  source           = data.raci_tenant.bare.source
 }
 `
 	const full, bare = "data.raci_tenant.initech", "data.raci_tenant.bare"
@@ -91,10 +97,18 @@ resource "raci_tenant" "bare_copy" {
 		})),
 		statecheck.ExpectKnownValue(full, tfjsonpath.New("scheme"), knownvalue.StringExact("RASCI")),
 		statecheck.ExpectKnownValue(full, tfjsonpath.New("version"), knownvalue.Int64Exact(1)),
+		statecheck.ExpectKnownValue(full, tfjsonpath.New("description"), knownvalue.StringExact("Contract 2024-17.")),
+		statecheck.ExpectKnownValue(full, tfjsonpath.New("source"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"title":    knownvalue.StringExact("Private SaaS Responsibilities Matrix"),
+			"url":      knownvalue.Null(),
+			"revision": knownvalue.StringExact("2024-03"),
+		})),
 		// What the tenant leaves out reads as the resource holds it: null text, empty
 		// collections and the default scheme.
 		statecheck.ExpectKnownValue(bare, tfjsonpath.New("display_name"), knownvalue.Null()),
 		statecheck.ExpectKnownValue(bare, tfjsonpath.New("customer"), knownvalue.Null()),
+		statecheck.ExpectKnownValue(bare, tfjsonpath.New("description"), knownvalue.Null()),
+		statecheck.ExpectKnownValue(bare, tfjsonpath.New("source"), knownvalue.Null()),
 		statecheck.ExpectKnownValue(bare, tfjsonpath.New("environments"), knownvalue.SetExact([]knownvalue.Check{})),
 		statecheck.ExpectKnownValue(bare, tfjsonpath.New("labels"), knownvalue.MapExact(map[string]knownvalue.Check{})),
 		statecheck.ExpectKnownValue(bare, tfjsonpath.New("scheme"), knownvalue.StringExact("RACI")),

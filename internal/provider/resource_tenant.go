@@ -45,8 +45,22 @@ type tenantModel struct {
 	Environments    types.Set    `tfsdk:"environments"`
 	Labels          types.Map    `tfsdk:"labels"`
 	Scheme          types.String `tfsdk:"scheme"`
+	Description     types.String `tfsdk:"description"`
+	Source          types.Object `tfsdk:"source"`
 	Version         types.Int64  `tfsdk:"version"`
 }
+
+type tenantSourceModel struct {
+	Title    types.String `tfsdk:"title"`
+	URL      types.String `tfsdk:"url"`
+	Revision types.String `tfsdk:"revision"`
+}
+
+var tenantSourceType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"title":    types.StringType,
+	"url":      types.StringType,
+	"revision": types.StringType,
+}}
 
 func (r *tenantResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_tenant"
@@ -114,6 +128,34 @@ func (r *tenantResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Computed:   true,
 				Default:    stringdefault.StaticString(string(raci.DefaultScheme)),
 				Validators: []validator.String{stringvalidator.OneOf(stringValues(raci.Schemes)...)},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "Free text about the installation or its contract.",
+				Optional:            true,
+				Validators:          textValidators(raci.MaxTextLength),
+			},
+			"source": schema.SingleNestedAttribute{
+				MarkdownDescription: "The document the tenant's matrix comes from, e.g. the responsibilities matrix of the " +
+					"contract. Set at least one of its attributes, or leave `source` out.",
+				Optional:   true,
+				Validators: []validator.Object{sourceNamesSomething{}},
+				Attributes: map[string]schema.Attribute{
+					"title": schema.StringAttribute{
+						MarkdownDescription: "The document's title.",
+						Optional:            true,
+						Validators:          textValidators(raci.MaxNameLength),
+					},
+					"url": schema.StringAttribute{
+						MarkdownDescription: "Where the document is published: an absolute `http` or `https` URL.",
+						Optional:            true,
+						Validators:          append(textValidators(raci.MaxURLLength), sourceURL{}),
+					},
+					"revision": schema.StringAttribute{
+						MarkdownDescription: "The document's revision or date, e.g. `2024-03`.",
+						Optional:            true,
+						Validators:          textValidators(raci.MaxNameLength),
+					},
+				},
 			},
 			"version": schema.Int64Attribute{
 				MarkdownDescription: "The server's version of the tenant, incremented by every write. Updates send it " +
@@ -224,6 +266,8 @@ func (m tenantModel) toDomain(ctx context.Context, diags *diag.Diagnostics) *rac
 		Environments:    setStrings(ctx, m.Environments, diags),
 		Labels:          labels,
 		Scheme:          raci.Scheme(m.Scheme.ValueString()),
+		Description:     m.Description.ValueString(),
+		Source:          sourceToDomain(ctx, m.Source, diags),
 	}
 }
 
@@ -242,8 +286,81 @@ func tenantModelFrom(t *raci.Tenant) tenantModel {
 		Environments:    stringSet(t.Environments),
 		Labels:          types.MapValueMust(types.StringType, labels),
 		Scheme:          types.StringValue(string(t.Scheme)),
+		Description:     optionalString(t.Description),
+		Source:          sourceFrom(t.Source),
 		Version:         types.Int64Value(t.Version),
 	}
+}
+
+func sourceToDomain(ctx context.Context, o types.Object, diags *diag.Diagnostics) *raci.Source {
+	if o.IsNull() || o.IsUnknown() {
+		return nil
+	}
+	var m tenantSourceModel
+	diags.Append(getObject(ctx, o, &m)...)
+	return &raci.Source{Title: m.Title.ValueString(), URL: m.URL.ValueString(), Revision: m.Revision.ValueString()}
+}
+
+// sourceFrom maps the server's source; a tenant without one has a null source, the
+// value of an omitted attribute, and each unset field is null for the same reason.
+func sourceFrom(s *raci.Source) types.Object {
+	if s.IsZero() {
+		return types.ObjectNull(tenantSourceType.AttrTypes)
+	}
+	return types.ObjectValueMust(tenantSourceType.AttrTypes, map[string]attr.Value{
+		"title":    optionalString(s.Title),
+		"url":      optionalString(s.URL),
+		"revision": optionalString(s.Revision),
+	})
+}
+
+// sourceURL holds a source's url to the domain's rule at plan time.
+type sourceURL struct{}
+
+var _ validator.String = sourceURL{}
+
+func (sourceURL) Description(context.Context) string {
+	return "must be an absolute http or https URL"
+}
+
+func (v sourceURL) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (sourceURL) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if problem := raci.SourceURLProblem(req.ConfigValue.ValueString()); problem != "" {
+		// Terraform points at the whole block for an attribute inside an object,
+		// so the detail names the attribute.
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Source URL", req.Path.String()+": "+problem)
+	}
+}
+
+// sourceNamesSomething refuses a source with no attribute set: the server holds it
+// as no source, so it would read back as null and never match the configuration.
+type sourceNamesSomething struct{}
+
+var _ validator.Object = sourceNamesSomething{}
+
+func (sourceNamesSomething) Description(context.Context) string {
+	return "must set at least one of title, url and revision"
+}
+
+func (v sourceNamesSomething) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (sourceNamesSomething) ValidateObject(_ context.Context, req validator.ObjectRequest, resp *validator.ObjectResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	for _, v := range req.ConfigValue.Attributes() {
+		if !v.IsNull() {
+			return
+		}
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Empty Source",
+		"The source sets none of title, url and revision: set at least one of them, or remove source.")
 }
 
 func stringValues[T ~string](values []T) []string {

@@ -153,6 +153,95 @@ resource "raci_tenant" "test" {
 	})
 }
 
+// A tenant's description and source: set, changed, partly removed, imported and
+// removed, with no diff after any apply.
+func TestAccTenant_descriptionAndSource(t *testing.T) {
+	srv := startServer(t)
+	const addr = "raci_tenant.test"
+	config := func(attributes string) string {
+		return srv.providerBlock() + `
+resource "raci_tenant" "test" {
+  name             = "initech"
+  deployment_model = "private_saas"
+` + attributes + `
+}
+`
+	}
+	onServer := func(want string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			tn, err := srv.API.FindTenant(context.Background(), "initech")
+			if err != nil {
+				return err
+			}
+			if got := fmt.Sprintf("%q %+v", tn.Description, tn.Source); got != want {
+				return fmt.Errorf("server holds %s, want %s", got, want)
+			}
+			return nil
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config(`
+  description = "Initech's production installation, contract 2024-17."
+  source = {
+    title    = "Private SaaS Responsibilities Matrix"
+    url      = "https://example.com/matrix.pdf"
+    revision = "2024-03"
+  }`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.StringExact("Initech's production installation, contract 2024-17.")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("source"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"title":    knownvalue.StringExact("Private SaaS Responsibilities Matrix"),
+						"url":      knownvalue.StringExact("https://example.com/matrix.pdf"),
+						"revision": knownvalue.StringExact("2024-03"),
+					})),
+				},
+				Check: onServer(`"Initech's production installation, contract 2024-17." &{Title:Private SaaS Responsibilities Matrix URL:https://example.com/matrix.pdf Revision:2024-03}`),
+			},
+			{
+				// A new revision with the url dropped: the source keeps only what is set.
+				Config: config(`
+  description = "Contract 2024-17, renewed."
+  source = {
+    title    = "Private SaaS Responsibilities Matrix"
+    revision = "2025-01"
+  }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("source"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"title":    knownvalue.StringExact("Private SaaS Responsibilities Matrix"),
+						"url":      knownvalue.Null(),
+						"revision": knownvalue.StringExact("2025-01"),
+					})),
+				},
+				Check: onServer(`"Contract 2024-17, renewed." &{Title:Private SaaS Responsibilities Matrix URL: Revision:2025-01}`),
+			},
+			{
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateId:     "initech",
+				ImportStateVerify: true,
+			},
+			{
+				// Removing both leaves nothing on the server and null in state.
+				Config: config(""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("source"), knownvalue.Null()),
+				},
+				Check: onServer(`"" <nil>`),
+			},
+		},
+	})
+}
+
 // An omitted set and an empty one are the same to users: no diff between them.
 func TestAccTenant_emptyAndOmittedCollections(t *testing.T) {
 	srv := startServer(t)
@@ -198,6 +287,13 @@ func TestAccTenant_planTimeErrors(t *testing.T) {
 		"unknown scheme":     {`name = "initech"` + "\n" + `deployment_model = "private_saas"` + "\n" + `scheme = "RAPID"`, `value must be one of: ["RACI" "RASCI" "DACI"]`},
 		"empty display name": {`name = "initech"` + "\n" + `deployment_model = "private_saas"` + "\n" + `display_name = ""`, "string length must be between 1 and 200"},
 		"bad environment":    {`name = "initech"` + "\n" + `deployment_model = "private_saas"` + "\n" + `environments = ["Prod"]`, "must be 1 to 63 lowercase letters"},
+		"empty description":  {`name = "initech"` + "\n" + `deployment_model = "private_saas"` + "\n" + `description = ""`, "string length must be between 1 and 4000"},
+		"relative source url": {`name = "initech"` + "\n" + `deployment_model = "private_saas"` + "\n" + `source = { url = "docs/matrix.pdf" }`,
+			`source.url: Source URL "docs/matrix.pdf" is not an absolute http or https URL: write it in full`},
+		"ftp source url": {`name = "initech"` + "\n" + `deployment_model = "private_saas"` + "\n" + `source = { title = "Matrix", url = "ftp://example.com/m.pdf" }`,
+			`Source URL "ftp://example.com/m.pdf" is not an absolute http or https URL`},
+		"empty source url": {`name = "initech"` + "\n" + `deployment_model = "private_saas"` + "\n" + `source = { url = "" }`, "string length must be between 1 and 2000"},
+		"empty source":     {`name = "initech"` + "\n" + `deployment_model = "private_saas"` + "\n" + `source = {}`, "The source sets none of title, url and revision: set at least one of them, or remove source."},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

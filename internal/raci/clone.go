@@ -12,6 +12,10 @@ func (t *Tenant) Clone() *Tenant {
 	c := *t
 	c.Environments = slices.Clone(t.Environments)
 	c.Labels = maps.Clone(t.Labels)
+	if t.Source != nil {
+		src := *t.Source
+		c.Source = &src
+	}
 	return &c
 }
 

@@ -1,7 +1,10 @@
 package raci
 
 import (
+	"fmt"
+	"net/url"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -43,6 +46,7 @@ const (
 	MaxAssignments      = 32
 	MaxHolderLength     = 200
 	MaxConditionLength  = 500
+	MaxURLLength        = 2000
 )
 
 // Tenant is one customer's installation: the matrix's owner. Name is its id.
@@ -54,11 +58,41 @@ type Tenant struct {
 	Environments    []string          `json:"environments"`
 	Labels          map[string]string `json:"labels"`
 	Scheme          Scheme            `json:"scheme"`
+	Description     string            `json:"description"`
+	// Source names the document the tenant's matrix comes from; nil when none is
+	// named. A source with no field set is the same as none.
+	Source *Source `json:"source,omitempty"`
 
 	// Version counts writes, starting at 1; writes may require the version read.
 	Version   int64     `json:"version"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Source names the document a tenant's matrix comes from, e.g. the responsibilities
+// matrix of a contract. Every field is optional.
+type Source struct {
+	Title    string `json:"title"`
+	URL      string `json:"url"`
+	Revision string `json:"revision"`
+}
+
+// IsZero reports whether the source names nothing.
+func (s *Source) IsZero() bool { return s == nil || *s == Source{} }
+
+// SourceURLProblem returns why u cannot be a source's url, or "" when it can: an
+// absolute http or https URL with a host. The provider checks it at plan time.
+func SourceURLProblem(u string) string {
+	if u == "" {
+		return ""
+	}
+	parsed, err := url.Parse(u)
+	if err != nil || (parsed.Scheme != "http" && parsed.Scheme != "https") || parsed.Host == "" ||
+		strings.ContainsAny(u, " \t\n") {
+		return fmt.Sprintf("Source URL %q is not an absolute http or https URL: write it in full, e.g. "+
+			"\"https://example.com/responsibilities.pdf\", or leave it out.", u)
+	}
+	return ""
 }
 
 // Normalize fills defaults and puts sets in a canonical order, so that equal tenants
@@ -68,6 +102,9 @@ func (t *Tenant) Normalize() {
 		t.Scheme = DefaultScheme
 	}
 	t.Environments = sortedSet(t.Environments)
+	if t.Source.IsZero() {
+		t.Source = nil
+	}
 	if t.Labels == nil {
 		t.Labels = map[string]string{}
 	}
@@ -80,6 +117,15 @@ func (t *Tenant) Validate() error {
 	ps.checkSlug("name", "Tenant name", t.Name)
 	ps.checkText("display_name", "Display name", t.DisplayName, MaxNameLength)
 	ps.checkText("customer", "Customer", t.Customer, MaxNameLength)
+	ps.checkText("description", "Description", t.Description, MaxTextLength)
+	if t.Source != nil {
+		ps.checkText("source.title", "Source title", t.Source.Title, MaxNameLength)
+		ps.checkText("source.revision", "Source revision", t.Source.Revision, MaxNameLength)
+		ps.checkText("source.url", "Source URL", t.Source.URL, MaxURLLength)
+		if problem := SourceURLProblem(t.Source.URL); problem != "" {
+			ps.add("source.url", "%s", problem)
+		}
+	}
 	if !t.DeploymentModel.Valid() {
 		if t.DeploymentModel == "" {
 			ps.add("deployment_model", "Deployment model is required: use one of %s.", quotedList(DeploymentModels))

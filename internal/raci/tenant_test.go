@@ -92,6 +92,13 @@ func TestTenantValidate(t *testing.T) {
 		{"empty label key", func(tn *raci.Tenant) { tn.Labels = map[string]string{"": "x"} }, "labels", []string{"Label key"}},
 		{"label key too long", func(tn *raci.Tenant) { tn.Labels = map[string]string{strings.Repeat("k", 64): "x"} }, "labels", []string{"1 to 63 bytes"}},
 		{"label value too long", func(tn *raci.Tenant) { tn.Labels = map[string]string{"tier": strings.Repeat("v", 256)} }, "labels.tier", []string{"at most 255"}},
+		{"description too long", func(tn *raci.Tenant) { tn.Description = strings.Repeat("d", raci.MaxTextLength+1) }, "description", []string{"Description", "at most 4000"}},
+		{"source title too long", func(tn *raci.Tenant) { tn.Source = &raci.Source{Title: strings.Repeat("t", raci.MaxNameLength+1)} }, "source.title", []string{"at most 200"}},
+		{"source revision too long", func(tn *raci.Tenant) { tn.Source = &raci.Source{Revision: strings.Repeat("r", raci.MaxNameLength+1)} }, "source.revision", []string{"at most 200"}},
+		{"source url relative", func(tn *raci.Tenant) { tn.Source = &raci.Source{URL: "docs/matrix.pdf"} }, "source.url", []string{`"docs/matrix.pdf"`, "absolute http or https URL", "write it in full"}},
+		{"source url not http", func(tn *raci.Tenant) { tn.Source = &raci.Source{URL: "ftp://example.com/matrix.pdf"} }, "source.url", []string{"absolute http or https URL"}},
+		{"source url without host", func(tn *raci.Tenant) { tn.Source = &raci.Source{URL: "https:///matrix.pdf"} }, "source.url", []string{"absolute http or https URL"}},
+		{"source url with a space", func(tn *raci.Tenant) { tn.Source = &raci.Source{URL: "https://example.com/a matrix.pdf"} }, "source.url", []string{"absolute http or https URL"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -99,6 +106,37 @@ func TestTenantValidate(t *testing.T) {
 			c.change(tn)
 			wantInvalid(t, tn.Validate(), c.field, c.details...)
 		})
+	}
+}
+
+func TestTenantSource(t *testing.T) {
+	for _, u := range []string{"https://example.com/matrix.pdf", "http://intranet.example:8080/docs?rev=3#page=2", "HTTPS://EXAMPLE.COM/m"} {
+		tn := validTenant()
+		tn.Source = &raci.Source{URL: u}
+		if err := tn.Validate(); err != nil {
+			t.Errorf("source url %q: %v", u, err)
+		}
+	}
+
+	// A source that names nothing is no source: it reads back as none, as Terraform's null.
+	tn := validTenant()
+	tn.Source = &raci.Source{}
+	tn.Normalize()
+	if tn.Source != nil {
+		t.Errorf("an empty source normalizes to %+v, want nil", tn.Source)
+	}
+	partial := validTenant()
+	partial.Source = &raci.Source{Revision: "2024-03"}
+	partial.Normalize()
+	if partial.Source == nil || partial.Source.Revision != "2024-03" {
+		t.Errorf("a source with only a revision normalizes to %+v, want it kept", partial.Source)
+	}
+
+	// Clone shares no source with the original.
+	c := partial.Clone()
+	c.Source.Revision = "2025-01"
+	if partial.Source.Revision != "2024-03" {
+		t.Errorf("changing a clone's source changed the original's: %+v", partial.Source)
 	}
 }
 
@@ -116,6 +154,9 @@ func TestTenantValidateListsEveryProblem(t *testing.T) {
 func TestTenantLimitsAreInclusive(t *testing.T) {
 	tn := validTenant()
 	tn.DisplayName = strings.Repeat("x", raci.MaxNameLength)
+	tn.Description = strings.Repeat("d", raci.MaxTextLength)
+	tn.Source = &raci.Source{Title: strings.Repeat("t", raci.MaxNameLength), Revision: strings.Repeat("r", raci.MaxNameLength),
+		URL: "https://example.com/" + strings.Repeat("u", raci.MaxURLLength-len("https://example.com/"))}
 	tn.Labels = map[string]string{strings.Repeat("k", raci.MaxLabelKeyLength): strings.Repeat("v", raci.MaxLabelValueLength)}
 	envs := make([]string, raci.MaxEnvironments)
 	for i := range envs {

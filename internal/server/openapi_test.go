@@ -183,6 +183,7 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 	doc := loadOpenAPI(t)
 	types := map[string]reflect.Type{
 		"Tenant":             reflect.TypeOf(raci.Tenant{}),
+		"Source":             reflect.TypeOf(raci.Source{}),
 		"Party":              reflect.TypeOf(raci.Party{}),
 		"Responsibility":     reflect.TypeOf(raci.Responsibility{}),
 		"Assignment":         reflect.TypeOf(raci.Assignment{}),

@@ -267,8 +267,12 @@ func TestOpenUpgradesADatabaseWithoutChecklists(t *testing.T) {
 		t.Fatalf("Open of a database without checklists: %v", err)
 	}
 	defer db.Close()
-	if got := appliedVersions(t, db.write); !slices.Equal(got, []int{1, 2, 3}) {
-		t.Errorf("applied versions = %v, want [1 2 3]", got)
+	if got := appliedVersions(t, db.write); !slices.Equal(got, []int{1, 2, 3, 4}) {
+		t.Errorf("applied versions = %v, want [1 2 3 4]", got)
+	}
+	// A tenant written before descriptions and sources existed has neither.
+	if tn, err := db.FindTenant(ctx, "acme"); err != nil || tn.Description != "" || tn.Source != nil {
+		t.Errorf("FindTenant after the upgrade = %+v, %v; want no description and no source", tn, err)
 	}
 	c := &raci.Checklist{Tenant: "acme", Key: "infra", Title: "Infra", Items: []raci.ChecklistItem{{Key: "dns", Title: "DNS", Owner: "customer", Required: true}}}
 	if _, _, err := db.PutChecklist(ctx, c, raci.Precondition{}); err != nil {

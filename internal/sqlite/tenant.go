@@ -11,15 +11,17 @@ import (
 	"github.com/raci-dev/terraform-provider-raci/internal/store"
 )
 
-const tenantColumns = `name, display_name, customer, deployment_model, environments, labels, scheme, version, created_at, updated_at`
+const tenantColumns = `name, display_name, customer, deployment_model, environments, labels, scheme,
+	description, source_title, source_url, source_revision, version, created_at, updated_at`
 
 const (
 	qFindTenant   = `SELECT ` + tenantColumns + ` FROM tenants WHERE name = ?`
 	qListTenants  = `SELECT ` + tenantColumns + ` FROM tenants WHERE name > ? ORDER BY name LIMIT ?`
 	qTenantExists = `SELECT 1 FROM tenants WHERE name = ?`
-	qInsertTenant = `INSERT INTO tenants (` + tenantColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	qInsertTenant = `INSERT INTO tenants (` + tenantColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qUpdateTenant = `UPDATE tenants SET display_name = ?, customer = ?, deployment_model = ?, environments = ?,
-		labels = ?, scheme = ?, version = ?, updated_at = ? WHERE name = ?`
+		labels = ?, scheme = ?, description = ?, source_title = ?, source_url = ?, source_revision = ?,
+		version = ?, updated_at = ? WHERE name = ?`
 	qDeleteTenant       = `DELETE FROM tenants WHERE name = ?`
 	qCountTenantContent = `SELECT (SELECT count(*) FROM parties WHERE tenant = ?1), (SELECT count(*) FROM responsibilities WHERE tenant = ?1),
 		(SELECT count(*) FROM checklists WHERE tenant = ?1)`
@@ -75,12 +77,18 @@ func (t *tx) WriteTenant(ctx context.Context, tenant *raci.Tenant, isNew bool) e
 	if err != nil {
 		return fmt.Errorf("encode labels: %w", err)
 	}
+	var src raci.Source
+	if tenant.Source != nil {
+		src = *tenant.Source
+	}
 	if isNew {
 		return t.exec(ctx, qInsertTenant, tenant.Name, tenant.DisplayName, tenant.Customer, string(tenant.DeploymentModel),
-			string(envs), string(labels), string(tenant.Scheme), tenant.Version, tenant.CreatedAt.UnixNano(), tenant.UpdatedAt.UnixNano())
+			string(envs), string(labels), string(tenant.Scheme), tenant.Description, src.Title, src.URL, src.Revision,
+			tenant.Version, tenant.CreatedAt.UnixNano(), tenant.UpdatedAt.UnixNano())
 	}
 	return t.exec(ctx, qUpdateTenant, tenant.DisplayName, tenant.Customer, string(tenant.DeploymentModel),
-		string(envs), string(labels), string(tenant.Scheme), tenant.Version, tenant.UpdatedAt.UnixNano(), tenant.Name)
+		string(envs), string(labels), string(tenant.Scheme), tenant.Description, src.Title, src.URL, src.Revision,
+		tenant.Version, tenant.UpdatedAt.UnixNano(), tenant.Name)
 }
 
 // DeleteTenant deletes the tenant.
@@ -94,12 +102,15 @@ func scanTenant(s store.Scanner) (*raci.Tenant, error) {
 		model, scheme    string
 		envs, labels     string
 		created, updated int64
+		src              raci.Source
 	)
-	if err := s.Scan(&t.Name, &t.DisplayName, &t.Customer, &model, &envs, &labels, &scheme, &t.Version, &created, &updated); err != nil {
+	if err := s.Scan(&t.Name, &t.DisplayName, &t.Customer, &model, &envs, &labels, &scheme,
+		&t.Description, &src.Title, &src.URL, &src.Revision, &t.Version, &created, &updated); err != nil {
 		return nil, err
 	}
 	t.DeploymentModel, t.Scheme = raci.DeploymentModel(model), raci.Scheme(scheme)
 	t.CreatedAt, t.UpdatedAt = fromNanos(created), fromNanos(updated)
+	t.Source = &src // Normalize makes a source that names nothing nil
 	if err := json.Unmarshal([]byte(envs), &t.Environments); err != nil {
 		return nil, fmt.Errorf("tenant %q: decode environments: %w", t.Name, err)
 	}

@@ -27,6 +27,7 @@ func Run(t *testing.T, open func(t *testing.T) raci.Service) {
 
 	run("Tenant/CreateFindReplace", testTenantCreateFindReplace)
 	run("Tenant/Normalized", testTenantNormalized)
+	run("Tenant/DescriptionAndSource", testTenantDescriptionAndSource)
 	run("Tenant/Preconditions", testTenantPreconditions)
 	run("Tenant/Missing", testTenantMissing)
 	run("Tenant/Invalid", testTenantInvalid)
@@ -334,6 +335,53 @@ func testTenantNormalized(t *testing.T, s raci.Service) {
 		if tn.Labels == nil || len(tn.Labels) != 0 {
 			t.Errorf("labels = %#v, want an empty, non-nil map", tn.Labels)
 		}
+	}
+}
+
+// testTenantDescriptionAndSource proves that a tenant's description and source
+// round trip, that a source with only some fields keeps exactly those, and that
+// replacing a tenant without them removes them.
+func testTenantDescriptionAndSource(t *testing.T, s raci.Service) {
+	full := &raci.Source{Title: "Private SaaS Responsibilities Matrix", URL: "https://example.com/matrix.pdf", Revision: "2024-03"}
+	steps := []struct {
+		name        string
+		description string
+		source      *raci.Source
+	}{
+		{"both set", "Initech's production installation, contract 2024-17.", full},
+		{"only a revision", "", &raci.Source{Revision: "2024-04"}},
+		{"only a title and url", "Changed.", &raci.Source{Title: "Matrix", URL: "http://intranet.example/m"}},
+		{"a source that names nothing", "", &raci.Source{}},
+		{"none", "", nil},
+	}
+	for _, step := range steps {
+		in := newTenant("acme")
+		in.Description, in.Source = step.description, step.source
+		stored := mustPutTenant(t, s, in)
+		var want *raci.Source
+		if step.source != nil && *step.source != (raci.Source{}) {
+			want = step.source
+		}
+		for what, tn := range map[string]*raci.Tenant{"stored": stored, "found": mustFindTenant(t, s, "acme")} {
+			if tn.Description != step.description {
+				t.Errorf("%s: %s description = %q, want %q", step.name, what, tn.Description, step.description)
+			}
+			if !reflect.DeepEqual(tn.Source, want) {
+				t.Errorf("%s: %s source = %+v, want %+v", step.name, what, tn.Source, want)
+			}
+		}
+	}
+
+	// An invalid url is refused with a problem naming the field, and changes nothing.
+	bad := newTenant("acme")
+	bad.Source = &raci.Source{URL: "example.com/matrix.pdf"}
+	_, _, err := s.PutTenant(ctx(t), bad, raci.Precondition{})
+	wantCode(t, err, raci.EINVALID)
+	if ps := raci.ErrorProblems(err); len(ps) != 1 || ps[0].Field != "source.url" {
+		t.Errorf("problems = %+v, want one for source.url", ps)
+	}
+	if found := mustFindTenant(t, s, "acme"); found.Source != nil {
+		t.Errorf("a refused write changed the source to %+v", found.Source)
 	}
 }
 
