@@ -602,3 +602,40 @@ func (v *oscalValidator) props(at string, x any) {
 		}
 	}
 }
+
+// Cells a spreadsheet would run as formulas open as text: OWASP's single-quote guard
+// on every cell that starts with = + - @, a tab or a carriage return, headers
+// included, and on no other cell.
+func TestCSV_guardsFormulas(t *testing.T) {
+	s := &raci.Snapshot{
+		Tenant:  &raci.Tenant{Name: "acme", Scheme: raci.RACI},
+		Parties: []*raci.Party{{Name: "ops", DisplayName: "@ops"}},
+		Responsibilities: []*raci.Responsibility{
+			{Key: "a", Title: `=HYPERLINK("https://example.com","x")`, Category: "+1", Notes: "-2+3",
+				Assignments: []raci.Assignment{{Party: "ops", Roles: []raci.Role{raci.Accountable, raci.Responsible}}}},
+			{Key: "b", Title: "\tTabbed", Notes: "\rReturn",
+				Assignments: []raci.Assignment{{Party: "ops", Roles: []raci.Role{raci.Accountable, raci.Responsible}}}},
+			{Key: "c", Title: "Plain = text", Category: "Ops", Notes: "a@b, 1+1",
+				Assignments: []raci.Assignment{{Party: "ops", Roles: []raci.Role{raci.Accountable, raci.Responsible}}}},
+		},
+	}
+	records, err := csv.NewReader(strings.NewReader(format.CSV(s))).ReadAll()
+	if err != nil {
+		t.Fatalf("not valid CSV: %v", err)
+	}
+	want := [][]string{
+		{"Task", "Key", "Category", "'@ops", "Notes"},
+		// Rows without a category come first.
+		{"'\tTabbed", "b", "", "R, A", "'\rReturn"},
+		{`'=HYPERLINK("https://example.com","x")`, "a", "'+1", "R, A", "'-2+3"},
+		{"Plain = text", "c", "Ops", "R, A", "a@b, 1+1"},
+	}
+	if len(records) != len(want) {
+		t.Fatalf("%d records, want %d: %q", len(records), len(want), records)
+	}
+	for i := range want {
+		if !slices.Equal(records[i], want[i]) {
+			t.Errorf("record %d = %q, want %q", i, records[i], want[i])
+		}
+	}
+}

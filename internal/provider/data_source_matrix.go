@@ -67,7 +67,9 @@ func (d *matrixDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			},
 			"csv": schema.StringAttribute{
 				MarkdownDescription: "The matrix as CSV (RFC 4180): `Task,Key,Category`, one column per party, then `Notes`; " +
-					"cells as in the Markdown.",
+					"cells as in the Markdown. A cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a " +
+					"single quote in front (`'=SUM(A1)`), as OWASP recommends against CSV injection, so that a spreadsheet " +
+					"shows it as text instead of running it as a formula.",
 				Computed: true,
 			},
 			"json": schema.StringAttribute{
