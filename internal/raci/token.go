@@ -66,10 +66,19 @@ type Token struct {
 // MaxScopes bounds the scopes of one token.
 const MaxScopes = 100
 
+// BootstrapTokenName names the admin credential a server takes from
+// RACI_BOOTSTRAP_TOKEN: the actor its writes have in the event log. No stored token
+// may take the name, so that no one's writes read as the bootstrap secret's.
+const BootstrapTokenName = "bootstrap"
+
 // Validate checks the token's name and scopes.
 func (t *Token) Validate() error {
 	var ps problems
 	ps.checkSlug("name", "Token name", t.Name)
+	if t.Name == BootstrapTokenName {
+		ps.add("name", "Token name %q is the server's own: the event log names the RACI_BOOTSTRAP_TOKEN credential so, "+
+			"and a token of that name would read as it. Choose another name.", t.Name)
+	}
 	if len(t.Scopes) == 0 {
 		ps.add("scopes", "Token %q has no scopes: give it at least one of %s.", t.Name, ScopeRule)
 	}

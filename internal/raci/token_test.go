@@ -92,6 +92,8 @@ func TestTokenValidate(t *testing.T) {
 		{"unknown access", func(tk *raci.Token) { tk.Scopes = append(tk.Scopes, "tenant:acme:owner") },
 			"scopes[2]", []string{`Scope "tenant:acme:owner" is not valid`, `"admin"`, `"tenant:<tenant>:checklist"`}},
 		{"empty scope", func(tk *raci.Token) { tk.Scopes[0] = "" }, "scopes[0]", []string{`Scope "" is not valid`}},
+		{"the bootstrap credential's name", func(tk *raci.Token) { tk.Name = "bootstrap" }, "name",
+			[]string{`Token name "bootstrap" is the server's own`, "Choose another name"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -13,7 +13,7 @@ import (
 
 // bootstrapTokenName names the credential of Options.Token: the actor its changes
 // are recorded under in the event log.
-const bootstrapTokenName = "bootstrap"
+const bootstrapTokenName = raci.BootstrapTokenName
 
 // authenticate returns the token the request's bearer secret belongs to: the
 // bootstrap token of Options.Token, else one the store's TokenService knows. It

@@ -427,6 +427,9 @@ func TestTokenRoutes(t *testing.T) {
 	wantProblem(t, s.do("POST", "/v1/tokens", `{"name": "Bad Name", "scopes": ["tenant:acme:own"]}`), 422, raci.EINVALID, "name", "scopes[0]")
 	wantProblem(t, s.do("POST", "/v1/tokens", `{"name": "x", "scopes": []}`), 422, raci.EINVALID, "scopes")
 	wantProblem(t, s.do("POST", "/v1/tokens", `{"name": "x", "scopes": ["admin"], "secret": "mine"}`), 422, raci.EINVALID, "secret")
+	// The name the bootstrap credential's writes carry in the event log is the
+	// server's: a stored token of that name would impersonate it.
+	wantProblem(t, s.do("POST", "/v1/tokens", `{"name": "bootstrap", "scopes": ["tenant:acme:write"]}`), 422, raci.EINVALID, "name")
 
 	r = s.do("GET", "/v1/tokens", "")
 	wantStatus(t, r, 200)
