@@ -357,3 +357,31 @@ func TestMatrixRejectsBadArguments(t *testing.T) {
 		}
 	}
 }
+
+// A database URL reaches logs and errors with no secret in it: neither the user's
+// password nor a password given as a query parameter.
+func TestRedactDatabase(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"sqlite:raci.db", "sqlite:raci.db"},
+		{"postgres://raci@db.internal/raci", "postgres://raci@db.internal/raci"},
+		{"postgres://raci:hunter2@db.internal/raci", "postgres://raci:xxxxx@db.internal/raci"},
+		{"postgres://raci@db.internal/raci?password=hunter2&sslmode=require",
+			"postgres://raci@db.internal/raci?password=xxxxx&sslmode=require"},
+		{"postgresql://raci@db/raci?sslpassword=hunter2&sslkey=%2Fkeys%2Fhunter2.key",
+			"postgresql://raci@db/raci?sslkey=xxxxx&sslpassword=xxxxx"},
+		{"postgres://raci:hunter2@db/raci\x7f", "(a --database value that is not a URL)"},
+	}
+	for _, c := range cases {
+		got := redactDatabase(c.in)
+		if got != c.want {
+			t.Errorf("redactDatabase(%q) = %q, want %q", c.in, got, c.want)
+		}
+		if strings.Contains(got, "hunter2") {
+			t.Errorf("redactDatabase(%q) keeps the secret: %q", c.in, got)
+		}
+	}
+	_, err := openStore(t.Context(), "postgre://raci:hunter2@db/raci?password=hunter2", 0)
+	if err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("an unsupported --database gives %v, want an error without the password", err)
+	}
+}

@@ -199,12 +199,43 @@ func firstAdminToken(ctx context.Context, db store, stdout io.Writer, logger *sl
 // firstAdminTokenName names the token serve creates on an empty database.
 const firstAdminTokenName = "admin"
 
-// redactDatabase returns the --database URL fit for a log: without a password.
+// redactDatabase returns the --database URL fit for a log or an error: the
+// password of its user, and the value of every query parameter that may hold a
+// secret (PostgreSQL takes password and sslpassword there too), replaced. A value
+// that does not parse as a URL is left out whole, as it may be anything.
 func redactDatabase(database string) string {
-	if u, err := url.Parse(database); err == nil && u.User != nil {
-		return u.Redacted()
+	if strings.HasPrefix(database, "sqlite:") {
+		return database
 	}
-	return database
+	u, err := url.Parse(database)
+	if err != nil {
+		return "(a --database value that is not a URL)"
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	if u.RawQuery != "" {
+		q := u.Query()
+		for key := range q {
+			if secretParameter(key) {
+				q[key] = []string{"xxxxx"}
+			}
+		}
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
+}
+
+// secretParameter reports whether a connection URL's query parameter may carry a
+// secret.
+func secretParameter(key string) bool {
+	key = strings.ToLower(key)
+	for _, word := range []string{"pass", "secret", "token", "key"} {
+		if strings.Contains(key, word) {
+			return true
+		}
+	}
+	return false
 }
 
 // openStore opens the database a --database URL names, its writes held back for
@@ -231,6 +262,6 @@ func openStore(ctx context.Context, database string, commitWait time.Duration) (
 		}
 		return db, nil
 	default:
-		return nil, fmt.Errorf("--database %q is not supported: use sqlite:PATH (e.g. sqlite:raci.db) or a postgres:// URL", database)
+		return nil, fmt.Errorf("--database %q is not supported: use sqlite:PATH (e.g. sqlite:raci.db) or a postgres:// URL", redactDatabase(database))
 	}
 }
