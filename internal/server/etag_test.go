@@ -11,22 +11,25 @@ func TestETag(t *testing.T) {
 		if want := fmt.Sprintf(`"%d"`, v); tag != want {
 			t.Errorf("etag(%d) = %s, want %s", v, tag, want)
 		}
-		if got, ok := parseETag(tag); !ok || got != v {
-			t.Errorf("parseETag(etag(%d)) = %d, %v", v, got, ok)
+		if got, weak, ok := parseETag(tag); !ok || weak || got != v {
+			t.Errorf("parseETag(etag(%d)) = %d, weak %v, %v", v, got, weak, ok)
 		}
 	}
-	cases := map[string]int64{
-		`"7"`:    7,
-		`W/"7"`:  7, // weak: a version names the content exactly either way
-		` "12" `: 12,
+	cases := map[string]struct {
+		version int64
+		weak    bool
+	}{
+		`"7"`:    {7, false},
+		`W/"7"`:  {7, true},
+		` "12" `: {12, false},
 	}
 	for tag, want := range cases {
-		if got, ok := parseETag(tag); !ok || got != want {
-			t.Errorf("parseETag(%q) = %d, %v; want %d, true", tag, got, ok, want)
+		if got, weak, ok := parseETag(tag); !ok || got != want.version || weak != want.weak {
+			t.Errorf("parseETag(%q) = %d, weak %v, %v; want %d, weak %v", tag, got, weak, ok, want.version, want.weak)
 		}
 	}
-	for _, bad := range []string{``, `7`, `""`, `"0"`, `"-1"`, `"abc"`, `"7`, `7"`, `"7"x`, `*`, `"1.5"`, `W/7`} {
-		if v, ok := parseETag(bad); ok {
+	for _, bad := range []string{``, `7`, `""`, `"0"`, `"-1"`, `"abc"`, `"7`, `7"`, `"7"x`, `*`, `"1.5"`, `W/7`, `W/W/"7"`} {
+		if v, _, ok := parseETag(bad); ok {
 			t.Errorf("parseETag(%q) = %d, true; want false", bad, v)
 		}
 	}

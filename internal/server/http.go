@@ -27,9 +27,15 @@ func listOptions(r *http.Request) (raci.ListOptions, error) {
 }
 
 // writePrecondition reads the conditions of a write: If-None-Match: * to create
-// only, If-Match: "N" to replace or delete only version N.
+// only, If-Match: "N" to replace or delete only version N. Both at once ask for
+// something no object can be, which is a mistake in the request, not a failed
+// precondition. If-Match compares strongly (RFC 9110): a weak tag never matches.
 func writePrecondition(r *http.Request) (raci.Precondition, error) {
 	var pre raci.Precondition
+	if r.Header.Get("If-None-Match") != "" && r.Header.Get("If-Match") != "" {
+		return pre, badRequest("If-Match", "A write takes If-Match (replace only the version read) or If-None-Match: * "+
+			"(create only), not both: send one of them.")
+	}
 	if h := r.Header.Get("If-None-Match"); h != "" {
 		if strings.TrimSpace(h) != "*" {
 			return pre, badRequest("If-None-Match", "On a write, If-None-Match must be \"*\" (create only, never replace), not %q.", h)
@@ -37,9 +43,13 @@ func writePrecondition(r *http.Request) (raci.Precondition, error) {
 		pre.IfNoneMatch = true
 	}
 	if h := r.Header.Get("If-Match"); h != "" {
-		v, ok := parseETag(h)
+		v, weak, ok := parseETag(h)
 		if !ok {
 			return pre, badRequest("If-Match", "If-Match must be one entity tag naming the version read, such as \"\\\"3\\\"\" from the ETag header, not %q.", h)
+		}
+		if weak {
+			return pre, raci.Errorf(raci.EPRECONDITION, "If-Match %s is a weak entity tag, which never matches a write "+
+				"(RFC 9110 compares If-Match strongly): send the ETag as the server gave it, without W/.", h)
 		}
 		pre.IfMatch = v
 	}
@@ -58,7 +68,7 @@ func notModified(r *http.Request, version int64) bool {
 		if tag == "*" {
 			return true
 		}
-		if v, ok := parseETag(tag); ok && v == version {
+		if v, _, ok := parseETag(tag); ok && v == version {
 			return true
 		}
 	}

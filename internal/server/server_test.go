@@ -248,6 +248,13 @@ func TestTenantLifecycle(t *testing.T) {
 	wantStatus(t, s.do("GET", "/v1/tenants/acme", "", "If-None-Match", `"1", W/"7"`), http.StatusOK)
 	wantStatus(t, s.do("GET", "/v1/tenants/acme", "", "If-None-Match", `"1", W/"2"`), http.StatusNotModified)
 
+	// Writes compare If-Match strongly (RFC 9110): the weak form of the current tag
+	// does not match, and nothing changes. Both conditions at once is a bad request.
+	wantProblem(t, s.do("PUT", "/v1/tenants/acme", `{"deployment_model": "private_saas"}`, "If-Match", `W/"2"`), 412, raci.EPRECONDITION)
+	wantProblem(t, s.do("PUT", "/v1/tenants/acme", `{"deployment_model": "private_saas"}`, "If-Match", `"2"`, "If-None-Match", "*"),
+		400, raci.EINVALID, "If-Match")
+	wantStatus(t, s.do("GET", "/v1/tenants/acme", "", "If-None-Match", `"2"`), http.StatusNotModified)
+
 	wantStatus(t, s.do("DELETE", "/v1/tenants/acme", ""), http.StatusNoContent)
 	p := wantProblem(t, s.do("GET", "/v1/tenants/acme", ""), 404, raci.ENOTFOUND)
 	if !strings.Contains(p.Detail, "acme") {
