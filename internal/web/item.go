@@ -17,7 +17,9 @@ func (h *Handler) updateItem(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/signin", http.StatusSeeOther)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if !h.readForm(w, r) {
+		return
+	}
 	if !validCSRF(r, sess.csrf) {
 		h.errorPage(w, r, http.StatusForbidden, "The form expired or did not come from this site. Reload the page and try again.")
 		return

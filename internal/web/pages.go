@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"log/slog"
@@ -85,10 +86,31 @@ func (h *Handler) showSignin(w http.ResponseWriter, r *http.Request, status int,
 	h.render(w, r, status, "signin", page{Title: "Sign in", CSRF: csrf, Data: msg})
 }
 
+// readForm reads the posted form, at most maxFormBytes of it. A larger form is
+// answered 413, one that does not parse 400, and then it reports false; a form cut
+// short would otherwise lose its CSRF field and read as a forged one.
+func (h *Handler) readForm(w http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	err := r.ParseForm()
+	if err == nil {
+		return true
+	}
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		h.errorPage(w, r, http.StatusRequestEntityTooLarge,
+			fmt.Sprintf("The form is larger than %d KiB: shorten what you typed and send it again.", maxFormBytes>>10))
+		return false
+	}
+	h.errorPage(w, r, http.StatusBadRequest, "The form could not be read. Reload the page and try again.")
+	return false
+}
+
 // signin checks the token and starts a session. The token's secret goes no further
 // than this request.
 func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if !h.readForm(w, r) {
+		return
+	}
 	c, err := r.Cookie(signinCSRFCookie)
 	if err != nil || !validCSRF(r, c.Value) {
 		h.errorPage(w, r, http.StatusForbidden, "The sign-in form expired or did not come from this site. Open the sign-in page again.")
@@ -113,7 +135,9 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) signout(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if !h.readForm(w, r) {
+		return
+	}
 	sess := h.currentSession(r)
 	if sess == nil {
 		http.Redirect(w, r, "/signin", http.StatusSeeOther)

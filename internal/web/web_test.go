@@ -583,3 +583,26 @@ func TestNotesLinks(t *testing.T) {
 		}
 	}
 }
+
+// A form over the size limit is refused as too large, not as a forged or expired
+// one, and changes nothing.
+func TestFormTooLarge(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser(t)
+	b.signInAs("acme-writer")
+	p := b.get("/tenants/acme")
+	r := b.post("/tenants/acme/checklists/infrastructure/items/dns", url.Values{
+		"csrf": {p.csrf(t)}, "status": {"done"}, "evidence": {strings.Repeat("x", 70<<10)},
+	})
+	wantStatus(t, r, http.StatusRequestEntityTooLarge)
+	wantContains(t, r, "The form is larger than 64 KiB")
+	c, _ := f.db.FindChecklist(context.Background(), "acme", "infrastructure")
+	if it := c.Item("dns"); it.Status != raci.Pending {
+		t.Errorf("a refused form changed the item: %+v", it)
+	}
+
+	other := f.browser(t)
+	form := other.get("/signin")
+	wantStatus(t, other.post("/signin", url.Values{"csrf": {form.csrf(t)}, "token": {strings.Repeat("x", 70<<10)}}),
+		http.StatusRequestEntityTooLarge)
+}
