@@ -8,6 +8,8 @@ import (
 	"crypto/sha256"
 	"log/slog"
 	"net/http"
+	"path"
+	"strings"
 	"time"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
@@ -123,6 +125,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 
+	// ServeMux would redirect an API path such as //v1/tenants to its clean form
+	// with an HTML body; an API client gets problem details naming that form.
+	if clean := cleanPath(r.URL.Path); clean != r.URL.Path && (clean == "/v1" || strings.HasPrefix(clean, "/v1/")) {
+		rec.routed = true
+		s.writeError(rec, r, raci.Errorf(raci.ENOTFOUND, "There is no API at %s: write the path as %s.", r.URL.Path, clean))
+		return
+	}
+
 	// One route lookup: ServeMux sets r.Pattern and the path values as it
 	// dispatches. When no route matches, its own 404 or 405 handler runs instead of
 	// one of ours, and the recorder holds that answer back for unrouted to replace.
@@ -130,6 +140,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rec.unrouted != 0 {
 		s.unrouted(rec, r)
 	}
+}
+
+// cleanPath returns p without empty, "." and ".." elements, keeping a trailing
+// slash: the path ServeMux would redirect p to.
+func cleanPath(p string) string {
+	if p == "" || p[0] != '/' {
+		p = "/" + p
+	}
+	clean := path.Clean(p)
+	if strings.HasSuffix(p, "/") && clean != "/" {
+		clean += "/"
+	}
+	return clean
 }
 
 // unrouted answers a request no route matches, from what ServeMux answered: 404;

@@ -487,6 +487,16 @@ func TestUnknownRouteAndMethod(t *testing.T) {
 	}
 	wantProblem(t, s.do("GET", "/", ""), 404, raci.ENOTFOUND)
 
+	// A path that is not in its clean form gets problem details naming the clean
+	// one, not ServeMux's HTML redirect.
+	for _, unclean := range []string{"//v1/tenants", "/v1//tenants", "/v1/./tenants"} {
+		r := s.do("GET", unclean, "")
+		p := wantProblem(t, r, 404, raci.ENOTFOUND)
+		if !strings.Contains(p.Detail, "write the path as /v1/tenants") || r.header.Get("Location") != "" {
+			t.Errorf("GET %s: detail %q, Location %q", unclean, p.Detail, r.header.Get("Location"))
+		}
+	}
+
 	r := s.do("POST", "/v1/tenants/acme", acmeTenant)
 	wantProblem(t, r, 405, raci.EINVALID)
 	if allow := r.header.Get("Allow"); !strings.Contains(allow, "PUT") || !strings.Contains(allow, "DELETE") {
