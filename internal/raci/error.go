@@ -47,14 +47,30 @@ func Errorf(code, format string, args ...any) *Error {
 }
 
 // Invalid returns an EINVALID error carrying every problem; its message lists them.
+// Past MaxProblems it lists the first ones and says how many more there are.
 func Invalid(problems ...Problem) *Error {
-	details := make([]string, 0, len(problems))
+	return InvalidCounted(len(problems), problems...)
+}
+
+// MaxProblems is how many problems an error lists. A large input can break a rule
+// in every element; listing them all would make an answer far larger than the
+// input, and a person reads the first few anyway.
+const MaxProblems = 20
+
+// InvalidCounted is Invalid for a caller that found total problems and kept only
+// the first of them.
+func InvalidCounted(total int, problems ...Problem) *Error {
+	problems = problems[:min(len(problems), MaxProblems)]
+	details := make([]string, 0, len(problems)+1)
 	for _, p := range problems {
 		if p.Field != "" {
 			details = append(details, p.Field+": "+p.Detail)
 		} else {
 			details = append(details, p.Detail)
 		}
+	}
+	if more := total - len(problems); more > 0 {
+		details = append(details, fmt.Sprintf("and %d more problems", more))
 	}
 	return &Error{Code: EINVALID, Message: strings.Join(details, "; "), Problems: problems}
 }

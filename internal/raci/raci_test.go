@@ -127,3 +127,21 @@ func TestErrors(t *testing.T) {
 		t.Error("an error without a message must still say its code")
 	}
 }
+
+// An error lists at most MaxProblems problems and says how many more there are.
+func TestInvalidCapsTheProblemsListed(t *testing.T) {
+	var ps []raci.Problem
+	for i := range raci.MaxProblems + 5 {
+		ps = append(ps, raci.Problem{Field: fmt.Sprintf("items[%d]", i), Detail: "Bad."})
+	}
+	err := raci.Invalid(ps...)
+	if got := raci.ErrorProblems(err); len(got) != raci.MaxProblems || got[0].Field != "items[0]" {
+		t.Errorf("problems = %v, want the first %d", got, raci.MaxProblems)
+	}
+	if msg := raci.ErrorMessage(err); !strings.HasSuffix(msg, "items[19]: Bad.; and 5 more problems") {
+		t.Errorf("message = %q", msg)
+	}
+	if msg := raci.ErrorMessage(raci.Invalid(ps[:2]...)); msg != "items[0]: Bad.; items[1]: Bad." {
+		t.Errorf("a short list reads %q", msg)
+	}
+}

@@ -55,8 +55,9 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
 		if _, isObject := doc.(map[string]any); !isObject {
 			return badRequest("", "The request body must be a JSON object, not %s.", jsonKind(doc))
 		}
-		if ps := misfits(doc, reflect.TypeOf(v), ""); len(ps) > 0 {
-			return raci.Invalid(ps...)
+		var m misfitList
+		if m.misfits(doc, reflect.TypeOf(v), ""); m.total > 0 {
+			return raci.InvalidCounted(m.total, m.problems...)
 		}
 	}
 	// Not expected: the walk agrees with the decoder. Say what the decoder said.
@@ -72,84 +73,96 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
 
 var timeType = reflect.TypeOf(time.Time{})
 
-// misfits lists every place where the JSON value v does not fit the Go type t: a
-// key t has no field for, or a value of the wrong kind. Paths use the form of
+// misfitList collects misfits: it counts them all but keeps only the first
+// raci.MaxProblems, so that a body of many bad elements costs no more memory than
+// a body of a few.
+type misfitList struct {
+	problems []raci.Problem
+	total    int
+}
+
+func (m *misfitList) add(p raci.Problem) {
+	m.total++
+	if len(m.problems) < raci.MaxProblems {
+		m.problems = append(m.problems, p)
+	}
+}
+
+// misfits adds to m every place where the JSON value v does not fit the Go type t:
+// a key t has no field for, or a value of the wrong kind. Paths use the form of
 // validation problems: "assignments[1].roles[0]", "labels.team".
-func misfits(v any, t reflect.Type, path string) []raci.Problem {
+func (m *misfitList) misfits(v any, t reflect.Type, path string) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
 	if v == nil {
-		return nil // null leaves the zero value, which validation judges
+		return // null leaves the zero value, which validation judges
 	}
-	wrong := func() []raci.Problem {
-		return []raci.Problem{{Field: path, Detail: fmt.Sprintf("Wrong type: must be %s, not %s.", typeKind(t), jsonKind(v))}}
+	wrong := func() {
+		m.add(raci.Problem{Field: path, Detail: fmt.Sprintf("Wrong type: must be %s, not %s.", typeKind(t), jsonKind(v))})
 	}
 	if t == timeType {
 		str, ok := v.(string)
 		if !ok {
-			return wrong()
+			wrong()
+			return
 		}
 		if _, err := time.Parse(time.RFC3339Nano, str); err != nil {
-			return []raci.Problem{{Field: path, Detail: fmt.Sprintf("Must be a timestamp such as \"2025-01-31T09:30:00Z\" (RFC 3339), not %q.", str)}}
+			m.add(raci.Problem{Field: path, Detail: fmt.Sprintf("Must be a timestamp such as \"2025-01-31T09:30:00Z\" (RFC 3339), not %q.", str)})
 		}
-		return nil
+		return
 	}
 	switch t.Kind() {
 	case reflect.Struct:
 		obj, ok := v.(map[string]any)
 		if !ok {
-			return wrong()
+			wrong()
+			return
 		}
 		fields := jsonFields(t)
-		var ps []raci.Problem
 		for _, k := range sortedKeys(obj) {
 			ft, ok := lookupField(fields, k)
 			if !ok {
-				ps = append(ps, raci.Problem{Field: join(path, k), Detail: fmt.Sprintf("Unknown field %q: remove it or check its spelling; the fields here are %s.", k, strings.Join(fieldNames(fields), ", "))})
+				m.add(raci.Problem{Field: join(path, k), Detail: fmt.Sprintf("Unknown field %q: remove it or check its spelling; the fields here are %s.", k, strings.Join(fieldNames(fields), ", "))})
 				continue
 			}
-			ps = append(ps, misfits(obj[k], ft, join(path, k))...)
+			m.misfits(obj[k], ft, join(path, k))
 		}
-		return ps
 	case reflect.Map:
 		obj, ok := v.(map[string]any)
 		if !ok {
-			return wrong()
+			wrong()
+			return
 		}
-		var ps []raci.Problem
 		for _, k := range sortedKeys(obj) {
-			ps = append(ps, misfits(obj[k], t.Elem(), join(path, k))...)
+			m.misfits(obj[k], t.Elem(), join(path, k))
 		}
-		return ps
 	case reflect.Slice:
 		arr, ok := v.([]any)
 		if !ok {
-			return wrong()
+			wrong()
+			return
 		}
-		var ps []raci.Problem
 		for i, e := range arr {
-			ps = append(ps, misfits(e, t.Elem(), fmt.Sprintf("%s[%d]", path, i))...)
+			m.misfits(e, t.Elem(), fmt.Sprintf("%s[%d]", path, i))
 		}
-		return ps
 	case reflect.String:
 		if _, ok := v.(string); !ok {
-			return wrong()
+			wrong()
 		}
 	case reflect.Bool:
 		if _, ok := v.(bool); !ok {
-			return wrong()
+			wrong()
 		}
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		if f, ok := v.(float64); !ok || f != float64(int64(f)) {
-			return wrong()
+			wrong()
 		}
 	case reflect.Float32, reflect.Float64:
 		if _, ok := v.(float64); !ok {
-			return wrong()
+			wrong()
 		}
 	}
-	return nil
 }
 
 type jsonField struct {

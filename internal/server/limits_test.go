@@ -289,3 +289,25 @@ func TestBodyMisfitsNamed(t *testing.T) {
 		t.Errorf("a refused token was stored: %s", r.body)
 	}
 }
+
+// A body that breaks a rule in every element gets an answer of bounded size: the
+// first raci.MaxProblems problems and how many more there are, not one problem per
+// element (which made a 680 KB body answer 52 MB).
+func TestManyProblemsAreCapped(t *testing.T) {
+	s := newTestServer(t, nil, Options{Token: adminToken})
+	wantStatus(t, s.do("PUT", "/v1/tenants/acme", acmeTenant), http.StatusCreated)
+	const n = 50000
+	body := `{"title": "Backing Up", "assignments": [` + strings.Repeat(`1,`, n-1) + `1]}`
+	r := s.do("PUT", "/v1/tenants/acme/responsibilities/backing-up", body)
+	p := wantProblem(t, r, 422, raci.EINVALID, "assignments[0]")
+	if len(p.Errors) != raci.MaxProblems {
+		t.Errorf("%d problems listed, want %d", len(p.Errors), raci.MaxProblems)
+	}
+	if want := fmt.Sprintf("and %d more problems", n-raci.MaxProblems); !strings.HasSuffix(p.Detail, want) {
+		t.Errorf("detail ends %q, want it to end %q", p.Detail[max(0, len(p.Detail)-80):], want)
+	}
+	if len(r.body) > 8<<10 {
+		t.Errorf("the answer is %d bytes for a body of %d", len(r.body), len(body))
+	}
+	wantProblem(t, s.do("GET", "/v1/tenants/acme/responsibilities/backing-up", ""), 404, raci.ENOTFOUND)
+}
