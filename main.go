@@ -54,7 +54,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return serveProvider(ctx, args, stderr)
 		}
 		if err != nil {
-			fmt.Fprintf(stderr, "terraform-provider-raci %s: %v\n", args[0], err)
+			// An error may carry what a server holds (a name, a title): printable only.
+			fmt.Fprintf(stderr, "terraform-provider-raci %s: %s\n", args[0], cli.Printable(err.Error()))
 			return 1
 		}
 		return 0

@@ -330,6 +330,22 @@ func TestMatrixPrintsTheTable(t *testing.T) {
 		t.Errorf("matrix output =\n%s\nwant\n%s", stdout.String(), want)
 	}
 
+	// What the server holds reaches the terminal without control characters: a
+	// title stored with ESC and BEL cannot retitle or recolour it.
+	if _, _, err := db.PutResponsibility(ctx, &raci.Responsibility{
+		Tenant: "acme", Key: "escape", Title: "Esc\x1b]0;pwned\x07ape", Notes: "\x1b[31mred\x1b[0m",
+		Assignments: []raci.Assignment{{Party: "subscriber", Roles: []raci.Role{raci.Responsible, raci.Accountable}}},
+	}, raci.Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+	stdout.Reset()
+	if err := Matrix(ctx, []string{"--tenant", "acme"}, &stdout, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if out := stdout.String(); strings.ContainsAny(out, "\x1b\x07") || !strings.Contains(out, `|Esc\]0;pwnedape|`) {
+		t.Errorf("matrix output keeps control characters or loses the text around them:\n%q", out)
+	}
+
 	err = Matrix(ctx, []string{"--tenant", "globex"}, io.Discard, io.Discard)
 	if raci.ErrorCode(err) != raci.ENOTFOUND || !strings.Contains(err.Error(), "globex") {
 		t.Errorf("unknown tenant: %v, want ENOTFOUND naming it", err)
@@ -383,5 +399,19 @@ func TestRedactDatabase(t *testing.T) {
 	_, err := openStore(t.Context(), "postgre://raci:hunter2@db/raci?password=hunter2", 0)
 	if err == nil || strings.Contains(err.Error(), "hunter2") {
 		t.Errorf("an unsupported --database gives %v, want an error without the password", err)
+	}
+}
+
+func TestPrintable(t *testing.T) {
+	cases := map[string]string{
+		"plain text, tabs\tand\nlines": "plain text, tabs\tand\nlines",
+		"\x1b[2J\x1b]0;title\x07done":  "[2J]0;titledone",
+		"nul\x00 del\x7f c1\u009b end": "nul del c1 end",
+		"ünïcode ✓":                    "ünïcode ✓",
+	}
+	for in, want := range cases {
+		if got := Printable(in); got != want {
+			t.Errorf("Printable(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
+	"unicode"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/client"
 	"github.com/raci-dev/terraform-provider-raci/internal/format"
@@ -48,8 +50,20 @@ func Matrix(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return fmt.Errorf("read tenant %q: %w", *tenant, err)
 	}
-	if _, err := io.WriteString(stdout, format.Markdown(snap)); err != nil {
+	if _, err := io.WriteString(stdout, Printable(format.Markdown(snap))); err != nil {
 		return fmt.Errorf("write matrix: %w", err)
 	}
 	return nil
+}
+
+// Printable returns s fit for a terminal: without control characters other than
+// newline and tab, so that a title someone stored with ESC or BEL in it cannot move
+// the cursor, recolour or retitle the terminal of whoever prints it.
+func Printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\t' || !unicode.IsControl(r) {
+			return r
+		}
+		return -1
+	}, s)
 }
