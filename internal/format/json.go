@@ -92,7 +92,7 @@ func JSON(s *raci.Snapshot) string {
 			DisplayName:     t.DisplayName,
 			Customer:        t.Customer,
 			DeploymentModel: t.DeploymentModel,
-			Environments:    sortedSet(t.Environments),
+			Environments:    raci.SortedSet(t.Environments),
 			Labels:          map[string]string{},
 		}
 		for k, v := range t.Labels {
@@ -107,7 +107,7 @@ func JSON(s *raci.Snapshot) string {
 	parties := matrixParties(s)
 	for _, p := range parties {
 		doc.Parties = append(doc.Parties, JSONParty{
-			Name: p.Name, DisplayName: p.DisplayName, Kind: p.Kind, Contacts: sortedSet(p.Contacts),
+			Name: p.Name, DisplayName: p.DisplayName, Kind: p.Kind, Contacts: raci.SortedSet(p.Contacts),
 		})
 	}
 	for _, r := range matrixRows(s) {
@@ -164,20 +164,5 @@ func schemeOrder(scheme raci.Scheme, roles []raci.Role) []raci.Role {
 	for i, p := range parts {
 		out[i] = raci.Role(p)
 	}
-	return out
-}
-
-// sortedSet returns the distinct values of in, sorted; never nil, so that a list
-// renders as [] rather than null.
-func sortedSet(in []string) []string {
-	out := make([]string, 0, len(in))
-	seen := make(map[string]bool, len(in))
-	for _, v := range in {
-		if !seen[v] {
-			seen[v] = true
-			out = append(out, v)
-		}
-	}
-	sort.Strings(out)
 	return out
 }

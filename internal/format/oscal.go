@@ -212,7 +212,7 @@ func tenantProps(s *raci.Snapshot) []oscalProp {
 	add("customer", t.Customer)
 	add("deployment-model", string(t.DeploymentModel))
 	add("scheme", string(t.Scheme))
-	for _, env := range sortedSet(t.Environments) {
+	for _, env := range raci.SortedSet(t.Environments) {
 		add("environment", env)
 	}
 	return props
@@ -230,7 +230,7 @@ func oscalPartyFrom(p *raci.Party, uuid string) oscalParty {
 	if p.Kind != "" {
 		party.Props = append(party.Props, prop("kind", string(p.Kind), ""))
 	}
-	for _, c := range sortedSet(p.Contacts) {
+	for _, c := range raci.SortedSet(p.Contacts) {
 		if isEmailAddress(c) {
 			party.EmailAddresses = append(party.EmailAddresses, c)
 		} else if oscalLine(c) != "" {

@@ -41,7 +41,7 @@ type Party struct {
 
 // Normalize puts the contacts in canonical order.
 func (p *Party) Normalize() {
-	p.Contacts = sortedSet(p.Contacts)
+	p.Contacts = SortedSet(p.Contacts)
 }
 
 // Validate checks the party's own fields and returns an EINVALID error that lists

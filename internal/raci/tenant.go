@@ -101,7 +101,7 @@ func (t *Tenant) Normalize() {
 	if t.Scheme == "" {
 		t.Scheme = DefaultScheme
 	}
-	t.Environments = sortedSet(t.Environments)
+	t.Environments = SortedSet(t.Environments)
 	if t.Source.IsZero() {
 		t.Source = nil
 	}
@@ -155,8 +155,10 @@ func (t *Tenant) Validate() error {
 	return ps.err()
 }
 
-// sortedSet returns the distinct values of in, sorted; never nil.
-func sortedSet(in []string) []string {
+// SortedSet returns the distinct values of in, sorted; never nil, so that an empty
+// set encodes as [] rather than null. It is the canonical form of the domain's sets
+// (environments, contacts).
+func SortedSet(in []string) []string {
 	out := make([]string, 0, len(in))
 	seen := make(map[string]bool, len(in))
 	for _, v := range in {

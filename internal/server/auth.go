@@ -11,10 +11,6 @@ import (
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 )
 
-// bootstrapTokenName names the credential of Options.Token: the actor its changes
-// are recorded under in the event log.
-const bootstrapTokenName = raci.BootstrapTokenName
-
 // authenticate returns the token the request's bearer secret belongs to: the
 // bootstrap token of Options.Token, else one the store's TokenService knows. It
 // returns nil and no error when the API is open (neither is configured).

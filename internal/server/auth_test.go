@@ -456,7 +456,7 @@ func TestTokenRoutes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(events) != 2 || events[0].Actor != "ci" || events[1].Actor != bootstrapTokenName {
+	if len(events) != 2 || events[0].Actor != "ci" || events[1].Actor != raci.BootstrapTokenName {
 		t.Errorf("event actors = %+v, want ci then bootstrap", events)
 	}
 
@@ -507,7 +507,7 @@ func TestEvents(t *testing.T) {
 		t.Fatalf("events = %+v", all)
 	}
 	first := all.Items[0]
-	if first.Object != "tenant" || first.Action != raci.ActionCreate || first.Actor != bootstrapTokenName || string(first.Before) != "null" || !bytes.Contains(first.After, []byte(`"acme"`)) {
+	if first.Object != "tenant" || first.Action != raci.ActionCreate || first.Actor != raci.BootstrapTokenName || string(first.Before) != "null" || !bytes.Contains(first.After, []byte(`"acme"`)) {
 		t.Errorf("first event = %+v", first)
 	}
 	if last := all.Items[3]; last.Object != "party/auth0" || last.Action != raci.ActionDelete || string(last.After) != "null" {

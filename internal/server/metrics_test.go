@@ -193,7 +193,7 @@ func TestRequestLogNamesActorNeverToken(t *testing.T) {
 	wantStatus(t, s.do("GET", "/v1/tenants", "", "X-Request-Note", "hello"), http.StatusOK)
 	logs := s.logs.String()
 	line := logLine(t, logs, `route="GET /v1/tenants"`)
-	for _, want := range []string{"method=GET", "status=200", "duration=", "actor=" + bootstrapTokenName} {
+	for _, want := range []string{"method=GET", "status=200", "duration=", "actor=" + raci.BootstrapTokenName} {
 		if !strings.Contains(line, want) {
 			t.Errorf("request log line lacks %s:\n%s", want, line)
 		}

@@ -69,7 +69,7 @@ func New(svc raci.Service, opts Options) *Server {
 	if opts.Token != "" {
 		h := sha256.Sum256([]byte(opts.Token))
 		s.tokenHash = h[:]
-		s.bootstrap = &raci.Token{Name: bootstrapTokenName, Scopes: []raci.Scope{raci.AdminScope}}
+		s.bootstrap = &raci.Token{Name: raci.BootstrapTokenName, Scopes: []raci.Scope{raci.AdminScope}}
 	}
 	s.tokens, _ = svc.(raci.TokenService)
 	if store, ok := svc.(raci.RevisionService); ok {
