@@ -87,7 +87,7 @@ func (h *Handler) updateItem(w http.ResponseWriter, r *http.Request) {
 		h.showTenant(w, r, sess, http.StatusUnprocessableEntity, failed)
 		return
 	}
-	h.sessions.setFlash(sess, fmt.Sprintf("Saved %q of %s: %s.", item.Title, c.Title, strings.ReplaceAll(form.Status, "_", " ")))
+	h.setFlash(r.Context(), sess, fmt.Sprintf("Saved %q of %s: %s.", item.Title, c.Title, strings.ReplaceAll(form.Status, "_", " ")))
 	http.Redirect(w, r, "/tenants/"+tenant+"#checklist-"+key, http.StatusSeeOther)
 }
 

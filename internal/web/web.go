@@ -4,8 +4,10 @@
 // with html/template and work without JavaScript.
 //
 // People sign in with an API token. The browser then holds only a random session
-// id in an HttpOnly, SameSite=Strict cookie; the server maps it to the token's
-// name and scopes. Every form carries a CSRF token checked on every POST.
+// secret in an HttpOnly, SameSite=Strict cookie; the store maps its hash to the
+// session, and the session to its token, so that every server on the database
+// shares it and revoking the token ends it. Every form carries a CSRF token checked
+// on every POST.
 package web
 
 import (
@@ -55,7 +57,8 @@ type Options struct {
 	Logger *slog.Logger
 	// SessionTTL is how long a sign-in lasts; zero means DefaultSessionTTL.
 	SessionTTL time.Duration
-	// Now is the clock readiness and sessions are judged by; nil means time.Now.
+	// Now is the clock readiness is judged by; nil means time.Now. Sessions expire
+	// by the store's clock.
 	Now func() time.Time
 }
 
@@ -66,15 +69,18 @@ type Handler struct {
 	tokenHash []byte
 	logger    *slog.Logger
 	now       func() time.Time
-	sessions  *sessions
-	pages     map[string]*template.Template
-	mux       *http.ServeMux
+	// sessions is the store's, nil when it keeps none: then nobody can sign in.
+	sessions   raci.SessionService
+	sessionTTL time.Duration
+	pages      map[string]*template.Template
+	mux        *http.ServeMux
 }
 
 var _ http.Handler = (*Handler)(nil)
 
 // New returns the web pages for svc. tokens authenticates sign-ins besides
-// opts.Token; it may be nil. With neither, nobody can sign in.
+// opts.Token; it may be nil. Sessions are kept by tokens when it is a
+// raci.SessionService, else by svc; without one, nobody can sign in.
 func New(svc raci.Service, tokens raci.TokenService, opts Options) *Handler {
 	h := &Handler{
 		svc:    svc,
@@ -97,7 +103,12 @@ func New(svc raci.Service, tokens raci.TokenService, opts Options) *Handler {
 	if ttl <= 0 {
 		ttl = DefaultSessionTTL
 	}
-	h.sessions = newSessions(ttl, h.now)
+	h.sessionTTL = ttl
+	if ss, ok := tokens.(raci.SessionService); ok {
+		h.sessions = ss
+	} else if ss, ok := svc.(raci.SessionService); ok {
+		h.sessions = ss
+	}
 	h.pages = parsePages()
 
 	static, err := fs.Sub(staticFiles, "static")
@@ -177,7 +188,7 @@ func (h *Handler) currentSession(r *http.Request) *session {
 	if err != nil {
 		return nil
 	}
-	return h.sessions.get(c.Value)
+	return h.findSession(r, c.Value)
 }
 
 // requireSession returns the request's session, or redirects to the sign-in page

@@ -22,6 +22,7 @@ import (
 // globex, and a token per kind of person.
 type fixture struct {
 	db      *sqlite.DB
+	dbPath  string
 	srv     *httptest.Server
 	secrets map[string]string // token name → secret
 }
@@ -29,14 +30,15 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "raci.db"))
+	path := filepath.Join(t.TempDir(), "raci.db")
+	db, err := sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
 	seed(t, db)
 
-	f := &fixture{db: db, secrets: map[string]string{}}
+	f := &fixture{db: db, dbPath: path, secrets: map[string]string{}}
 	for name, scopes := range map[string][]raci.Scope{
 		"acme-reader":    {raci.TenantScope("acme", raci.AccessRead)},
 		"acme-checklist": {raci.TenantScope("acme", raci.AccessChecklist)},
