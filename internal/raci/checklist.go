@@ -170,6 +170,27 @@ func (it *ChecklistItem) Apply(p ItemPatch) {
 	}
 }
 
+// NeedsWrite returns what applying p to the item does that takes write access to
+// the tenant rather than checklist access, or "" when checklist access is enough.
+// Waived and not_applicable both make an item count as ready without it being done,
+// so setting either status, or a waiver, takes write; so does any change of status
+// of an item that holds a waiver, which keeps that waiver on the item. Setting the
+// status an item has already is no change.
+func (it ChecklistItem) NeedsWrite(p ItemPatch) string {
+	changes := p.Status != nil && *p.Status != it.Status
+	switch {
+	case p.Waiver != nil:
+		return "give it a waiver"
+	case changes && *p.Status == Waived:
+		return "mark it waived"
+	case changes && *p.Status == NotApplicable:
+		return "mark it not applicable, which lets its gate open without it"
+	case changes && it.Waiver != nil:
+		return fmt.Sprintf("change its status while it holds the waiver approved by %q", it.Waiver.ApprovedBy)
+	}
+	return ""
+}
+
 // Validate checks the checklist's fields and items: slugs, a title, unique item keys,
 // known statuses, and for a waived item a complete waiver. A status left empty is
 // allowed here (MergeStatus fills it). That owners and approvers are parties of the

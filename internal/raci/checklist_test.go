@@ -430,3 +430,41 @@ func TestReadSnapshotPagesThroughChecklists(t *testing.T) {
 		t.Errorf("snapshot checklists = %q, want %q", got, svc.checklists)
 	}
 }
+
+func TestItemNeedsWrite(t *testing.T) {
+	status := func(s raci.ItemStatus) *raci.ItemStatus { return &s }
+	evidence := "INF-1"
+	waiver := &raci.Waiver{Reason: "vendor DNS", ApprovedBy: "auth0", Expires: time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)}
+	pending := raci.ChecklistItem{Key: "dns", Owner: "subscriber", Status: raci.Pending}
+	waived := raci.ChecklistItem{Key: "dns", Owner: "subscriber", Status: raci.Waived, Waiver: waiver}
+	// Once a write token waived it, a checklist token set it back to pending: the
+	// waiver stays on the item.
+	keptWaiver := raci.ChecklistItem{Key: "dns", Owner: "subscriber", Status: raci.Pending, Waiver: waiver}
+	notApplicable := raci.ChecklistItem{Key: "dns", Owner: "subscriber", Status: raci.NotApplicable}
+	for _, tt := range []struct {
+		name  string
+		item  raci.ChecklistItem
+		patch raci.ItemPatch
+		want  string // a word of the reason, "" for checklist access
+	}{
+		{"tick done", pending, raci.ItemPatch{Status: status(raci.Done), Evidence: &evidence}, ""},
+		{"fail", pending, raci.ItemPatch{Status: status(raci.Failed)}, ""},
+		{"evidence only", waived, raci.ItemPatch{Evidence: &evidence}, ""},
+		{"same status as stored", waived, raci.ItemPatch{Status: status(raci.Waived), Evidence: &evidence}, ""},
+		{"same not applicable", notApplicable, raci.ItemPatch{Status: status(raci.NotApplicable)}, ""},
+		{"waiver", pending, raci.ItemPatch{Waiver: waiver}, "waiver"},
+		{"waived with a waiver", pending, raci.ItemPatch{Status: status(raci.Waived), Waiver: waiver}, "waiver"},
+		{"waived on the waiver kept", keptWaiver, raci.ItemPatch{Status: status(raci.Waived)}, "waived"},
+		{"not applicable", pending, raci.ItemPatch{Status: status(raci.NotApplicable)}, "not applicable"},
+		{"waived back to pending", waived, raci.ItemPatch{Status: status(raci.Pending)}, "auth0"},
+		{"kept waiver, done", keptWaiver, raci.ItemPatch{Status: status(raci.Done)}, "auth0"},
+		{"not applicable back to pending", notApplicable, raci.ItemPatch{Status: status(raci.Pending)}, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := tt.item.NeedsWrite(tt.patch)
+			if (got == "") != (tt.want == "") || !strings.Contains(got, tt.want) {
+				t.Errorf("NeedsWrite = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

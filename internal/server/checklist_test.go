@@ -306,3 +306,46 @@ func TestChecklistItemsRequiredByDefault(t *testing.T) {
 		t.Fatalf("items = %+v, want dns required and smtp optional", c.Items)
 	}
 }
+
+// Issue 19's probe: after a write token waived an item, a checklist token set it
+// back to pending, keeping the waiver, then to waived with no waiver of its own,
+// and the gate opened with no approval. Waiving, any status change that relies on
+// a waiver, and not_applicable take write; ticking does not.
+func TestChecklistScopeCannotReviveAWaiver(t *testing.T) {
+	f := newIsolationFixture(t)
+	f.seed(ownTenant)
+	base := "/v1/tenants/" + ownTenant + "/checklists/infrastructure"
+	waive := `{"status": "waived", "waiver": {"reason": "DNS is the vendor's", "approved_by": "auth0", "expires": "2099-06-30T00:00:00Z"}}`
+	wantStatus(t, f.as("own-write", "PATCH", base+"/items/dns", waive), http.StatusOK)
+	before := f.lastEvent(ownTenant)
+
+	for _, step := range []struct{ item, body, why string }{
+		{"dns", `{"status": "pending"}`, "keeps the waiver"},
+		{"dns", `{"status": "done", "evidence": "INF-1"}`, "keeps the waiver"},
+		{"firewall", `{"status": "waived"}`, "mark it waived"},
+		{"firewall", waive, "give it a waiver"},
+		{"firewall", `{"status": "not_applicable"}`, "not applicable"},
+	} {
+		r := f.as("own-checklist", "PATCH", base+"/items/"+step.item, step.body)
+		p := wantProblem(t, r, http.StatusForbidden, eforbidden)
+		if !strings.Contains(p.Detail, string(raci.TenantScope(ownTenant, raci.AccessWrite))) {
+			t.Errorf("PATCH %s %s: detail %q does not name the scope it needs", step.item, step.body, p.Detail)
+		}
+	}
+	if f.lastEvent(ownTenant) != before {
+		t.Error("a refused PATCH changed the checklist")
+	}
+	r := f.as("own-checklist", "GET", base, "")
+	c := decodeChecklist(t, r)
+	if dns, fw := c.Item("dns"), c.Item("firewall"); dns.Status != raci.Waived || dns.Waiver == nil || fw.Status != raci.Pending {
+		t.Errorf("after the refused PATCHes: dns %+v, firewall %+v", dns, fw)
+	}
+
+	// Ticking is the checklist scope's, on an item that holds no waiver; and so is
+	// evidence on a waived item, keeping its status.
+	wantStatus(t, f.as("own-checklist", "PATCH", base+"/items/firewall", `{"status": "done", "evidence": "FW-1"}`), http.StatusOK)
+	wantStatus(t, f.as("own-checklist", "PATCH", base+"/items/dns", `{"status": "waived", "evidence": "INF-1"}`), http.StatusOK)
+	// Write may do all of it.
+	wantStatus(t, f.as("own-write", "PATCH", base+"/items/dns", `{"status": "pending"}`), http.StatusOK)
+	wantStatus(t, f.as("own-write", "PATCH", base+"/items/firewall", `{"status": "not_applicable"}`), http.StatusOK)
+}

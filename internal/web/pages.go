@@ -331,8 +331,9 @@ func (h *Handler) tenantView(ctx context.Context, tok *raci.Token, name string, 
 		CanEdit:  tok.Can(name, raci.AccessChecklist),
 		CanWaive: tok.Can(name, raci.AccessWrite),
 	}
+	// Waived and not applicable let a gate open without the work: write only.
 	for _, s := range raci.ItemStatuses {
-		if s != raci.Waived || v.CanWaive {
+		if (s != raci.Waived && s != raci.NotApplicable) || v.CanWaive {
 			v.Statuses = append(v.Statuses, s)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 	"github.com/raci-dev/terraform-provider-raci/internal/sqlite"
@@ -352,7 +353,7 @@ func TestTickItem(t *testing.T) {
 	b.signInAs("acme-checklist")
 	p := b.get("/tenants/acme")
 	wantContains(t, p, `<label for="infrastructure-dns-status">Status</label>`, `<label for="infrastructure-dns-evidence">Evidence</label>`)
-	wantNotContains(t, p, "waiver_reason", `<option value="waived"`)
+	wantNotContains(t, p, "waiver_reason", `<option value="waived"`, `<option value="not_applicable"`)
 
 	for _, item := range []string{"dns", "firewall"} {
 		r := b.post("/tenants/acme/checklists/infrastructure/items/"+item, url.Values{
@@ -449,12 +450,31 @@ func TestChecklistScopeCannotWaiveOrEditRows(t *testing.T) {
 	for _, form := range []url.Values{
 		{"csrf": {csrf}, "status": {"waived"}},
 		{"csrf": {csrf}, "status": {"pending"}, "waiver_reason": {"no"}, "waiver_approved_by": {"auth0"}, "waiver_expires": {"2099-01-01"}},
+		{"csrf": {csrf}, "status": {"not_applicable"}},
 	} {
 		wantStatus(t, b.post("/tenants/acme/checklists/infrastructure/items/dns", form), http.StatusForbidden)
 	}
+	// Nor may it change the status of an item a write token waived, which would
+	// keep the waiver on it.
+	ctx := raci.WithActor(context.Background(), "acme-writer")
+	waived := raci.Waived
+	if _, err := f.db.UpdateChecklistItem(ctx, "acme", "infrastructure", "firewall", raci.ItemPatch{Status: &waived,
+		Waiver: &raci.Waiver{Reason: "vendor-managed", ApprovedBy: "auth0", Expires: time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)}}, raci.Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+	p = b.get("/tenants/acme")
+	r := b.post("/tenants/acme/checklists/infrastructure/items/firewall", url.Values{"csrf": {csrf}, "status": {"pending"}})
+	wantStatus(t, r, http.StatusForbidden)
+	wantContains(t, r, "holds the waiver approved by &#34;auth0&#34;", "tenant:acme:write")
+	// Its form keeps the status it may not choose, so that saving evidence keeps it.
+	wantContains(t, p, `<option value="waived" selected>waived</option>`)
+	wantStatus(t, b.post("/tenants/acme/checklists/infrastructure/items/firewall", url.Values{"csrf": {csrf}, "status": {"waived"}, "evidence": {"FW-1"}}), http.StatusSeeOther)
 	c, _ := f.db.FindChecklist(context.Background(), "acme", "infrastructure")
-	if it := c.Item("dns"); it.Status != raci.Pending || it.Waiver != nil || c.Version != 1 {
+	if it := c.Item("dns"); it.Status != raci.Pending || it.Waiver != nil {
 		t.Errorf("a checklist session waived an item: %+v", it)
+	}
+	if it := c.Item("firewall"); it.Status != raci.Waived || it.Evidence != "FW-1" || c.Version != 3 {
+		t.Errorf("firewall = %+v (version %d), want waived as the write token left it, with the evidence", it, c.Version)
 	}
 
 	// There is no route that changes a row, a party or a tenant.
@@ -470,10 +490,10 @@ func TestChecklistScopeCannotWaiveOrEditRows(t *testing.T) {
 	}
 
 	// A reader may not tick at all.
-	r := f.browser(t)
-	r.signInAs("acme-reader")
-	rp := r.get("/tenants/acme")
-	wantStatus(t, r.post("/tenants/acme/checklists/infrastructure/items/dns", url.Values{"csrf": {rp.csrf(t)}, "status": {"done"}}), http.StatusForbidden)
+	reader := f.browser(t)
+	reader.signInAs("acme-reader")
+	rp := reader.get("/tenants/acme")
+	wantStatus(t, reader.post("/tenants/acme/checklists/infrastructure/items/dns", url.Values{"csrf": {rp.csrf(t)}, "status": {"done"}}), http.StatusForbidden)
 }
 
 func TestSecurityHeaders(t *testing.T) {
