@@ -194,13 +194,14 @@ func TestServeSplitsAPIAndWebByPath(t *testing.T) {
 		}
 	}
 
-	// The request log is buffered; stopping writes all of it: one line per API
-	// request, the redirect's too (the web pages log none).
+	// The request log is buffered; stopping writes all of it: one line per
+	// request, the API's redirect and the web pages' included (/ redirects to
+	// /signin: two lines).
 	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(logs.String(), "msg=request"); n != 7 {
-		t.Errorf("the log has %d request lines after stopping, want 7:\n%s", n, logs)
+	if n := strings.Count(logs.String(), "msg=request"); n != 11 {
+		t.Errorf("the log has %d request lines after stopping, want 11:\n%s", n, logs)
 	}
 }
 

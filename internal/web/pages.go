@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"html/template"
 	"log/slog"
+	"math"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -111,6 +113,15 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 	if !h.readForm(w, r) {
 		return
 	}
+	// A client that failed too often is refused before its token is looked at.
+	client := clientKey(r)
+	if wait := h.limiter.blocked(client); wait > 0 {
+		secs := int(math.Ceil(wait.Seconds()))
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		h.errorPage(w, r, http.StatusTooManyRequests, fmt.Sprintf(
+			"Too many failed sign-ins from your address: wait %d seconds, then try again with a valid token.", secs))
+		return
+	}
 	c, err := r.Cookie(signinCSRFCookie)
 	if err != nil || !validCSRF(r, c.Value) {
 		h.errorPage(w, r, http.StatusForbidden, "The sign-in form expired or did not come from this site. Open the sign-in page again.")
@@ -119,6 +130,7 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 	tok, err := h.authenticate(r.Context(), strings.TrimSpace(r.PostFormValue("token")))
 	if err != nil {
 		if raci.ErrorCode(err) == raci.EUNAUTHORIZED {
+			h.limiter.fail(client)
 			h.showSignin(w, r, http.StatusUnauthorized, raci.ErrorMessage(err))
 			return
 		}
@@ -143,6 +155,7 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 		h.internalError(w, r, fmt.Errorf("create session: %w", err))
 		return
 	}
+	noteActor(r, tok.Name)
 	h.setCookie(w, r, signinCSRFCookie, "", -1)
 	h.setCookie(w, r, sessionCookie, secret, int(h.sessionTTL.Seconds()))
 	http.Redirect(w, r, "/", http.StatusSeeOther)

@@ -58,6 +58,7 @@ func (h *Handler) findSession(r *http.Request, secret string) *session {
 	if s.Token == raci.BootstrapTokenName && h.tokenHash == nil {
 		return nil
 	}
+	noteActor(r, s.Token)
 	return &session{
 		id:     s.ID,
 		secret: secret,

@@ -57,9 +57,13 @@ type Options struct {
 	Logger *slog.Logger
 	// SessionTTL is how long a sign-in lasts; zero means DefaultSessionTTL.
 	SessionTTL time.Duration
-	// Now is the clock readiness is judged by; nil means time.Now. Sessions expire
-	// by the store's clock.
+	// Now is the clock readiness and sign-in limits are judged by; nil means
+	// time.Now. Sessions expire by the store's clock.
 	Now func() time.Time
+	// SignInFailures is how many failed sign-ins a client address may make in a
+	// minute before its sign-ins are refused for the rest of it; zero means
+	// DefaultSignInFailures.
+	SignInFailures int
 }
 
 // Handler serves the web pages. It is an http.Handler.
@@ -72,6 +76,7 @@ type Handler struct {
 	// sessions is the store's, nil when it keeps none: then nobody can sign in.
 	sessions   raci.SessionService
 	sessionTTL time.Duration
+	limiter    *signInLimiter
 	pages      map[string]*template.Template
 	mux        *http.ServeMux
 }
@@ -104,6 +109,11 @@ func New(svc raci.Service, tokens raci.TokenService, opts Options) *Handler {
 		ttl = DefaultSessionTTL
 	}
 	h.sessionTTL = ttl
+	failures := opts.SignInFailures
+	if failures <= 0 {
+		failures = DefaultSignInFailures
+	}
+	h.limiter = newSignInLimiter(failures, h.now)
 	if ss, ok := tokens.(raci.SessionService); ok {
 		h.sessions = ss
 	} else if ss, ok := svc.(raci.SessionService); ok {
@@ -125,9 +135,76 @@ func New(svc raci.Service, tokens raci.TokenService, opts Options) *Handler {
 	return h
 }
 
-// ServeHTTP sets the headers every page shares, then routes the request; paths no
-// route knows get the HTML 404 page rather than ServeMux's plain text.
+// ServeHTTP logs the request as the API logs its own, then serves it.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w}
+	info := &requestInfo{}
+	r = r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info))
+	defer func() {
+		// The route pattern, not the path; the session's token by name. Never a
+		// header, a cookie or a form value: they carry secrets.
+		attrs := []slog.Attr{
+			slog.String("method", r.Method),
+			slog.String("route", r.Pattern),
+			slog.Int("status", rec.statusCode()),
+			slog.Duration("duration", time.Since(start)),
+		}
+		if info.actor != "" {
+			attrs = append(attrs, slog.String("actor", info.actor))
+		}
+		h.logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
+	}()
+	h.serve(rec, r)
+}
+
+// requestInfo is what a request's handlers learn that its log line shows.
+type requestInfo struct {
+	actor string
+}
+
+type requestInfoKey struct{}
+
+// noteActor names the request's token in its log line.
+func noteActor(r *http.Request, name string) {
+	if info, ok := r.Context().Value(requestInfoKey{}).(*requestInfo); ok {
+		info.actor = name
+	}
+}
+
+// statusRecorder remembers the status written, for the request log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	if r.status == 0 {
+		r.status = status
+	}
+	r.ResponseWriter.WriteHeader(status)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *statusRecorder) statusCode() int {
+	if r.status == 0 {
+		return http.StatusOK
+	}
+	return r.status
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// serve sets the headers every page shares, then routes the request; paths no
+// route knows get the HTML 404 page rather than ServeMux's plain text.
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 	hdr := w.Header()
 	hdr.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	hdr.Set("X-Content-Type-Options", "nosniff")
