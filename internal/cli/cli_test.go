@@ -277,6 +277,11 @@ func TestServeRejectsBadArguments(t *testing.T) {
 		{[]string{"extra"}, "unexpected argument"},
 		{[]string{"--port", "8080"}, "not defined"},
 		{[]string{"--listen", "256.0.0.1:bad", "--database", "sqlite:" + filepath.Join(t.TempDir(), "raci.db")}, "listen on"},
+		{[]string{"--tls-cert", "raci.pem"}, "--tls-cert and --tls-key go together"},
+		{[]string{"--tls-key", "raci.key"}, "--tls-cert and --tls-key go together"},
+		{[]string{"--tls-cert", filepath.Join(t.TempDir(), "none.pem"), "--tls-key", filepath.Join(t.TempDir(), "none.key")}, "--tls-cert"},
+		{[]string{"--trusted-proxy", "10.0.0.0/33"}, `"10.0.0.0/33" is not a CIDR`},
+		{[]string{"--trusted-proxy", "10.0.0.1,proxy.internal"}, `"proxy.internal" is not a CIDR`},
 	}
 	for _, tt := range tests {
 		var stderr bytes.Buffer

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net"
 	"net/http"
 	"net/netip"
 	"sync"
@@ -39,18 +38,13 @@ func newSignInLimiter(max int, now func() time.Time) *signInLimiter {
 	return &signInLimiter{max: max, now: now, clients: map[string]*signInWindowCount{}}
 }
 
-// clientKey is the address a request's failures count against: its IP, or for
-// IPv6 its /64, which one host usually holds whole.
-func clientKey(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
+// clientKey is the address a request's failures count against: its client's IP
+// (see clientIP), or for IPv6 its /64, which one host usually holds whole.
+func clientKey(r *http.Request, trusted []netip.Prefix) string {
+	ip, ok := clientIP(r, trusted)
+	if !ok {
+		return r.RemoteAddr
 	}
-	ip, err := netip.ParseAddr(host)
-	if err != nil {
-		return host
-	}
-	ip = ip.Unmap()
 	if ip.Is6() {
 		p, _ := ip.Prefix(64)
 		return p.String()

@@ -114,7 +114,7 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// A client that failed too often is refused before its token is looked at.
-	client := clientKey(r)
+	client := clientKey(r, h.trusted)
 	if wait := h.limiter.blocked(client); wait > 0 {
 		secs := int(math.Ceil(wait.Seconds()))
 		w.Header().Set("Retry-After", strconv.Itoa(secs))

@@ -21,6 +21,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
@@ -64,6 +65,11 @@ type Options struct {
 	// minute before its sign-ins are refused for the rest of it; zero means
 	// DefaultSignInFailures.
 	SignInFailures int
+	// TrustedProxies are the addresses of the reverse proxies in front of the
+	// server: their X-Forwarded-Proto says whether the browser used HTTPS (then
+	// cookies are Secure), and their X-Forwarded-For names the client whose failed
+	// sign-ins count. Nobody else's are believed.
+	TrustedProxies []netip.Prefix
 }
 
 // Handler serves the web pages. It is an http.Handler.
@@ -77,6 +83,7 @@ type Handler struct {
 	sessions   raci.SessionService
 	sessionTTL time.Duration
 	limiter    *signInLimiter
+	trusted    []netip.Prefix
 	pages      map[string]*template.Template
 	mux        *http.ServeMux
 }
@@ -114,6 +121,7 @@ func New(svc raci.Service, tokens raci.TokenService, opts Options) *Handler {
 		failures = DefaultSignInFailures
 	}
 	h.limiter = newSignInLimiter(failures, h.now)
+	h.trusted = opts.TrustedProxies
 	if ss, ok := tokens.(raci.SessionService); ok {
 		h.sessions = ss
 	} else if ss, ok := svc.(raci.SessionService); ok {
@@ -294,7 +302,7 @@ func (h *Handler) setCookie(w http.ResponseWriter, r *http.Request, name, value 
 		Path:     "/",
 		MaxAge:   maxAge,
 		HttpOnly: true,
-		Secure:   r.TLS != nil,
+		Secure:   OverHTTPS(r, h.trusted),
 		SameSite: http.SameSiteStrictMode,
 	})
 }
