@@ -34,8 +34,8 @@ type signInWindowCount struct {
 	failures int
 }
 
-func newSignInLimiter(max int, now func() time.Time) *signInLimiter {
-	return &signInLimiter{max: max, now: now, clients: map[string]*signInWindowCount{}}
+func newSignInLimiter(failures int, now func() time.Time) *signInLimiter {
+	return &signInLimiter{max: failures, now: now, clients: map[string]*signInWindowCount{}}
 }
 
 // clientKey is the address a request's failures count against: its client's IP
