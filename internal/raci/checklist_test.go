@@ -257,6 +257,22 @@ func TestApply(t *testing.T) {
 		t.Errorf("after a waiver: %+v, want waived by vendor", it)
 	}
 
+	// Evidence, or the same status, keeps the waiver; leaving waived ends it, unless
+	// the patch gives a new one.
+	it.Apply(raci.ItemPatch{Status: ptr(raci.Waived), Evidence: ptr("ticket")})
+	if it.Status != raci.Waived || it.Waiver == nil {
+		t.Errorf("after evidence on a waived item: %+v, want the waiver kept", it)
+	}
+	it.Apply(raci.ItemPatch{Status: ptr(raci.Done)})
+	if it.Status != raci.Done || it.Waiver != nil {
+		t.Errorf("after done on a waived item: %+v, want the waiver ended", it)
+	}
+	it.Apply(raci.ItemPatch{Status: ptr(raci.Waived), Waiver: waiverUntil("vendor", later)})
+	it.Apply(raci.ItemPatch{Status: ptr(raci.Pending), Waiver: waiverUntil("msp", later)})
+	if it.Status != raci.Pending || it.Waiver == nil || it.Waiver.ApprovedBy != "msp" {
+		t.Errorf("after pending with a new waiver: %+v, want the new waiver", it)
+	}
+
 	// An empty patch changes nothing.
 	before := it
 	it.Apply(raci.ItemPatch{})
@@ -456,8 +472,8 @@ func TestItemNeedsWrite(t *testing.T) {
 		{"waived with a waiver", pending, raci.ItemPatch{Status: status(raci.Waived), Waiver: waiver}, "waiver"},
 		{"waived on the waiver kept", keptWaiver, raci.ItemPatch{Status: status(raci.Waived)}, "waived"},
 		{"not applicable", pending, raci.ItemPatch{Status: status(raci.NotApplicable)}, "not applicable"},
-		{"waived back to pending", waived, raci.ItemPatch{Status: status(raci.Pending)}, "auth0"},
-		{"kept waiver, done", keptWaiver, raci.ItemPatch{Status: status(raci.Done)}, "auth0"},
+		{"waived back to pending, which ends the waiver", waived, raci.ItemPatch{Status: status(raci.Pending)}, ""},
+		{"kept waiver, done", keptWaiver, raci.ItemPatch{Status: status(raci.Done)}, ""},
 		{"not applicable back to pending", notApplicable, raci.ItemPatch{Status: status(raci.Pending)}, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -454,27 +454,32 @@ func TestChecklistScopeCannotWaiveOrEditRows(t *testing.T) {
 	} {
 		wantStatus(t, b.post("/tenants/acme/checklists/infrastructure/items/dns", form), http.StatusForbidden)
 	}
-	// Nor may it change the status of an item a write token waived, which would
-	// keep the waiver on it.
+	// It may tick an item a write token waived: the waiver ends with the waived
+	// status, so that nothing is left to waive the item again on.
 	ctx := raci.WithActor(context.Background(), "acme-writer")
 	waived := raci.Waived
 	if _, err := f.db.UpdateChecklistItem(ctx, "acme", "infrastructure", "firewall", raci.ItemPatch{Status: &waived,
 		Waiver: &raci.Waiver{Reason: "vendor-managed", ApprovedBy: "auth0", Expires: time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)}}, raci.Precondition{}); err != nil {
 		t.Fatal(err)
 	}
-	p = b.get("/tenants/acme")
-	r := b.post("/tenants/acme/checklists/infrastructure/items/firewall", url.Values{"csrf": {csrf}, "status": {"pending"}})
-	wantStatus(t, r, http.StatusForbidden)
-	wantContains(t, r, "holds the waiver approved by &#34;auth0&#34;", "tenant:acme:write")
 	// Its form keeps the status it may not choose, so that saving evidence keeps it.
+	p = b.get("/tenants/acme")
 	wantContains(t, p, `<option value="waived" selected>waived</option>`)
 	wantStatus(t, b.post("/tenants/acme/checklists/infrastructure/items/firewall", url.Values{"csrf": {csrf}, "status": {"waived"}, "evidence": {"FW-1"}}), http.StatusSeeOther)
 	c, _ := f.db.FindChecklist(context.Background(), "acme", "infrastructure")
+	if it := c.Item("firewall"); it.Status != raci.Waived || it.Waiver == nil || it.Evidence != "FW-1" {
+		t.Errorf("firewall = %+v, want still waived, with the evidence", it)
+	}
+	wantStatus(t, b.post("/tenants/acme/checklists/infrastructure/items/firewall", url.Values{"csrf": {csrf}, "status": {"pending"}}), http.StatusSeeOther)
+	r := b.post("/tenants/acme/checklists/infrastructure/items/firewall", url.Values{"csrf": {csrf}, "status": {"waived"}})
+	wantStatus(t, r, http.StatusForbidden)
+	wantContains(t, r, "but not mark it waived", "tenant:acme:write")
+	c, _ = f.db.FindChecklist(context.Background(), "acme", "infrastructure")
 	if it := c.Item("dns"); it.Status != raci.Pending || it.Waiver != nil {
 		t.Errorf("a checklist session waived an item: %+v", it)
 	}
-	if it := c.Item("firewall"); it.Status != raci.Waived || it.Evidence != "FW-1" || c.Version != 3 {
-		t.Errorf("firewall = %+v (version %d), want waived as the write token left it, with the evidence", it, c.Version)
+	if it := c.Item("firewall"); it.Status != raci.Pending || it.Waiver != nil || c.Version != 4 {
+		t.Errorf("firewall = %+v (version %d), want pending without the waiver", it, c.Version)
 	}
 
 	// There is no route that changes a row, a party or a tenant.
