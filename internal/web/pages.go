@@ -149,7 +149,8 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 	_, secret, err := h.sessions.CreateSession(r.Context(), tok, h.sessionTTL, replaces)
 	if err != nil {
 		if raci.ErrorCode(err) == raci.EUNAUTHORIZED {
-			h.showSignin(w, r, http.StatusUnauthorized, raci.ErrorMessage(err))
+			// The token was revoked since it was checked.
+			h.showSignin(w, r, http.StatusUnauthorized, tokenInvalid)
 			return
 		}
 		h.internalError(w, r, fmt.Errorf("create session: %w", err))

@@ -264,8 +264,12 @@ func (h *Handler) authenticate(ctx context.Context, secret string) (*raci.Token,
 			return nil, fmt.Errorf("authenticate token: %w", err)
 		}
 	}
-	return nil, raci.Errorf(raci.EUNAUTHORIZED, "That token is not valid for this server: check it, or ask an administrator for a new one.")
+	return nil, raci.Errorf(raci.EUNAUTHORIZED, tokenInvalid)
 }
+
+// tokenInvalid is what the sign-in page says of a token it does not take.
+const tokenInvalid = "That token is not valid for this server: check it, or ask an administrator for a new one."
+
 
 // currentSession returns the request's session, or nil when it has none.
 func (h *Handler) currentSession(r *http.Request) *session {
