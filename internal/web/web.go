@@ -270,7 +270,6 @@ func (h *Handler) authenticate(ctx context.Context, secret string) (*raci.Token,
 // tokenInvalid is what the sign-in page says of a token it does not take.
 const tokenInvalid = "That token is not valid for this server: check it, or ask an administrator for a new one."
 
-
 // currentSession returns the request's session, or nil when it has none.
 func (h *Handler) currentSession(r *http.Request) *session {
 	c, err := r.Cookie(sessionCookie)
