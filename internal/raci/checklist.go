@@ -83,7 +83,8 @@ type Waiver struct {
 
 // ItemPatch changes the people-owned fields of one item; nil fields stay as they are.
 // Setting Evidence replaces EvidenceExpires too (nil clears it), since an expiry
-// belongs to the evidence it came with.
+// belongs to the evidence it came with; changing Status to anything but waived ends
+// the item's waiver, unless the patch gives one.
 type ItemPatch struct {
 	Status          *ItemStatus `json:"status,omitempty"`
 	Evidence        *string     `json:"evidence,omitempty"`
@@ -153,9 +154,14 @@ func (c *Checklist) MergeStatus(stored *Checklist) {
 	}
 }
 
-// Apply changes one item as the patch says, in place.
+// Apply changes one item as the patch says, in place. A change of status to
+// anything but waived ends the item's waiver, unless the patch gives one: a waiver
+// is the approval of one waived state, not something to keep for the next.
 func (it *ChecklistItem) Apply(p ItemPatch) {
 	if p.Status != nil {
+		if *p.Status != it.Status && *p.Status != Waived && p.Waiver == nil {
+			it.Waiver = nil
+		}
 		it.Status = *p.Status
 	}
 	if p.Evidence != nil {
@@ -168,6 +174,26 @@ func (it *ChecklistItem) Apply(p ItemPatch) {
 		w := *p.Waiver
 		it.Waiver = &w
 	}
+}
+
+// NeedsWrite returns what applying p to the item does that takes write access to
+// the tenant rather than checklist access, or "" when checklist access is enough.
+// Waived and not_applicable both make an item count as ready without it being done,
+// so setting either status, or a waiver, takes write: a change to waived relies on
+// a waiver, given now or kept from before. Setting the status an item has already is
+// no change. Moving an item off waived needs no more than checklist: Apply ends its
+// waiver then, so that none is kept for a later change to rely on.
+func (it ChecklistItem) NeedsWrite(p ItemPatch) string {
+	changes := p.Status != nil && *p.Status != it.Status
+	switch {
+	case p.Waiver != nil:
+		return "give it a waiver"
+	case changes && *p.Status == Waived:
+		return "mark it waived"
+	case changes && *p.Status == NotApplicable:
+		return "mark it not applicable, which lets its gate open without it"
+	}
+	return ""
 }
 
 // Validate checks the checklist's fields and items: slugs, a title, unique item keys,

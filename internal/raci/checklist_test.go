@@ -257,6 +257,22 @@ func TestApply(t *testing.T) {
 		t.Errorf("after a waiver: %+v, want waived by vendor", it)
 	}
 
+	// Evidence, or the same status, keeps the waiver; leaving waived ends it, unless
+	// the patch gives a new one.
+	it.Apply(raci.ItemPatch{Status: ptr(raci.Waived), Evidence: ptr("ticket")})
+	if it.Status != raci.Waived || it.Waiver == nil {
+		t.Errorf("after evidence on a waived item: %+v, want the waiver kept", it)
+	}
+	it.Apply(raci.ItemPatch{Status: ptr(raci.Done)})
+	if it.Status != raci.Done || it.Waiver != nil {
+		t.Errorf("after done on a waived item: %+v, want the waiver ended", it)
+	}
+	it.Apply(raci.ItemPatch{Status: ptr(raci.Waived), Waiver: waiverUntil("vendor", later)})
+	it.Apply(raci.ItemPatch{Status: ptr(raci.Pending), Waiver: waiverUntil("msp", later)})
+	if it.Status != raci.Pending || it.Waiver == nil || it.Waiver.ApprovedBy != "msp" {
+		t.Errorf("after pending with a new waiver: %+v, want the new waiver", it)
+	}
+
 	// An empty patch changes nothing.
 	before := it
 	it.Apply(raci.ItemPatch{})
@@ -428,5 +444,43 @@ func TestReadSnapshotPagesThroughChecklists(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, svc.checklists) {
 		t.Errorf("snapshot checklists = %q, want %q", got, svc.checklists)
+	}
+}
+
+func TestItemNeedsWrite(t *testing.T) {
+	status := func(s raci.ItemStatus) *raci.ItemStatus { return &s }
+	evidence := "INF-1"
+	waiver := &raci.Waiver{Reason: "vendor DNS", ApprovedBy: "auth0", Expires: time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)}
+	pending := raci.ChecklistItem{Key: "dns", Owner: "subscriber", Status: raci.Pending}
+	waived := raci.ChecklistItem{Key: "dns", Owner: "subscriber", Status: raci.Waived, Waiver: waiver}
+	// Once a write token waived it, a checklist token set it back to pending: the
+	// waiver stays on the item.
+	keptWaiver := raci.ChecklistItem{Key: "dns", Owner: "subscriber", Status: raci.Pending, Waiver: waiver}
+	notApplicable := raci.ChecklistItem{Key: "dns", Owner: "subscriber", Status: raci.NotApplicable}
+	for _, tt := range []struct {
+		name  string
+		item  raci.ChecklistItem
+		patch raci.ItemPatch
+		want  string // a word of the reason, "" for checklist access
+	}{
+		{"tick done", pending, raci.ItemPatch{Status: status(raci.Done), Evidence: &evidence}, ""},
+		{"fail", pending, raci.ItemPatch{Status: status(raci.Failed)}, ""},
+		{"evidence only", waived, raci.ItemPatch{Evidence: &evidence}, ""},
+		{"same status as stored", waived, raci.ItemPatch{Status: status(raci.Waived), Evidence: &evidence}, ""},
+		{"same not applicable", notApplicable, raci.ItemPatch{Status: status(raci.NotApplicable)}, ""},
+		{"waiver", pending, raci.ItemPatch{Waiver: waiver}, "waiver"},
+		{"waived with a waiver", pending, raci.ItemPatch{Status: status(raci.Waived), Waiver: waiver}, "waiver"},
+		{"waived on the waiver kept", keptWaiver, raci.ItemPatch{Status: status(raci.Waived)}, "waived"},
+		{"not applicable", pending, raci.ItemPatch{Status: status(raci.NotApplicable)}, "not applicable"},
+		{"waived back to pending, which ends the waiver", waived, raci.ItemPatch{Status: status(raci.Pending)}, ""},
+		{"kept waiver, done", keptWaiver, raci.ItemPatch{Status: status(raci.Done)}, ""},
+		{"not applicable back to pending", notApplicable, raci.ItemPatch{Status: status(raci.Pending)}, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := tt.item.NeedsWrite(tt.patch)
+			if (got == "") != (tt.want == "") || !strings.Contains(got, tt.want) {
+				t.Errorf("NeedsWrite = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

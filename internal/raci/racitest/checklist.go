@@ -720,6 +720,15 @@ func testItemWaiver(t *testing.T, s ChecklistStore) {
 	if dns := got.Item("dns"); dns.Status != raci.Waived || dns.Waiver.Reason != renewed.Reason || !dns.Waiver.Expires.Equal(renewed.Expires) {
 		t.Errorf("item dns = %+v; want waived with the renewed waiver", dns)
 	}
+
+	// Moving off waived ends the waiver, so that a later change to waived cannot
+	// rely on it.
+	got = mustUpdateItem(t, s, "acme", "infrastructure", "dns", raci.ItemPatch{Status: ptr(raci.Pending)})
+	if dns := got.Item("dns"); dns.Status != raci.Pending || dns.Waiver != nil {
+		t.Errorf("item dns after pending = %+v; want pending without a waiver", dns)
+	}
+	_, err := s.UpdateChecklistItem(ctx(t), "acme", "infrastructure", "dns", raci.ItemPatch{Status: ptr(raci.Waived)}, raci.Precondition{})
+	wantProblem(t, err, "items[1].waiver")
 }
 
 func testItemInvalid(t *testing.T, s ChecklistStore) {
