@@ -156,4 +156,3 @@ func knownOrNull(v types.String) types.String {
 	}
 	return v
 }
-
