@@ -443,7 +443,9 @@ func TestChecklistSameDefinition(t *testing.T) {
 	reports := map[string]func(c *raci.Checklist){
 		"status":   func(c *raci.Checklist) { c.Items[0].Status = raci.Done },
 		"evidence": func(c *raci.Checklist) { c.Items[0].Evidence, c.Items[0].EvidenceExpires = "INFRA-7", &later },
-		"waiver":   func(c *raci.Checklist) { c.Items[1].Status, c.Items[1].Waiver = raci.Waived, waiverUntil("vendor", later) },
+		"waiver": func(c *raci.Checklist) {
+			c.Items[1].Status, c.Items[1].Waiver = raci.Waived, waiverUntil("vendor", later)
+		},
 		"stamp":    func(c *raci.Checklist) { c.Items[0].UpdatedBy, c.Items[0].UpdatedAt = "alice", &later },
 		"version":  func(c *raci.Checklist) { c.Version, c.UpdatedAt = 7, later },
 		"due zone": func(c *raci.Checklist) { d := judgedAt.In(time.FixedZone("CEST", 7200)); c.Items[0].Due = &d },
