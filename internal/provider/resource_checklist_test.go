@@ -137,6 +137,9 @@ func TestAccChecklist_lifecycle(t *testing.T) {
 				},
 			},
 			{
+				// Replaced, the checklist under its new key starts with nothing
+				// reported, whatever the old one had.
+				PreConfig: tick(t, srv, "vms", raci.Done),
 				Config: srv.providerBlock() + testTenant + parties + `
 resource "raci_checklist" "infra" {
   tenant = raci_tenant.initech.name
@@ -147,8 +150,12 @@ resource "raci_checklist" "infra" {
 }
 `,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionReplace)},
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionReplace),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("progress").AtMapKey("vms").AtMapKey("status"), knownvalue.StringExact("pending")),
+					},
 				},
+				ConfigStateChecks: []statecheck.StateCheck{reported("vms", "status", knownvalue.StringExact("pending"))},
 				Check: func(_ *terraform.State) error {
 					if _, err := srv.API.FindChecklist(context.Background(), "initech", "infrastructure"); raci.ErrorCode(err) != raci.ENOTFOUND {
 						return fmt.Errorf("the replaced checklist is still on the server (err = %v)", err)
