@@ -484,3 +484,62 @@ func TestItemNeedsWrite(t *testing.T) {
 		})
 	}
 }
+
+// What people report is not the definition: the "Changed Outside Terraform"
+// warning looks for the newest event whose definition differs.
+func TestChecklistSameDefinition(t *testing.T) {
+	base := func() *raci.Checklist {
+		due := judgedAt
+		c := infrastructure(item("dns", "customer", raci.Pending), item("tls", "customer", raci.Pending))
+		c.Items[0].Due, c.Items[0].Position = &due, 1
+		return c
+	}
+	reports := map[string]func(c *raci.Checklist){
+		"status":   func(c *raci.Checklist) { c.Items[0].Status = raci.Done },
+		"evidence": func(c *raci.Checklist) { c.Items[0].Evidence, c.Items[0].EvidenceExpires = "INFRA-7", &later },
+		"waiver": func(c *raci.Checklist) {
+			c.Items[1].Status, c.Items[1].Waiver = raci.Waived, waiverUntil("vendor", later)
+		},
+		"stamp":    func(c *raci.Checklist) { c.Items[0].UpdatedBy, c.Items[0].UpdatedAt = "alice", &later },
+		"version":  func(c *raci.Checklist) { c.Version, c.UpdatedAt = 7, later },
+		"due zone": func(c *raci.Checklist) { d := judgedAt.In(time.FixedZone("CEST", 7200)); c.Items[0].Due = &d },
+	}
+	for name, change := range reports {
+		c := base()
+		change(c)
+		if !base().SameDefinition(c) {
+			t.Errorf("a change of %s is taken for a change of the definition", name)
+		}
+	}
+	definitions := map[string]func(c *raci.Checklist){
+		"title":      func(c *raci.Checklist) { c.Title = "Infra" },
+		"gate":       func(c *raci.Checklist) { c.Gate = "deploy:staging" },
+		"item title": func(c *raci.Checklist) { c.Items[1].Title = "TLS" },
+		"owner":      func(c *raci.Checklist) { c.Items[1].Owner = "vendor" },
+		"required":   func(c *raci.Checklist) { c.Items[1].Required = false },
+		"due":        func(c *raci.Checklist) { c.Items[0].Due = &later },
+		"position":   func(c *raci.Checklist) { c.Items[1].Position = 5 },
+		"new item":   func(c *raci.Checklist) { c.Items = append(c.Items, item("vpn", "customer", raci.Pending)) },
+	}
+	for name, change := range definitions {
+		c := base()
+		change(c)
+		if base().SameDefinition(c) {
+			t.Errorf("a change of %s is not taken for a change of the definition", name)
+		}
+	}
+}
+
+func TestChecklistSortItems(t *testing.T) {
+	c := infrastructure(item("vpn", "customer", ""), item("dns", "customer", ""), item("tls", "customer", ""), item("sso", "customer", ""))
+	c.Items[0].Position, c.Items[1].Position, c.Items[2].Position, c.Items[3].Position = 20, 10, 20, 0
+	c.SortItems()
+	var got []string
+	for _, it := range c.Items {
+		got = append(got, it.Key)
+	}
+	// By position; vpn and tls share 20 and keep the order they were written in.
+	if want := []string{"sso", "dns", "vpn", "tls"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("sorted = %q, want %q", got, want)
+	}
+}

@@ -478,6 +478,8 @@ func (w *Writes) writeChecklist(ctx context.Context, tx Tx, c, old *raci.Checkli
 	if old != nil {
 		c.Version, c.CreatedAt = old.Version+1, old.CreatedAt
 	}
+	c.SortItems()
+	c.StampProgress(old, raci.ActorFrom(ctx), now)
 	if err := tx.WriteChecklist(ctx, c, old == nil); err != nil {
 		return fmt.Errorf("put checklist %q: %w", c.Tenant+"/"+c.Key, err)
 	}

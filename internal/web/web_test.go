@@ -369,6 +369,8 @@ func TestTickItem(t *testing.T) {
 		"Progress: 2/2 required items ready", `<span class="readiness ready">Ready</span>`,
 		"https://tickets.example/dns",
 		`<th scope="row">acme-checklist</th><td>update checklist/infrastructure</td>`,
+		// Who ticked each item, and when.
+		`<span class="description reported">by acme-checklist, 20`,
 	)
 	// The flash is shown once.
 	wantNotContains(t, b.get("/tenants/acme"), `class="flash"`)
