@@ -182,7 +182,7 @@ func (c *Checklist) Validate() error {
 		ps.add("title", "Checklist %q has no title: give it one, e.g. \"Infrastructure Checklist\".", c.Key)
 	}
 	ps.checkText("title", "Title", c.Title, MaxNameLength)
-	ps.checkText("description", "Description", c.Description, MaxTextLength)
+	ps.checkLines("description", "Description", c.Description, MaxTextLength)
 	ps.checkText("gate", "Gate", c.Gate, MaxGateLength)
 	if len(c.Items) > MaxChecklistItems {
 		ps.add("items", "Checklist %q has %d items; at most %d are allowed.", c.Key, len(c.Items), MaxChecklistItems)
@@ -195,9 +195,9 @@ func (c *Checklist) Validate() error {
 		}
 		ps.checkText(field+".title", "Title", it.Title, MaxNameLength)
 		ps.checkSlug(field+".owner", "Item owner", it.Owner)
-		ps.checkText(field+".evidence", "Evidence", it.Evidence, MaxEvidenceLength)
+		ps.checkLines(field+".evidence", "Evidence", it.Evidence, MaxEvidenceLength)
 		if w := it.Waiver; w != nil {
-			ps.checkText(field+".waiver.reason", "Waiver reason", w.Reason, MaxTextLength)
+			ps.checkLines(field+".waiver.reason", "Waiver reason", w.Reason, MaxTextLength)
 			ps.checkSlug(field+".waiver.approved_by", "Waiver approver", w.ApprovedBy)
 		}
 	}
