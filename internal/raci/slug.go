@@ -102,24 +102,37 @@ func (ps *problems) checkCharacters(field, what, value string, lines bool) {
 // names the field for people ("Title"). Control characters reach terminals,
 // spreadsheets and logs that the text is shown in, and a store may refuse them (NUL).
 func TextProblem(what, value string, lines bool) string {
+	fault, r := TextFault(value, lines)
+	switch {
+	case fault == "":
+		return ""
+	case r == utf8.RuneError:
+		return fmt.Sprintf("%s is not valid UTF-8 (%s): send the text encoded as UTF-8.", what, fault)
+	case lines && r == '\r':
+		return fmt.Sprintf("%s holds %s: end lines with a line feed (\\n) alone.", what, fault)
+	case lines:
+		return fmt.Sprintf("%s holds %s: remove it; only tab and line feed (\\n) may lay out this text.", what, fault)
+	}
+	return fmt.Sprintf("%s holds %s: remove it; %s is one line of text, without tabs or line breaks.",
+		what, fault, strings.ToLower(what[:1])+what[1:])
+}
+
+// TextFault finds the first thing in value that TextProblem refuses and describes
+// it ("the control character U+0000 (NUL) at byte 1", "byte 3 is 0xe9"), with the
+// character, utf8.RuneError for a byte that is not UTF-8. It returns "" when value
+// is fine.
+func TextFault(value string, lines bool) (string, rune) {
 	for i, r := range value {
 		switch {
 		case r == utf8.RuneError && !strings.HasPrefix(value[i:], "\uFFFD"):
 			// A U+FFFD that the text holds is three bytes; an invalid byte is one.
-			return fmt.Sprintf("%s is not valid UTF-8 (byte %d is 0x%02x): send the text encoded as UTF-8.", what, i, value[i])
+			return fmt.Sprintf("byte %d is 0x%02x", i, value[i]), r
 		case lines && (r == '\t' || r == '\n'):
 		case IsControl(r):
-			fix := "remove it; " + strings.ToLower(what[:1]) + what[1:] + " is one line of text, without tabs or line breaks"
-			if lines {
-				fix = "remove it; only tab and line feed (\\n) may lay out this text"
-				if r == '\r' {
-					fix = "end lines with a line feed (\\n) alone"
-				}
-			}
-			return fmt.Sprintf("%s holds the control character %s at byte %d: %s.", what, controlName(r), i, fix)
+			return fmt.Sprintf("the control character %s at byte %d", controlName(r), i), r
 		}
 	}
-	return ""
+	return "", 0
 }
 
 // IsControl reports whether r is a control character: C0 (U+0000 to U+001F), DEL

@@ -17,6 +17,8 @@ type route struct {
 	path   string
 	access access
 	handle func(http.ResponseWriter, *http.Request) error
+	// params are the wildcards of path, filled in by New.
+	params []string
 }
 
 // access is what a request's token must grant for a route to run.
@@ -91,6 +93,9 @@ func (s *Server) handler(rt route) http.Handler {
 		if rt.access != public {
 			tok, err := s.authenticate(r)
 			if err == nil {
+				err = checkRequestText(r, rt.params)
+			}
+			if err == nil {
 				err = authorize(tok, rt.access, r.PathValue("tenant"))
 			}
 			if err != nil {
@@ -99,6 +104,12 @@ func (s *Server) handler(rt route) http.Handler {
 			}
 			if tok != nil {
 				r = r.WithContext(withToken(r.Context(), tok))
+			}
+		}
+		if rt.access == public {
+			if err := checkRequestText(r, rt.params); err != nil {
+				s.writeError(w, r, err)
+				return
 			}
 		}
 		if err := rt.handle(w, r); err != nil {
