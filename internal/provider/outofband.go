@@ -46,7 +46,14 @@ func warnDeleted(ctx context.Context, svc raci.Service, diags *diag.Diagnostics,
 }
 
 func lastEvent(ctx context.Context, svc raci.Service, w changeWitness) *raci.Event {
-	events, err := svc.ListEvents(ctx, w.tenant, raci.EventFilter{Object: w.object, Newest: true, Limit: 1})
+	f := raci.EventFilter{Object: w.object, Newest: true, Limit: 1}
+	events, err := svc.ListEvents(ctx, w.tenant, f)
+	if raci.ErrorCode(err) == raci.ENOTFOUND {
+		// The tenant is gone with its log; the deleted tenants' history, which
+		// only admin tokens (and local mode) may read, names who deleted it.
+		f.Deleted = true
+		events, err = svc.ListEvents(ctx, w.tenant, f)
+	}
 	if err != nil || len(events) == 0 {
 		tflog.Debug(ctx, "no event names the out-of-band change", map[string]any{"object": w.id, "error": fmt.Sprint(err)})
 		return nil

@@ -30,7 +30,7 @@ const (
 	// authenticated routes take any valid token; what they return may still depend
 	// on its scopes (the tenant list shows only the tenants the token may read).
 	authenticated
-	// admin routes manage tokens.
+	// admin routes manage tokens and read the history of deleted tenants.
 	admin
 	// tenantRead, tenantChecklist and tenantWrite need that access to the {tenant}
 	// in the path. A token with no access to the tenant at all is told it does not
@@ -64,6 +64,9 @@ func (s *Server) routes() []route {
 		{method: http.MethodDelete, path: "/v1/tenants/{tenant}", access: tenantWrite, handle: s.deleteTenant},
 		{method: http.MethodGet, path: "/v1/tenants/{tenant}/snapshot", access: tenantRead, handle: s.getSnapshot},
 		{method: http.MethodGet, path: "/v1/tenants/{tenant}/events", access: tenantRead, handle: s.listEvents},
+		// The history of deleted tenants is for audit: the next tenant of a name,
+		// and the tokens for it, never see the events of the one before.
+		{method: http.MethodGet, path: "/v1/deleted-tenants/{tenant}/events", access: admin, handle: s.listDeletedEvents},
 
 		{method: http.MethodGet, path: "/v1/tenants/{tenant}/parties", access: tenantRead, handle: s.listParties},
 		{method: http.MethodGet, path: "/v1/tenants/{tenant}/parties/{party}", access: tenantRead, handle: s.getParty},

@@ -200,7 +200,7 @@ var queries = []string{
 	qFindChecklist, qListChecklists, qFindChecklistItems, qListChecklistItems,
 	qInsertChecklist, qUpdateChecklist, qDeleteChecklist, qDeleteChecklistItems, qInsertChecklistItem, qItemsNamingParty,
 	qInsertToken, qTokenExists, qListTokens, qDeleteToken, qFindTokenBySecret, qCountTokens,
-	qInsertEvent, qTenantRevision, qListEvents, qListObjectEvents, qListEventsNewest, qListObjectEventsNewest,
+	qInsertEvent, qTenantRevision, qListEvents, qListObjectEvents, qListEventsNewest, qListObjectEventsNewest, qEventBounds,
 }
 
 // statements are a pool's prepared statements by query text. SQLite compiles a
