@@ -59,7 +59,10 @@ func (db *DB) TenantRevision(ctx context.Context, tenant string) (int64, error) 
 func (db *DB) ListEvents(ctx context.Context, tenant string, f raci.EventFilter) ([]*raci.Event, error) {
 	var events []*raci.Event
 	err := db.view(ctx, func(q store.Reader) error {
-		c := q.(conn)
+		c, ok := q.(conn)
+		if !ok {
+			return fmt.Errorf("a read transaction of type %T", q)
+		}
 		var (
 			exists  bool
 			created int64

@@ -43,14 +43,14 @@ func checkJSONText(body []byte, t reflect.Type) error {
 			top.wantKey = top.object
 		}
 	}
+	complete := false
 	for {
 		prev := dec.InputOffset()
 		tok, err := dec.Token()
-		if err == io.EOF {
-			break
-		}
 		if err != nil {
-			return nil
+			// The end of the body, or JSON that is not: the decoder says what.
+			complete = err == io.EOF
+			break
 		}
 		var top *jsonFrame
 		if n := len(stack); n > 0 {
@@ -86,7 +86,7 @@ func checkJSONText(body []byte, t reflect.Type) error {
 			done()
 		}
 	}
-	if keys.total > 0 {
+	if complete && keys.total > 0 {
 		return raci.InvalidCounted(keys.total, keys.problems...)
 	}
 	return nil
