@@ -48,11 +48,16 @@ func slugValidators() []validator.String {
 
 // textValidators refuse an empty string in an optional text attribute: the server
 // stores "" and null alike, so an explicit "" would never match what is read back.
-// They also hold the text to the domain's characters: attributes as long as a
-// description (descriptions, notes, waiver reasons) are text of several lines, the
-// others one line.
+// They also hold the text to the domain's characters: one line, without control
+// characters.
 func textValidators(maxLength int) []validator.String {
-	return []validator.String{stringvalidator.LengthBetween(1, maxLength), textCharacters{lines: maxLength >= raci.MaxTextLength}}
+	return []validator.String{stringvalidator.LengthBetween(1, maxLength), textCharacters{}}
+}
+
+// linesValidators are textValidators for text of several lines (descriptions,
+// notes, evidence, waiver reasons), where tab and line feed are allowed.
+func linesValidators(maxLength int) []validator.String {
+	return []validator.String{stringvalidator.LengthBetween(1, maxLength), textCharacters{lines: true}}
 }
 
 // textCharacters refuses at plan time the text the server would refuse: text that

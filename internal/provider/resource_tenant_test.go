@@ -298,6 +298,8 @@ func TestAccTenant_planTimeErrors(t *testing.T) {
 			"display_name holds the control character U+001B (ESC) at byte 4: remove it; display_name is one line of text, without tabs or line breaks."},
 		"line break in customer": {`name = "initech"` + "\n" + `deployment_model = "private_saas"` + "\n" + `customer = "Initech\nCorp"`,
 			"customer holds the control character U+000A (line feed) at byte 7"},
+		"line break in a label": {`name = "initech"` + "\n" + `deployment_model = "private_saas"` + "\n" + `labels = { team = "ops\r\n" }`,
+			"holds the control character U+000D (carriage return)"},
 		"NUL in description": {`name = "initech"` + "\n" + `deployment_model = "private_saas"` + "\n" + `description = "Runs\tdaily.\nA\u0000"`,
 			"description holds the control character U+0000 (NUL) at byte 13: remove it; only tab and line feed"},
 	}
