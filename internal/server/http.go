@@ -24,9 +24,9 @@ func pathParams(pattern string) []string {
 	return names
 }
 
-// checkRequestText refuses a request whose path names (the route's wildcards
-// params) or query parameters, names or values, are not UTF-8 or hold a control
-// character. No name the API knows can hold one, and a store may fail on them
+// checkRequestText refuses a request whose names in the path (the route's
+// wildcards, params) or query parameters, keys or values, are not UTF-8 or hold a
+// control character. No name the API knows can hold one, and a store may fail on them
 // (PostgreSQL refuses NUL and invalid UTF-8 in text), so they are refused with a
 // 400 naming the parameter before any store sees them.
 func checkRequestText(r *http.Request, params []string) error {
