@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -336,14 +337,23 @@ func TestMatrixPrintsTheTable(t *testing.T) {
 		t.Errorf("matrix output =\n%s\nwant\n%s", stdout.String(), want)
 	}
 
-	// What the server holds reaches the terminal without control characters: a
-	// title stored with ESC and BEL cannot retitle or recolour it.
-	if _, _, err := db.PutResponsibility(ctx, &raci.Responsibility{
-		Tenant: "acme", Key: "escape", Title: "Esc\x1b]0;pwned\x07ape", Notes: "\x1b[31mred\x1b[0m",
-		Assignments: []raci.Assignment{{Party: "subscriber", Roles: []raci.Role{raci.Responsible, raci.Accountable}}},
-	}, raci.Precondition{}); err != nil {
+	// What a server sends reaches the terminal without control characters: a
+	// title with ESC and BEL cannot retitle or recolour it. The domain refuses
+	// them now, so the row comes from a server that stored them before it did.
+	snap, err := raci.ReadSnapshot(ctx, db, "acme")
+	if err != nil {
 		t.Fatal(err)
 	}
+	snap.Responsibilities = append(snap.Responsibilities, &raci.Responsibility{
+		Tenant: "acme", Key: "escape", Title: "Esc\x1b]0;pwned\x07ape", Notes: "\x1b[31mred\x1b[0m",
+		Assignments: []raci.Assignment{{Party: "subscriber", Roles: []raci.Role{raci.Responsible, raci.Accountable}}},
+	})
+	old := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(snap)
+	}))
+	defer old.Close()
+	t.Setenv("RACI_ENDPOINT", old.URL)
 	stdout.Reset()
 	if err := Matrix(ctx, []string{"--tenant", "acme"}, &stdout, io.Discard); err != nil {
 		t.Fatal(err)
@@ -351,6 +361,7 @@ func TestMatrixPrintsTheTable(t *testing.T) {
 	if out := stdout.String(); strings.ContainsAny(out, "\x1b\x07") || !strings.Contains(out, `|Esc\]0;pwnedape|`) {
 		t.Errorf("matrix output keeps control characters or loses the text around them:\n%q", out)
 	}
+	t.Setenv("RACI_ENDPOINT", srv.URL)
 
 	err = Matrix(ctx, []string{"--tenant", "globex"}, io.Discard, io.Discard)
 	if raci.ErrorCode(err) != raci.ENOTFOUND || !strings.Contains(err.Error(), "globex") {

@@ -13,7 +13,9 @@ var _ raci.EventService = (*Client)(nil)
 
 // ListEvents returns one page of the tenant's events, oldest first or, with
 // f.Newest, newest first; pass the last event's Seq as f.After for the next page.
-// ENOTFOUND when the token may not read the tenant.
+// ENOTFOUND when the tenant does not exist or the token may not read it. With
+// f.Deleted, the events of the deleted tenants of the name, which need an admin
+// token.
 func (c *Client) ListEvents(ctx context.Context, tenant string, f raci.EventFilter) ([]*raci.Event, error) {
 	q := url.Values{}
 	if f.After > 0 && !f.Newest {
@@ -28,8 +30,12 @@ func (c *Client) ListEvents(ctx context.Context, tenant string, f raci.EventFilt
 	if f.Newest {
 		q.Set("newest", "true")
 	}
+	path := []string{"tenants", tenant, "events"}
+	if f.Deleted {
+		path[0] = "deleted-tenants"
+	}
 	var page raci.Page[*raci.Event]
-	if _, err := c.do(ctx, request{method: http.MethodGet, path: []string{"tenants", tenant, "events"}, query: q}, &page); err != nil {
+	if _, err := c.do(ctx, request{method: http.MethodGet, path: path, query: q}, &page); err != nil {
 		return nil, err
 	}
 	return page.Items, nil

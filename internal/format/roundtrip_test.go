@@ -33,12 +33,22 @@ var textPieces = []string{
 	"\t", "\r\n", "\u00a0", "Noteſ", "(if x)", "**", "__", "![i](/j)", "[r][1]", "```",
 }
 
+// text returns one line of text: the domain refuses tabs and line breaks there, so
+// those pieces become spaces.
 func (m *matrixBytes) text(maxPieces int) string {
+	return oneLine.Replace(m.lines(maxPieces))
+}
+
+var oneLine = strings.NewReplacer("\t", " ", "\r\n", " ", "\n", " ")
+
+// lines returns text for a field of several lines (notes), where the domain allows
+// tabs and line feeds but no carriage return.
+func (m *matrixBytes) lines(maxPieces int) string {
 	var b strings.Builder
 	for range m.pick(maxPieces + 1) {
 		b.WriteString(textPieces[m.pick(len(textPieces))])
 	}
-	return b.String()
+	return strings.ReplaceAll(b.String(), "\r\n", "\n")
 }
 
 // snapshot returns a valid tenant and the rows' keys, or nil when the bytes make a
@@ -58,7 +68,7 @@ func (m *matrixBytes) snapshot() *raci.Snapshot {
 	for i := range 1 + m.pick(4) {
 		r := &raci.Responsibility{
 			Tenant: "acme", Key: fmt.Sprintf("row-%d", i), Title: m.text(4) + fmt.Sprintf("t%d", i),
-			Category: m.text(2), Notes: m.text(5),
+			Category: m.text(2), Notes: m.lines(5),
 		}
 		for _, p := range s.Parties {
 			used := map[string]bool{}

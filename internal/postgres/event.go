@@ -20,19 +20,23 @@ const (
 	qInsertEvent = `INSERT INTO events (at, actor, tenant, object, action, before_json, after_json)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`
 	qListEvents = `SELECT ` + eventColumns + ` FROM events
-		WHERE tenant = $1 AND seq > $2 ORDER BY seq LIMIT $3`
+		WHERE tenant = $1 AND seq > $2 AND seq < $3 ORDER BY seq LIMIT $4`
 	qListObjectEvents = `SELECT ` + eventColumns + ` FROM events
-		WHERE tenant = $1 AND object = $2 AND seq > $3 ORDER BY seq LIMIT $4`
+		WHERE tenant = $1 AND object = $2 AND seq > $3 AND seq < $4 ORDER BY seq LIMIT $5`
 	qListEventsNewest = `SELECT ` + eventColumns + ` FROM events
-		WHERE tenant = $1 ORDER BY seq DESC LIMIT $2`
+		WHERE tenant = $1 AND seq > $2 AND seq < $3 ORDER BY seq DESC LIMIT $4`
 	qListObjectEventsNewest = `SELECT ` + eventColumns + ` FROM events
-		WHERE tenant = $1 AND object = $2 ORDER BY seq DESC LIMIT $3`
+		WHERE tenant = $1 AND object = $2 AND seq > $3 AND seq < $4 ORDER BY seq DESC LIMIT $5`
+	// Whether the tenant exists, and where its incarnation's log begins.
+	qEventBounds = `SELECT EXISTS (SELECT 1 FROM tenants WHERE name = $1),
+		coalesce((SELECT max(seq) FROM events WHERE tenant = $2 AND object = 'tenant' AND action = 'create'), 0)`
 	// One step down the (tenant, seq) index.
 	qTenantRevision = `SELECT coalesce(max(seq), 0) FROM events WHERE tenant = $1`
 )
 
 var eventQueries = store.EventQueries{
 	All: qListEvents, Object: qListObjectEvents, Newest: qListEventsNewest, ObjectNewest: qListObjectEventsNewest,
+	Bounds: qEventBounds,
 }
 
 // TenantRevision returns the seq of the tenant's newest event, 0 when it has none.
@@ -48,11 +52,35 @@ func (db *DB) TenantRevision(ctx context.Context, tenant string) (int64, error) 
 }
 
 // ListEvents returns a page of the tenant's events in sequence order, or newest
-// first. A tenant that does not exist, or never did, has an empty log. It is one
-// statement, so it reads one snapshot without a transaction.
+// first: those of the tenant that has the name now (ENOTFOUND when none has), or
+// with f.Deleted those of the tenants of that name deleted before it. One
+// repeatable-read transaction finds where the tenant's log begins and reads the
+// page, so both see one snapshot.
 func (db *DB) ListEvents(ctx context.Context, tenant string, f raci.EventFilter) ([]*raci.Event, error) {
-	query, args := eventQueries.For(tenant, f)
-	events, err := store.Collect(ctx, db.conn(), scanEvent, query, args...)
+	var events []*raci.Event
+	err := db.view(ctx, func(q store.Reader) error {
+		c, ok := q.(conn)
+		if !ok {
+			return fmt.Errorf("a read transaction of type %T", q)
+		}
+		var (
+			exists  bool
+			created int64
+		)
+		if err := c.QueryRow(ctx, qEventBounds, tenant, tenant).Scan(&exists, &created); err != nil {
+			return err
+		}
+		r, err := store.EventRangeFor(tenant, f, exists, created)
+		if err != nil {
+			return err
+		}
+		query, args := eventQueries.For(tenant, f, r)
+		events, err = store.Collect(ctx, c, scanEvent, query, args...)
+		return err
+	})
+	if raci.ErrorCode(err) == raci.ENOTFOUND {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("list events of tenant %q: %w", tenant, err)
 	}

@@ -48,8 +48,41 @@ func slugValidators() []validator.String {
 
 // textValidators refuse an empty string in an optional text attribute: the server
 // stores "" and null alike, so an explicit "" would never match what is read back.
+// They also hold the text to the domain's characters: one line, without control
+// characters.
 func textValidators(maxLength int) []validator.String {
-	return []validator.String{stringvalidator.LengthBetween(1, maxLength)}
+	return []validator.String{stringvalidator.LengthBetween(1, maxLength), textCharacters{}}
+}
+
+// linesValidators are textValidators for text of several lines (descriptions,
+// notes, evidence, waiver reasons), where tab and line feed are allowed.
+func linesValidators(maxLength int) []validator.String {
+	return []validator.String{stringvalidator.LengthBetween(1, maxLength), textCharacters{lines: true}}
+}
+
+// textCharacters refuses at plan time the text the server would refuse: text that
+// is not UTF-8 or holds a control character (tab and line feed only in text of
+// several lines).
+type textCharacters struct{ lines bool }
+
+var _ validator.String = textCharacters{}
+
+func (v textCharacters) Description(context.Context) string {
+	if v.lines {
+		return "must hold no control characters but tab and line feed"
+	}
+	return "must be one line without control characters"
+}
+
+func (v textCharacters) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v textCharacters) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if problem := raci.TextProblem(req.Path.String(), req.ConfigValue.ValueString(), v.lines); problem != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Text", problem)
+	}
 }
 
 // optionalString maps the server's "" to null, the value of an omitted attribute.

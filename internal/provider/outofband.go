@@ -57,7 +57,14 @@ func lastEvent(ctx context.Context, svc raci.Service, w changeWitness) *raci.Eve
 	if w.relevant != nil {
 		limit = relevantEvents
 	}
-	events, err := svc.ListEvents(ctx, w.tenant, raci.EventFilter{Object: w.object, Newest: true, Limit: limit})
+	f := raci.EventFilter{Object: w.object, Newest: true, Limit: limit}
+	events, err := svc.ListEvents(ctx, w.tenant, f)
+	if raci.ErrorCode(err) == raci.ENOTFOUND {
+		// The tenant is gone with its log; the deleted tenants' history, which
+		// only admin tokens (and local mode) may read, names who deleted it.
+		f.Deleted = true
+		events, err = svc.ListEvents(ctx, w.tenant, f)
+	}
 	for _, e := range events {
 		if w.relevant == nil || w.relevant(e) {
 			return e

@@ -68,6 +68,27 @@ func TestAccOutOfBand_warningNamesTheActor(t *testing.T) {
 				Config: config,
 				Check:  expectWarning(`raci_responsibility "initech/code-integration" was deleted outside Terraform by cleanup-bot at `),
 			},
+			{
+				// A deleted tenant's log is read from the deleted tenants'
+				// history, which the provider's admin token may read.
+				PreConfig: func() {
+					rec.reset()
+					ctx := raci.WithActor(context.Background(), "offboarding-bot")
+					if err := srv.Store.DeleteResponsibility(ctx, "initech", "code-integration", raci.Precondition{}); err != nil {
+						t.Fatal(err)
+					}
+					for _, p := range []string{"auth0", "subscriber"} {
+						if err := srv.Store.DeleteParty(ctx, "initech", p, raci.Precondition{}); err != nil {
+							t.Fatal(err)
+						}
+					}
+					if err := srv.Store.DeleteTenant(ctx, "initech", raci.Precondition{}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				Check:  expectWarning(`raci_tenant "initech" was deleted outside Terraform by offboarding-bot at `),
+			},
 		},
 	})
 }

@@ -167,7 +167,7 @@ func checklistSchema() schema.Schema {
 			"description": schema.StringAttribute{
 				MarkdownDescription: "What the checklist is for.",
 				Optional:            true,
-				Validators:          textValidators(raci.MaxTextLength),
+				Validators:          linesValidators(raci.MaxTextLength),
 			},
 			"gate": schema.StringAttribute{
 				MarkdownDescription: "What the checklist gates, e.g. `deploy:production`; readiness summaries name it.",
@@ -221,7 +221,7 @@ func checklistSchema() schema.Schema {
 						"evidence": schema.StringAttribute{
 							MarkdownDescription: "Evidence that the item is done: a sentence or a URL. Managed together with `evidence_expires`." + managed,
 							Optional:            true,
-							Validators:          textValidators(raci.MaxEvidenceLength),
+							Validators:          linesValidators(raci.MaxEvidenceLength),
 						},
 						"evidence_expires": schema.StringAttribute{
 							MarkdownDescription: "When the evidence stops counting, as an RFC 3339 time; a done item with expired evidence blocks readiness. " +
@@ -236,7 +236,7 @@ func checklistSchema() schema.Schema {
 								"reason": schema.StringAttribute{
 									MarkdownDescription: "Why the item may be skipped.",
 									Required:            true,
-									Validators:          textValidators(raci.MaxTextLength),
+									Validators:          linesValidators(raci.MaxTextLength),
 								},
 								"approved_by": schema.StringAttribute{
 									MarkdownDescription: "The party that approved the waiver: a party of the tenant other than the item's owner.",

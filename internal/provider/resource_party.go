@@ -87,7 +87,7 @@ func (r *partyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 				Default:             setdefault.StaticValue(types.SetValueMust(types.StringType, []attr.Value{})),
 				Validators: []validator.Set{
 					setvalidator.SizeAtMost(raci.MaxContacts),
-					setvalidator.ValueStringsAre(stringvalidator.LengthBetween(1, raci.MaxContactLength)),
+					setvalidator.ValueStringsAre(stringvalidator.LengthBetween(1, raci.MaxContactLength), textCharacters{}),
 				},
 			},
 			"version": schema.Int64Attribute{

@@ -108,12 +108,12 @@ func (r *responsibilityResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"description": schema.StringAttribute{
 				MarkdownDescription: "What the task covers.",
 				Optional:            true,
-				Validators:          textValidators(raci.MaxTextLength),
+				Validators:          linesValidators(raci.MaxTextLength),
 			},
 			"notes": schema.StringAttribute{
 				MarkdownDescription: "Notes shown beside the row, such as the Notes column of a published matrix.",
 				Optional:            true,
-				Validators:          textValidators(raci.MaxTextLength),
+				Validators:          linesValidators(raci.MaxTextLength),
 			},
 			"assignments": schema.SetNestedAttribute{
 				MarkdownDescription: "Who holds which letters. A party may appear in two assignments only with different `when` conditions, " +

@@ -116,8 +116,8 @@ func (r *tenantResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Default:             mapdefault.StaticValue(types.MapValueMust(types.StringType, map[string]attr.Value{})),
 				Validators: []validator.Map{
 					mapvalidator.SizeAtMost(raci.MaxLabels),
-					mapvalidator.KeysAre(stringvalidator.LengthBetween(1, raci.MaxLabelKeyLength)),
-					mapvalidator.ValueStringsAre(stringvalidator.LengthAtMost(raci.MaxLabelValueLength)),
+					mapvalidator.KeysAre(stringvalidator.LengthBetween(1, raci.MaxLabelKeyLength), textCharacters{}),
+					mapvalidator.ValueStringsAre(stringvalidator.LengthAtMost(raci.MaxLabelValueLength), textCharacters{}),
 				},
 			},
 			"scheme": schema.StringAttribute{
@@ -132,7 +132,7 @@ func (r *tenantResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			"description": schema.StringAttribute{
 				MarkdownDescription: "Free text about the installation or its contract.",
 				Optional:            true,
-				Validators:          textValidators(raci.MaxTextLength),
+				Validators:          linesValidators(raci.MaxTextLength),
 			},
 			"source": schema.SingleNestedAttribute{
 				MarkdownDescription: "The document the tenant's matrix comes from, e.g. the responsibilities matrix of the " +

@@ -294,6 +294,14 @@ func TestAccTenant_planTimeErrors(t *testing.T) {
 			`Source URL "ftp://example.com/m.pdf" is not an absolute http or https URL`},
 		"empty source url": {`name = "initech"` + "\n" + `deployment_model = "private_saas"` + "\n" + `source = { url = "" }`, "string length must be between 1 and 2000"},
 		"empty source":     {`name = "initech"` + "\n" + `deployment_model = "private_saas"` + "\n" + `source = {}`, "The source sets none of title, url and revision: set at least one of them, or remove source."},
+		"terminal escape in display name": {`name = "initech"` + "\n" + `deployment_model = "private_saas"` + "\n" + `display_name = "Init\u001b]0;x\u0007ech"`,
+			"display_name holds the control character U+001B (ESC) at byte 4: remove it; display_name is one line of text, without tabs or line breaks."},
+		"line break in customer": {`name = "initech"` + "\n" + `deployment_model = "private_saas"` + "\n" + `customer = "Initech\nCorp"`,
+			"customer holds the control character U+000A (line feed) at byte 7"},
+		"line break in a label": {`name = "initech"` + "\n" + `deployment_model = "private_saas"` + "\n" + `labels = { team = "ops\r\n" }`,
+			"holds the control character U+000D (carriage return)"},
+		"NUL in description": {`name = "initech"` + "\n" + `deployment_model = "private_saas"` + "\n" + `description = "Runs\tdaily.\nA\u0000"`,
+			"description holds the control character U+0000 (NUL) at byte 13: remove it; only tab and line feed"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

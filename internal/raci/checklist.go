@@ -298,7 +298,7 @@ func (c *Checklist) Validate() error {
 		ps.add("title", "Checklist %q has no title: give it one, e.g. \"Infrastructure Checklist\".", c.Key)
 	}
 	ps.checkText("title", "Title", c.Title, MaxNameLength)
-	ps.checkText("description", "Description", c.Description, MaxTextLength)
+	ps.checkLines("description", "Description", c.Description, MaxTextLength)
 	ps.checkText("gate", "Gate", c.Gate, MaxGateLength)
 	if len(c.Items) > MaxChecklistItems {
 		ps.add("items", "Checklist %q has %d items; at most %d are allowed.", c.Key, len(c.Items), MaxChecklistItems)
@@ -314,9 +314,9 @@ func (c *Checklist) Validate() error {
 		if it.Position < 0 || it.Position > MaxItemPosition {
 			ps.add(field+".position", "Item %q of checklist %q has the position %d: give a whole number from 0 to %d.", it.Key, c.Key, it.Position, MaxItemPosition)
 		}
-		ps.checkText(field+".evidence", "Evidence", it.Evidence, MaxEvidenceLength)
+		ps.checkLines(field+".evidence", "Evidence", it.Evidence, MaxEvidenceLength)
 		if w := it.Waiver; w != nil {
-			ps.checkText(field+".waiver.reason", "Waiver reason", w.Reason, MaxTextLength)
+			ps.checkLines(field+".waiver.reason", "Waiver reason", w.Reason, MaxTextLength)
 			ps.checkSlug(field+".waiver.approved_by", "Waiver approver", w.ApprovedBy)
 		}
 	}

@@ -47,12 +47,20 @@ type EventFilter struct {
 	// Newest returns the newest events first instead of the oldest; After is
 	// ignored then. The provider uses it to find who last changed an object.
 	Newest bool
+	// Deleted lists the events of the tenants of this name that were deleted,
+	// instead of the one that has the name now: the history kept for audit. The
+	// API serves it to administrators only.
+	Deleted bool
 }
 
 // EventService reads the event log.
 type EventService interface {
-	// ListEvents returns the tenant's events in sequence order (or newest first).
-	// The log outlives the tenant: events of a deleted tenant are still listed.
+	// ListEvents returns the tenant's events in sequence order (or newest first):
+	// those written since the tenant that has the name now was created, ENOTFOUND
+	// when no tenant has it. A tenant created again under a deleted one's name
+	// starts with an empty log. The log outlives the tenant: with f.Deleted it
+	// lists the events of the deleted tenants of the name, each ending with the
+	// tenant's delete.
 	ListEvents(ctx context.Context, tenant string, f EventFilter) ([]*Event, error)
 }
 

@@ -81,8 +81,8 @@ func (r *Responsibility) Validate(scheme Scheme) error {
 	}
 	ps.checkText("title", "Title", r.Title, MaxNameLength)
 	ps.checkText("category", "Category", r.Category, MaxNameLength)
-	ps.checkText("description", "Description", r.Description, MaxTextLength)
-	ps.checkText("notes", "Notes", r.Notes, MaxTextLength)
+	ps.checkLines("description", "Description", r.Description, MaxTextLength)
+	ps.checkLines("notes", "Notes", r.Notes, MaxTextLength)
 	if len(r.Assignments) > MaxAssignments {
 		ps.add("assignments", "Row %s has %d assignments; at most %d are allowed.", row, len(r.Assignments), MaxAssignments)
 	}

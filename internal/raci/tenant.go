@@ -117,7 +117,7 @@ func (t *Tenant) Validate() error {
 	ps.checkSlug("name", "Tenant name", t.Name)
 	ps.checkText("display_name", "Display name", t.DisplayName, MaxNameLength)
 	ps.checkText("customer", "Customer", t.Customer, MaxNameLength)
-	ps.checkText("description", "Description", t.Description, MaxTextLength)
+	ps.checkLines("description", "Description", t.Description, MaxTextLength)
 	if t.Source != nil {
 		ps.checkText("source.title", "Source title", t.Source.Title, MaxNameLength)
 		ps.checkText("source.revision", "Source revision", t.Source.Revision, MaxNameLength)
@@ -149,6 +149,9 @@ func (t *Tenant) Validate() error {
 		field := "labels." + k
 		if k == "" || len(k) > MaxLabelKeyLength {
 			ps.add("labels", "Label key %q must be 1 to %d bytes long.", k, MaxLabelKeyLength)
+		}
+		if problem := TextProblem("Label key", k, false); problem != "" {
+			ps.add("labels", "%s", problem)
 		}
 		ps.checkText(field, "Label value", t.Labels[k], MaxLabelValueLength)
 	}

@@ -21,6 +21,7 @@ const (
 	ownTenant   = "acme"
 	otherTenant = "init"
 	ghostTenant = "nope" // never exists
+	goneTenant  = "gone" // deleted before the requests about it
 )
 
 // routeNeeds is what each route needs, written out here rather than read from the
@@ -41,6 +42,8 @@ var routeNeeds = map[string]string{
 	"DELETE /v1/tenants/{tenant}":       raci.AccessWrite,
 	"GET /v1/tenants/{tenant}/snapshot": raci.AccessRead,
 	"GET /v1/tenants/{tenant}/events":   raci.AccessRead,
+
+	"GET /v1/deleted-tenants/{tenant}/events": "admin",
 
 	"GET /v1/tenants/{tenant}/parties":            raci.AccessRead,
 	"GET /v1/tenants/{tenant}/parties/{party}":    raci.AccessRead,
@@ -212,6 +215,10 @@ func (f *isolationFixture) empty(tenant string) {
 func (f *isolationFixture) lastEvent(tenant string) int64 {
 	f.t.Helper()
 	events, err := f.db.ListEvents(context.Background(), tenant, raci.EventFilter{Newest: true, Limit: 1})
+	if raci.ErrorCode(err) == raci.ENOTFOUND {
+		// Deleted: its last event is the last of its history.
+		events, err = f.db.ListEvents(context.Background(), tenant, raci.EventFilter{Newest: true, Limit: 1, Deleted: true})
+	}
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -321,8 +328,46 @@ func TestIsolation(t *testing.T) {
 		}
 	}
 	t.Logf("isolation table: %d routes, %d cases", len(routes), cases)
-	if want := 19*len(scopeKinds)*2 + 9*len(scopeKinds); cases != want {
+	if want := 20*len(scopeKinds)*2 + 9*len(scopeKinds); cases != want {
 		t.Errorf("ran %d cases, want %d: did a route go missing?", cases, want)
+	}
+
+	// A tenant that never existed and one that was deleted answer every tenant
+	// route, its events included, exactly as a missing tenant does: to an admin,
+	// to tokens of other tenants, and to tokens minted for the name after the
+	// deletion. (The events of the first answered 200 with an empty list, and
+	// those of the second its whole history.)
+	f.seed(goneTenant)
+	f.empty(goneTenant)
+	wantStatus(t, f.as("admin", "DELETE", "/v1/tenants/"+goneTenant, ""), http.StatusNoContent)
+	kinds := []string{"admin", "own-read", "own-write", "other-write"}
+	for _, tenant := range []string{ghostTenant, goneTenant} {
+		name := "reader-of-" + tenant
+		_, secret, err := f.db.CreateToken(t.Context(), &raci.Token{Name: name, Scopes: []raci.Scope{raci.TenantScope(tenant, raci.AccessWrite)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.secrets[name] = secret
+		kinds = append(kinds, name)
+	}
+	absent := 0
+	for _, rt := range routes {
+		if !strings.Contains(rt.path, "{tenant}") || rt.access == admin || (rt.method == "PUT" && rt.path == "/v1/tenants/{tenant}") {
+			continue
+		}
+		for _, tenant := range []string{ghostTenant, goneTenant} {
+			for _, kind := range kinds {
+				absent++
+				path, body := requestFor(rt.method, rt.path, tenant, absent)
+				r := f.as(kind, rt.method, path, body)
+				if got, want := comparableBody(r, tenant), comparableBody(missing, ghostTenant); got != want {
+					t.Errorf("%s %s as %s: the answer differs from the one for a missing tenant:\n%s\n---\n%s", rt.method, path, kind, got, want)
+				}
+			}
+		}
+	}
+	if want := 18 * 2 * len(kinds); absent != want {
+		t.Errorf("asked %d questions about absent tenants, want %d: did a route go missing?", absent, want)
 	}
 }
 

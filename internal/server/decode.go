@@ -21,7 +21,8 @@ const maxBodySize = 1 << 20
 
 // decodeBody reads the request body as one JSON object into v. Unknown fields and
 // values of the wrong type are EINVALID problems that name the field the way
-// validation does ("assignments[0].roles"); a body that is not JSON is a 400.
+// validation does ("assignments[0].roles"), and so are keys given twice or in
+// another case than the field's; a body that is not JSON, or not UTF-8, is a 400.
 func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodySize))
 	if err != nil {
@@ -33,6 +34,9 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return badRequest("", "The request body is empty: send the object as JSON.")
+	}
+	if err := checkJSONText(body, reflect.TypeOf(v)); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

@@ -10,14 +10,26 @@ import (
 // maxObjectFilter bounds ?object=: an object name is a kind, a slash and a slug.
 const maxObjectFilter = 100
 
-// listEvents answers a page of the tenant's event log. next is the sequence number
-// to pass as after for the following page; newest-first pages have none, since
-// they are for finding the latest change, not for reading the whole log.
+// listEvents answers a page of the tenant's event log: the events since the tenant
+// that has the name now was created, 404 when none has. next is the sequence
+// number to pass as after for the following page; newest-first pages have none,
+// since they are for finding the latest change, not for reading the whole log.
 func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) error {
+	return s.writeEvents(w, r, false)
+}
+
+// listDeletedEvents answers a page of the events of the deleted tenants of the
+// name, for administrators: each deleted tenant's history ends with its delete.
+func (s *Server) listDeletedEvents(w http.ResponseWriter, r *http.Request) error {
+	return s.writeEvents(w, r, true)
+}
+
+func (s *Server) writeEvents(w http.ResponseWriter, r *http.Request, deleted bool) error {
 	f, err := eventFilter(r)
 	if err != nil {
 		return err
 	}
+	f.Deleted = deleted
 	events, err := s.svc.ListEvents(r.Context(), r.PathValue("tenant"), f)
 	if err != nil {
 		return err

@@ -1,13 +1,64 @@
 package server
 
 import (
+	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 )
+
+// pathParams returns the names of the wildcards of a route's path, in order:
+// "/v1/tenants/{tenant}/parties/{party}" → tenant, party.
+func pathParams(pattern string) []string {
+	var names []string
+	for _, seg := range strings.Split(pattern, "/") {
+		if name, ok := strings.CutPrefix(seg, "{"); ok {
+			names = append(names, strings.TrimSuffix(strings.TrimSuffix(name, "}"), "..."))
+		}
+	}
+	return names
+}
+
+// checkRequestText refuses a request whose names in the path (the route's
+// wildcards, params) or query parameters, keys or values, are not UTF-8 or hold a
+// control character. No name the API knows can hold one, and a store may fail on them
+// (PostgreSQL refuses NUL and invalid UTF-8 in text), so they are refused with a
+// 400 naming the parameter before any store sees them.
+func checkRequestText(r *http.Request, params []string) error {
+	var ps []raci.Problem
+	for _, name := range params {
+		if fault, _ := raci.TextFault(r.PathValue(name), false); fault != "" {
+			ps = append(ps, raci.Problem{Field: name, Detail: fmt.Sprintf(
+				"The %s in the path is not a name the API can hold (%s): names are %s.", name, fault, raci.SlugRule)})
+		}
+	}
+	if r.URL.RawQuery != "" {
+		query := r.URL.Query()
+		for _, key := range slices.Sorted(maps.Keys(query)) {
+			if fault, _ := raci.TextFault(key, false); fault != "" {
+				ps = append(ps, raci.Problem{Field: strconv.QuoteToASCII(key), Detail: fmt.Sprintf(
+					"The query parameter %s is not one the API knows (%s): see /v1/openapi.json for the parameters.", strconv.QuoteToASCII(key), fault)})
+				continue
+			}
+			for _, v := range query[key] {
+				if fault, _ := raci.TextFault(v, false); fault != "" {
+					ps = append(ps, raci.Problem{Field: key, Detail: fmt.Sprintf(
+						"The query parameter %s is not text the API can take (%s): send UTF-8 without control characters, percent-encoded.", key, fault)})
+					break
+				}
+			}
+		}
+	}
+	if len(ps) == 0 {
+		return nil
+	}
+	return &statusError{status: http.StatusBadRequest, err: raci.Invalid(ps...)}
+}
 
 // listOptions reads ?after= and ?limit= from a list request.
 func listOptions(r *http.Request) (raci.ListOptions, error) {

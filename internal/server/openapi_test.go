@@ -159,6 +159,11 @@ func TestOpenAPIOperationsAreComplete(t *testing.T) {
 			case strings.HasPrefix(path, "/v1/"):
 				want = []string{"200", "401"}
 			}
+			// A name in the path, or a query parameter, that is not UTF-8 or holds
+			// a control character is a 400.
+			if strings.Contains(path, "{") || hasQuery(doc, raw) {
+				want = append(want, "400")
+			}
 			// What the token lacks decides the rest: an invisible tenant is a 404,
 			// too little access a 403.
 			switch op.Access {
@@ -233,4 +238,23 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 			t.Errorf("schema %s is missing from the document", name)
 		}
 	}
+}
+
+// hasQuery reports whether an operation takes query parameters.
+func hasQuery(doc openAPIDoc, op json.RawMessage) bool {
+	var o struct {
+		Parameters []struct {
+			Ref string `json:"$ref"`
+			In  string `json:"in"`
+		} `json:"parameters"`
+	}
+	if json.Unmarshal(op, &o) != nil {
+		return false
+	}
+	for _, p := range o.Parameters {
+		if p.In == "query" || doc.Components.Parameters[strings.TrimPrefix(p.Ref, "#/components/parameters/")].In == "query" {
+			return true
+		}
+	}
+	return false
 }

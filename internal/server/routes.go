@@ -17,6 +17,8 @@ type route struct {
 	path   string
 	access access
 	handle func(http.ResponseWriter, *http.Request) error
+	// params are the wildcards of path, filled in by New.
+	params []string
 }
 
 // access is what a request's token must grant for a route to run.
@@ -28,7 +30,7 @@ const (
 	// authenticated routes take any valid token; what they return may still depend
 	// on its scopes (the tenant list shows only the tenants the token may read).
 	authenticated
-	// admin routes manage tokens and sessions.
+	// admin routes manage tokens and sessions, and read the history of deleted tenants.
 	admin
 	// tenantRead, tenantChecklist and tenantWrite need that access to the {tenant}
 	// in the path. A token with no access to the tenant at all is told it does not
@@ -65,6 +67,9 @@ func (s *Server) routes() []route {
 		{method: http.MethodDelete, path: "/v1/tenants/{tenant}", access: tenantWrite, handle: s.deleteTenant},
 		{method: http.MethodGet, path: "/v1/tenants/{tenant}/snapshot", access: tenantRead, handle: s.getSnapshot},
 		{method: http.MethodGet, path: "/v1/tenants/{tenant}/events", access: tenantRead, handle: s.listEvents},
+		// The history of deleted tenants is for audit: the next tenant of a name,
+		// and the tokens for it, never see the events of the one before.
+		{method: http.MethodGet, path: "/v1/deleted-tenants/{tenant}/events", access: admin, handle: s.listDeletedEvents},
 
 		{method: http.MethodGet, path: "/v1/tenants/{tenant}/parties", access: tenantRead, handle: s.listParties},
 		{method: http.MethodGet, path: "/v1/tenants/{tenant}/parties/{party}", access: tenantRead, handle: s.getParty},
@@ -94,6 +99,9 @@ func (s *Server) handler(rt route) http.Handler {
 		if rt.access != public {
 			tok, err := s.authenticate(r)
 			if err == nil {
+				err = checkRequestText(r, rt.params)
+			}
+			if err == nil {
 				err = authorize(tok, rt.access, r.PathValue("tenant"))
 			}
 			if err != nil {
@@ -102,6 +110,12 @@ func (s *Server) handler(rt route) http.Handler {
 			}
 			if tok != nil {
 				r = r.WithContext(withToken(r.Context(), tok))
+			}
+		}
+		if rt.access == public {
+			if err := checkRequestText(r, rt.params); err != nil {
+				s.writeError(w, r, err)
+				return
 			}
 		}
 		if err := rt.handle(w, r); err != nil {

@@ -82,6 +82,7 @@ func New(svc raci.Service, opts Options) *Server {
 	}
 	s.cache = newReadCache(defaultReadCacheBytes)
 	for _, rt := range s.routes() {
+		rt.params = pathParams(rt.path)
 		rt.handle = s.metrics.countStoreErrors(rt.method+" "+rt.path, rt.handle)
 		s.mux.Handle(rt.method+" "+rt.path, s.handler(rt))
 	}

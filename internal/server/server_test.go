@@ -19,7 +19,7 @@ import (
 )
 
 // openStore opens a fresh SQLite store in the test's temporary directory.
-func openStore(t *testing.T) *sqlite.DB {
+func openStore(t testing.TB) *sqlite.DB {
 	t.Helper()
 	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "raci.db"))
 	if err != nil {

@@ -21,19 +21,23 @@ const (
 	qInsertEvent = `INSERT INTO events (at, actor, tenant, object, action, before_json, after_json)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`
 	qListEvents = `SELECT ` + eventColumns + ` FROM events
-		WHERE tenant = ? AND seq > ? ORDER BY seq LIMIT ?`
+		WHERE tenant = ? AND seq > ? AND seq < ? ORDER BY seq LIMIT ?`
 	qListObjectEvents = `SELECT ` + eventColumns + ` FROM events
-		WHERE tenant = ? AND object = ? AND seq > ? ORDER BY seq LIMIT ?`
+		WHERE tenant = ? AND object = ? AND seq > ? AND seq < ? ORDER BY seq LIMIT ?`
 	qListEventsNewest = `SELECT ` + eventColumns + ` FROM events
-		WHERE tenant = ? ORDER BY seq DESC LIMIT ?`
+		WHERE tenant = ? AND seq > ? AND seq < ? ORDER BY seq DESC LIMIT ?`
 	qListObjectEventsNewest = `SELECT ` + eventColumns + ` FROM events
-		WHERE tenant = ? AND object = ? ORDER BY seq DESC LIMIT ?`
+		WHERE tenant = ? AND object = ? AND seq > ? AND seq < ? ORDER BY seq DESC LIMIT ?`
+	// Whether the tenant exists, and where its incarnation's log begins.
+	qEventBounds = `SELECT EXISTS (SELECT 1 FROM tenants WHERE name = ?),
+		coalesce((SELECT max(seq) FROM events WHERE tenant = ? AND object = 'tenant' AND action = 'create'), 0)`
 	// One step down the (tenant, seq) index.
 	qTenantRevision = `SELECT coalesce(max(seq), 0) FROM events WHERE tenant = ?`
 )
 
 var eventQueries = store.EventQueries{
 	All: qListEvents, Object: qListObjectEvents, Newest: qListEventsNewest, ObjectNewest: qListObjectEventsNewest,
+	Bounds: qEventBounds,
 }
 
 // TenantRevision returns the seq of the tenant's newest event, 0 when it has none.
@@ -48,15 +52,30 @@ func (db *DB) TenantRevision(ctx context.Context, tenant string) (int64, error) 
 }
 
 // ListEvents returns a page of the tenant's events in sequence order, or newest
-// first. A tenant that does not exist, or never did, has an empty log.
+// first: those of the tenant that has the name now (ENOTFOUND when none has), or
+// with f.Deleted those of the tenants of that name deleted before it. One read
+// transaction finds where the tenant's log begins and reads the page.
 func (db *DB) ListEvents(ctx context.Context, tenant string, f raci.EventFilter) ([]*raci.Event, error) {
-	query, args := eventQueries.For(tenant, f)
 	var events []*raci.Event
 	err := db.view(ctx, func(tx *tx) error {
-		var err error
+		var (
+			exists  bool
+			created int64
+		)
+		if err := tx.queryRow(ctx, qEventBounds, tenant, tenant).Scan(&exists, &created); err != nil {
+			return err
+		}
+		r, err := store.EventRangeFor(tenant, f, exists, created)
+		if err != nil {
+			return err
+		}
+		query, args := eventQueries.For(tenant, f, r)
 		events, err = store.Collect(ctx, tx, scanEvent, query, args...)
 		return err
 	})
+	if raci.ErrorCode(err) == raci.ENOTFOUND {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("list events of tenant %q: %w", tenant, err)
 	}

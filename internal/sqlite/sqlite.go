@@ -201,7 +201,7 @@ var queries = []string{
 	qInsertChecklist, qUpdateChecklist, qDeleteChecklist, qDeleteChecklistItems, qInsertChecklistItem, qItemsNamingParty,
 	qInsertToken, qTokenExists, qListTokens, qDeleteToken, qFindTokenBySecret, qCountTokens,
 	qFindSession, qDeleteTokenSessions, qSetSessionFlash, qSessionFlash,
-	qInsertEvent, qTenantRevision, qListEvents, qListObjectEvents, qListEventsNewest, qListObjectEventsNewest,
+	qInsertEvent, qTenantRevision, qListEvents, qListObjectEvents, qListEventsNewest, qListObjectEventsNewest, qEventBounds,
 }
 
 // statements are a pool's prepared statements by query text. SQLite compiles a

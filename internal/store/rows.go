@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"math"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 )
@@ -98,23 +99,53 @@ func ScanItemNaming(s Scanner) (ItemNaming, error) {
 // filter, rather than one with optional conditions, so that each reads its index
 // in order and stops at the page's end.
 type EventQueries struct {
-	// All and Object take the tenant, [the object,] the seq to list after and the
-	// limit; Newest and ObjectNewest the tenant, [the object,] and the limit.
+	// All and Object take the tenant, [the object,] the seq to list after, the seq
+	// to list before and the limit; Newest and ObjectNewest the tenant, [the
+	// object,] the same two seqs and the limit.
 	All, Object, Newest, ObjectNewest string
+	// Bounds takes the tenant's name twice and returns whether a tenant of that
+	// name exists and the seq of the newest "create" event of object "tenant" in
+	// its log, 0 when there is none.
+	Bounds string
 }
 
-// For returns the statement that lists the events f asks for, with its arguments.
-func (q EventQueries) For(tenant string, f raci.EventFilter) (string, []any) {
+// EventRange is the part of a tenant's log one incarnation of the tenant wrote,
+// or all its deleted incarnations did: the events with a seq above From and below
+// To. A tenant's incarnation begins with the create event of its object "tenant"
+// (or at the log's start, for a tenant created before the log was kept) and ends
+// with its delete event; writes to one tenant take their seqs in commit order, so
+// the events of one incarnation follow each other.
+type EventRange struct{ From, To int64 }
+
+// EventRangeFor returns the range f reads: the live tenant's events, ENOTFOUND when
+// no tenant of the name exists; or with f.Deleted, the events of the tenants of
+// that name deleted before, all of its log when none exists now. exists and
+// created are what the Bounds statement returned.
+func EventRangeFor(tenant string, f raci.EventFilter, exists bool, created int64) (EventRange, error) {
+	switch {
+	case f.Deleted && exists:
+		return EventRange{From: 0, To: created}, nil
+	case f.Deleted:
+		return EventRange{From: 0, To: math.MaxInt64}, nil
+	case !exists:
+		return EventRange{}, raci.TenantNotFound(tenant)
+	}
+	return EventRange{From: max(created-1, 0), To: math.MaxInt64}, nil
+}
+
+// For returns the statement that lists the events f asks for within r, with its
+// arguments.
+func (q EventQueries) For(tenant string, f raci.EventFilter, r EventRange) (string, []any) {
 	limit := raci.ListOptions{Limit: f.Limit}.PageLimit()
 	// Newest ignores After, as raci.EventFilter documents.
 	switch {
 	case f.Newest && f.Object != "":
-		return q.ObjectNewest, []any{tenant, f.Object, limit}
+		return q.ObjectNewest, []any{tenant, f.Object, r.From, r.To, limit}
 	case f.Newest:
-		return q.Newest, []any{tenant, limit}
+		return q.Newest, []any{tenant, r.From, r.To, limit}
 	case f.Object != "":
-		return q.Object, []any{tenant, f.Object, f.After, limit}
+		return q.Object, []any{tenant, f.Object, max(f.After, r.From), r.To, limit}
 	default:
-		return q.All, []any{tenant, f.After, limit}
+		return q.All, []any{tenant, max(f.After, r.From), r.To, limit}
 	}
 }

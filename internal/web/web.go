@@ -218,6 +218,13 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set("Referrer-Policy", "same-origin")
 	hdr.Set("X-Frame-Options", "DENY")
+	// Every name in a page's path is a slug: a path that is not UTF-8 text, or
+	// holds a control character, names no page, and never reaches a store, which
+	// may fail on it (PostgreSQL refuses NUL and invalid UTF-8).
+	if fault, _ := raci.TextFault(r.URL.Path, false); fault != "" {
+		h.notFound(w, r)
+		return
+	}
 	if _, pattern := h.mux.Handler(r); pattern == "" {
 		probe := &statusProbe{header: http.Header{}}
 		handler, _ := h.mux.Handler(r)

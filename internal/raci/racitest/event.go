@@ -45,6 +45,7 @@ func RunEvents(t *testing.T, open func(t *testing.T) EventStore) {
 	run("Event/Newest", testEventsNewest)
 	run("Event/TenantsAreSeparate", testEventsTenantsAreSeparate)
 	run("Event/OutliveTenant", testEventsOutliveTenant)
+	run("Event/NextHolderOfName", testEventsNextHolderOfName)
 	run("Event/Revision", testEventsRevision)
 
 	run("Event/NoLostUpdate/WritersWithoutPrecondition", testNoLostUpdateWithoutPrecondition)
@@ -88,7 +89,7 @@ func allEvents(t *testing.T, s EventStore, tenant, object string) []*raci.Event 
 // has none.
 func newestSeq(t *testing.T, s EventStore, tenant string) int64 {
 	t.Helper()
-	events := mustListEvents(t, s, tenant, raci.EventFilter{Newest: true, Limit: 1})
+	events := lastLog(t, s, tenant, raci.EventFilter{Newest: true, Limit: 1})
 	if len(events) == 0 {
 		return 0
 	}
@@ -107,7 +108,22 @@ func mustRevision(t *testing.T, s EventStore, tenant string) int64 {
 // eventsSince returns the tenant's events after seq, in order.
 func eventsSince(t *testing.T, s EventStore, tenant string, seq int64) []*raci.Event {
 	t.Helper()
-	return mustListEvents(t, s, tenant, raci.EventFilter{After: seq, Limit: raci.MaxPageSize})
+	return lastLog(t, s, tenant, raci.EventFilter{After: seq, Limit: raci.MaxPageSize})
+}
+
+// lastLog lists the events f asks for of the tenant that has the name now, or
+// when none has, of the deleted ones: the log a tenant's last write went to.
+func lastLog(t *testing.T, s EventStore, tenant string, f raci.EventFilter) []*raci.Event {
+	t.Helper()
+	events, err := s.ListEvents(ctx(t), tenant, f)
+	if raci.ErrorCode(err) == raci.ENOTFOUND {
+		f.Deleted = true
+		return mustListEvents(t, s, tenant, f)
+	}
+	if err != nil {
+		t.Fatalf("ListEvents(%q, %+v): %v", tenant, f, err)
+	}
+	return events
 }
 
 // decodeJSON returns JSON as generic values, nil for absent or null, so that two
@@ -456,7 +472,7 @@ func testEventsRefusedWrites(t *testing.T, s EventStore) {
 			}
 		})
 	}
-	if events := mustListEvents(t, s, "ghost", raci.EventFilter{}); len(events) != 0 {
+	if events := mustListEvents(t, s, "ghost", raci.EventFilter{Deleted: true}); len(events) != 0 {
 		t.Errorf("a write refused for a missing tenant left events in its log: %s", describeEvents(events))
 	}
 }
@@ -654,13 +670,14 @@ func testEventsTenantsAreSeparate(t *testing.T, s EventStore) {
 	if len(globex) != 1 || globex[0].Tenant != "globex" || globex[0].Object != raci.TenantObject() {
 		t.Errorf("globex's log = %s, want its own create only", describeEvents(globex))
 	}
-	// A tenant that never existed has an empty log, not an error.
-	events, err := s.ListEvents(ctx(t), "never", raci.EventFilter{})
-	if err != nil {
-		t.Fatalf("ListEvents of a tenant that never existed: %v, want an empty list", err)
+	// A tenant that never existed is not found, as by every other read; it has no
+	// deleted history either.
+	for _, f := range []raci.EventFilter{{}, {Newest: true, Limit: 1}, {Object: raci.TenantObject()}} {
+		_, err := s.ListEvents(ctx(t), "never", f)
+		wantCode(t, err, raci.ENOTFOUND)
 	}
-	if len(events) != 0 {
-		t.Errorf("ListEvents of a tenant that never existed = %s, want none", describeEvents(events))
+	if events := mustListEvents(t, s, "never", raci.EventFilter{Deleted: true}); len(events) != 0 {
+		t.Errorf("deleted history of a tenant that never existed = %s, want none", describeEvents(events))
 	}
 }
 
@@ -677,14 +694,66 @@ func testEventsOutliveTenant(t *testing.T, s EventStore) {
 	_, err := s.FindTenant(ctx(t), "acme")
 	wantCode(t, err, raci.ENOTFOUND)
 
-	events := mustListEvents(t, s, "acme", raci.EventFilter{})
+	// The live log is gone with the tenant; the deleted history keeps it all.
+	_, err = s.ListEvents(ctx(t), "acme", raci.EventFilter{})
+	wantCode(t, err, raci.ENOTFOUND)
+	events := mustListEvents(t, s, "acme", raci.EventFilter{Deleted: true})
 	want := []string{raci.TenantObject(), raci.PartyObject("vendor"), raci.PartyObject("vendor"), raci.TenantObject()}
 	if got := objects(events); !slices.Equal(got, want) {
 		t.Fatalf("log of the deleted tenant = %s, want %q", describeEvents(events), want)
 	}
 	wantEvent(t, events[3], "acme", expected{raci.TenantObject(), raci.ActionDelete, "admin", tn, nil})
-	if last := mustListEvents(t, s, "acme", raci.EventFilter{Newest: true, Limit: 1}); len(last) != 1 || last[0].Seq != events[3].Seq {
+	if last := mustListEvents(t, s, "acme", raci.EventFilter{Newest: true, Limit: 1, Deleted: true}); len(last) != 1 || last[0].Seq != events[3].Seq {
 		t.Errorf("newest event of the deleted tenant = %s, want its delete", describeEvents(last))
+	}
+}
+
+// testEventsNextHolderOfName deletes a tenant and creates another of the same name
+// (issue 19, item 5): the new tenant's log holds only its own events, whatever the
+// filter; the deleted one's stay in the deleted history, which the new tenant's
+// events never join.
+func testEventsNextHolderOfName(t *testing.T, s EventStore) {
+	writeHistory(t, s, "victim")
+	old := allEvents(t, s, "victim", "")
+	for _, key := range []string{"backups", "network"} {
+		if err := s.DeleteResponsibility(ctx(t), "victim", key, raci.Precondition{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"vendor", "customer"} {
+		if err := s.DeleteParty(ctx(t), "victim", name, raci.Precondition{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.DeleteTenant(actor(t, "admin"), "victim", raci.Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+	deleted := mustListEvents(t, s, "victim", raci.EventFilter{Deleted: true, Limit: raci.MaxPageSize})
+	if len(deleted) <= len(old) || deleted[len(deleted)-1].Action != raci.ActionDelete || deleted[len(deleted)-1].Object != raci.TenantObject() {
+		t.Fatalf("deleted history = %s, want the %d events written and the deletes, ending with the tenant's", describeEvents(deleted), len(old))
+	}
+
+	next := newTenant("victim")
+	next.DisplayName = "The next holder of the name"
+	mustPutTenant(t, s, next)
+	mustPutParty(t, s, newParty("victim", "newco", raci.Vendor))
+	for _, f := range []raci.EventFilter{
+		{}, {After: 1}, {Limit: 1}, {Newest: true}, {Newest: true, Limit: 1},
+		{Object: raci.TenantObject()}, {Object: raci.TenantObject(), Newest: true},
+		{Object: raci.PartyObject("vendor")}, {Object: raci.PartyObject("vendor"), Newest: true},
+	} {
+		for _, e := range mustListEvents(t, s, "victim", f) {
+			if e.Seq <= deleted[len(deleted)-1].Seq {
+				t.Errorf("ListEvents(%+v) of the new tenant holds event %d of the deleted one: %s", f, e.Seq, describeEvents([]*raci.Event{e}))
+			}
+		}
+	}
+	live := mustListEvents(t, s, "victim", raci.EventFilter{})
+	if got, want := objects(live), []string{raci.TenantObject(), raci.PartyObject("newco")}; !slices.Equal(got, want) {
+		t.Errorf("the new tenant's log = %s, want %q", describeEvents(live), want)
+	}
+	if again := mustListEvents(t, s, "victim", raci.EventFilter{Deleted: true, Limit: raci.MaxPageSize}); !slices.Equal(seqs(again), seqs(deleted)) {
+		t.Errorf("deleted history after the name was taken again = %s, want %s", describeEvents(again), describeEvents(deleted))
 	}
 }
 
