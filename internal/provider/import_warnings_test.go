@@ -1,0 +1,100 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+)
+
+// importRecordingServer records the warnings of an import too, besides those of
+// plans and refreshes that recordingServer records.
+type importRecordingServer struct {
+	*recordingServer
+}
+
+func (s importRecordingServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
+	resp, err := s.ProviderServer.ImportResourceState(ctx, req)
+	if resp != nil {
+		s.rec.keep(resp.Diagnostics)
+	}
+	return resp, err
+}
+
+// importFactories is factories, with imports recorded.
+func (w *warningRecorder) importFactories() map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"raci": func() (tfprotov6.ProviderServer, error) {
+			server, err := NewServerWithError("test", testStores)()
+			if err != nil {
+				return nil, err
+			}
+			return importRecordingServer{&recordingServer{ProviderServer: server, rec: w}}, nil
+		},
+	}
+}
+
+// `terraform import` of every resource type draws no warning: a state without a
+// version is not "Changed Outside Terraform … Terraform last saw version 0". Nor do
+// Terraform's own writes, or the refresh of the plan after them.
+func TestAccImport_noWarnings(t *testing.T) {
+	for _, imp := range []struct{ addr, id string }{
+		{"raci_tenant.initech", "initech"},
+		{"raci_party.auth0", "initech/auth0"},
+		{"raci_responsibility.test", "initech/code-integration"},
+		{"raci_checklist.infra", "initech/infrastructure"},
+	} {
+		t.Run(imp.addr, func(t *testing.T) {
+			srv := startServer(t)
+			rec := &warningRecorder{}
+			config := checklistConfig(srv, vmsItem+dnsItem) + `
+resource "raci_responsibility" "test" {
+  tenant = raci_tenant.initech.name
+  key    = "code-integration"
+` + codeIntegration + `
+}
+`
+			noWarnings := func(what string) error {
+				if got := rec.recorded(); len(got) != 0 {
+					return fmt.Errorf("%s drew warnings: %q; want none", what, got)
+				}
+				return nil
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: rec.importFactories(),
+				Steps: []resource.TestStep{
+					{
+						PreConfig: rec.reset,
+						Config:    config,
+						Check:     func(*terraform.State) error { return noWarnings("apply") },
+					},
+					{
+						PreConfig: rec.reset,
+						Config:    config,
+						PlanOnly:  true,
+					},
+					{
+						// The plan's warnings are checked here, before the import.
+						PreConfig: func() {
+							if err := noWarnings("the plan after apply"); err != nil {
+								t.Error(err)
+							}
+							rec.reset()
+						},
+						Config:            config,
+						ResourceName:      imp.addr,
+						ImportState:       true,
+						ImportStateId:     imp.id,
+						ImportStateVerify: true,
+						ImportStateCheck: func([]*terraform.InstanceState) error {
+							return noWarnings("terraform import " + imp.addr + " " + imp.id)
+						},
+					},
+				},
+			})
+		})
+	}
+}
