@@ -19,6 +19,12 @@ func rowWith(assignments ...raci.Assignment) *raci.Responsibility {
 	return r
 }
 
+func withAccountability(a raci.Accountability, assignments ...raci.Assignment) *raci.Responsibility {
+	r := rowWith(assignments...)
+	r.Accountability = a
+	return r
+}
+
 func TestResponsibilityValidRows(t *testing.T) {
 	cases := []struct {
 		name   string
@@ -33,6 +39,20 @@ func TestResponsibilityValidRows(t *testing.T) {
 		{"unknown scheme: R", "", rowWith(as("vendor", "R"), as("customer", "A"))},
 		{"unknown scheme: D", "", rowWith(as("vendor", "D"), as("customer", "A"))},
 		{"unknown scheme: S", "", rowWith(as("vendor", "R", "S"), as("customer", "A"))},
+		// Seed 000: "if clients store backups locally, they become entirely responsible".
+		{"single with a conditional A", raci.RACI, rowWith(as("vendor", "R", "A"),
+			raci.Assignment{Party: "customer", Roles: []raci.Role{"R", "A"}, When: "if clients store backups locally"})},
+		{"single with A under two conditions", raci.RACI, rowWith(as("vendor", "R", "A"),
+			raci.Assignment{Party: "customer", Roles: []raci.Role{"A"}, When: "if clients store backups locally"},
+			raci.Assignment{Party: "msp", Roles: []raci.Role{"A"}, When: "outside business hours"})},
+		// Seed 004: the security and data management duty is shared.
+		{"shared", raci.RACI, withAccountability(raci.AccountabilityShared, as("vendor", "R", "A"), as("customer", "R", "A"))},
+		{"shared by three, one conditional A too", raci.RASCI, withAccountability(raci.AccountabilityShared, as("vendor", "R", "A"),
+			as("customer", "A"), as("msp", "A", "S"), raci.Assignment{Party: "auditor", Roles: []raci.Role{"A"}, When: "during an audit"})},
+		{"DACI shared Approvers", raci.DACI, withAccountability(raci.AccountabilityShared, as("vendor", "D", "A"), as("customer", "A"))},
+		// Seed 003: Configuration names no Accountable party.
+		{"unassigned", raci.RACI, withAccountability(raci.AccountabilityUnassigned, as("auth0", "C"), as("subscriber", "R"))},
+		{"unassigned, scheme unknown", "", withAccountability(raci.AccountabilityUnassigned, as("auth0", "D"))},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -52,9 +72,39 @@ func TestResponsibilityRules(t *testing.T) {
 		details []string // the row, the rule, the fix
 	}{
 		{"no Accountable", raci.RACI, rowWith(as("vendor", "R"), as("customer", "C")),
-			"assignments", []string{`Row "backups"`, "no Accountable party", "exactly one", `add "A"`}},
+			"assignments", []string{`Row "backups"`, "no Accountable party", `add "A"`, `set accountability = "unassigned" if the document names none`}},
 		{"two Accountable", raci.RACI, rowWith(as("vendor", "R", "A"), as("customer", "A")),
-			"assignments", []string{`Row "backups"`, "2 Accountable assignments (customer, vendor)", "exactly one", `keep "A" on one party`}},
+			"assignments", []string{`Row "backups"`, "2 Accountable parties without a condition (customer, vendor)", `keep "A" on one party`,
+				`set accountability = "shared" if the contract makes them answer together`}},
+		{"two Approvers in DACI", raci.DACI, rowWith(as("vendor", "D", "A"), as("customer", "A")),
+			"assignments", []string{`Row "backups"`, "2 Accountable parties", `set accountability = "shared"`}},
+		{"only A is conditional", raci.RACI, rowWith(as("vendor", "R"),
+			raci.Assignment{Party: "customer", Roles: []raci.Role{"A"}, When: "if clients store backups locally"}),
+			"assignments", []string{`Row "backups"`, `"customer" only "if clients store backups locally"`, "who answers otherwise?",
+				`Give "A" without a "when"`}},
+		{"two A under one condition", raci.RACI, rowWith(as("vendor", "R", "A"),
+			raci.Assignment{Party: "customer", Roles: []raci.Role{"A"}, When: "if clients store backups locally"},
+			raci.Assignment{Party: "msp", Roles: []raci.Role{"A"}, When: "if clients store backups locally"}),
+			"assignments", []string{`Row "backups"`, `2 parties under the condition "if clients store backups locally" (customer, msp)`,
+				`keep "A" on one of them`}},
+		{"shared with one A", raci.RACI, withAccountability(raci.AccountabilityShared, as("vendor", "R", "A"), as("customer", "C")),
+			"accountability", []string{`Row "backups" has accountability = "shared"`, `only "vendor" holds "A"`, `Add "A" to each party`,
+				`set accountability = "single"`}},
+		{"shared with no A", raci.RACI, withAccountability(raci.AccountabilityShared, as("vendor", "R"), as("customer", "C")),
+			"accountability", []string{`accountability = "shared"`, `no party holds "A"`, `set accountability = "unassigned"`}},
+		{"shared with one A and one conditional", raci.RACI, withAccountability(raci.AccountabilityShared, as("vendor", "R", "A"),
+			raci.Assignment{Party: "customer", Roles: []raci.Role{"A"}, When: "if clients store backups locally"}),
+			"accountability", []string{`accountability = "shared"`, `only "vendor" holds "A" without a condition`}},
+		{"unassigned with an A", raci.RACI, withAccountability(raci.AccountabilityUnassigned, as("vendor", "R", "A"), as("customer", "C")),
+			"accountability", []string{`Row "backups" has accountability = "unassigned" but gives "A" to vendor`, `remove "A"`,
+				`set accountability = "single"`}},
+		{"unassigned with two A", raci.RACI, withAccountability(raci.AccountabilityUnassigned, as("vendor", "R", "A"), as("customer", "A")),
+			"accountability", []string{`gives "A" to customer, vendor`, `set accountability = "shared"`}},
+		{"unassigned with a conditional A", raci.RACI, withAccountability(raci.AccountabilityUnassigned, as("vendor", "R"),
+			raci.Assignment{Party: "customer", Roles: []raci.Role{"A"}, When: "if clients store backups locally"}),
+			"accountability", []string{`gives "A" to customer (if clients store backups locally)`}},
+		{"unknown accountability", raci.RACI, withAccountability("joint", as("vendor", "R", "A")),
+			"accountability", []string{`Row "backups" has the accountability "joint"`, `"single"`, `"shared"`, `"unassigned"`}},
 		{"no Responsible", raci.RACI, rowWith(as("vendor", "C"), as("customer", "A")),
 			"assignments", []string{`Row "backups"`, "no Responsible party", "at least one", `add "R"`}},
 		{"no Responsible in RASCI, S does not count", raci.RASCI, rowWith(as("vendor", "S"), as("customer", "A")),
@@ -351,9 +401,52 @@ func TestSeed003(t *testing.T) {
 			}
 			continue
 		}
-		wantInvalid(t, err, "assignments", fmt.Sprintf("Row %q has no Accountable party", r.Key), `add "A"`)
+		wantInvalid(t, err, "assignments", fmt.Sprintf("Row %q has no Accountable party", r.Key), `add "A"`,
+			`set accountability = "unassigned"`)
 		if ps := raci.ErrorProblems(err); len(ps) != 1 {
 			t.Errorf("row %q: problems %+v, want only the missing Accountable", r.Key, ps)
 		}
+		// Recorded as written, the row is valid.
+		r.Accountability = raci.AccountabilityOf(r.Assignments)
+		if r.Accountability != raci.AccountabilityUnassigned {
+			t.Errorf("row %q: AccountabilityOf = %q, want unassigned", r.Key, r.Accountability)
+		}
+		if err := r.Validate(raci.RACI); err != nil {
+			t.Errorf("row %q with accountability unassigned: %v", r.Key, err)
+		}
+	}
+}
+
+func TestAccountabilityOf(t *testing.T) {
+	cond := func(party, when string) raci.Assignment {
+		return raci.Assignment{Party: party, Roles: []raci.Role{"A"}, When: when}
+	}
+	for _, tc := range []struct {
+		name string
+		in   []raci.Assignment
+		want raci.Accountability
+	}{
+		{"none", []raci.Assignment{as("vendor", "R")}, raci.AccountabilityUnassigned},
+		{"one", []raci.Assignment{as("vendor", "R", "A"), as("customer", "C")}, raci.AccountabilitySingle},
+		{"one and a conditional", []raci.Assignment{as("vendor", "R", "A"), cond("customer", "if local")}, raci.AccountabilitySingle},
+		{"two", []raci.Assignment{as("vendor", "R", "A"), as("customer", "A")}, raci.AccountabilityShared},
+		// Only a conditional A: single, which Validate refuses, asking who answers otherwise.
+		{"only conditional", []raci.Assignment{as("vendor", "R"), cond("customer", "if local")}, raci.AccountabilitySingle},
+	} {
+		if got := raci.AccountabilityOf(tc.in); got != tc.want {
+			t.Errorf("%s: AccountabilityOf = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+// Rows written before accountability existed read as single, and normalize to it.
+func TestAccountabilityDefault(t *testing.T) {
+	r := &raci.Responsibility{Tenant: "acme", Key: "backups", Title: "Backing Up", Assignments: []raci.Assignment{as("vendor", "R", "A")}}
+	if err := r.Validate(raci.RACI); err != nil {
+		t.Errorf("Validate with accountability unset: %v", err)
+	}
+	r.Normalize()
+	if r.Accountability != raci.AccountabilitySingle {
+		t.Errorf("Normalize: accountability = %q, want single", r.Accountability)
 	}
 }
