@@ -11,6 +11,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -140,9 +141,13 @@ func TestLeanSchemaProblem(t *testing.T) {
 		{"plain", schema.Schema{Attributes: plain}, ""},
 		{"nested plain", schema.Schema{Attributes: with("assignments", nested(schema.StringAttribute{Required: true}))}, ""},
 		{"block", schema.Schema{Attributes: plain, Blocks: map[string]schema.Block{"item": schema.ListNestedBlock{}}}, "blocks"},
-		{"default", schema.Schema{Attributes: with("kind", schema.StringAttribute{
+		// PlanResourceChange checks that the state holds a top-level string or bool default.
+		{"string default", schema.Schema{Attributes: with("kind", schema.StringAttribute{
 			Optional: true, Computed: true, Default: stringdefault.StaticString("vendor"),
-		})}, `"kind" has a default`},
+		})}, ""},
+		{"int default", schema.Schema{Attributes: with("rank", schema.Int64Attribute{
+			Optional: true, Computed: true, Default: int64default.StaticInt64(1),
+		})}, `"rank" has a default`},
 		{"custom type", schema.Schema{Attributes: with("at", schema.StringAttribute{Optional: true, CustomType: customString{}})}, `"at" has a custom type`},
 		{"custom element type", schema.Schema{Attributes: with("ats", schema.SetAttribute{Optional: true, ElementType: customString{}})}, `"ats" has a custom type`},
 		{"write-only", schema.Schema{Attributes: with("secret", schema.StringAttribute{Optional: true, WriteOnly: true})}, `"secret" is write-only`},

@@ -10,12 +10,12 @@ import (
 // Responsibility is a row of a tenant's matrix: one task or deliverable and who is
 // Responsible, Accountable, Consulted and Informed for it.
 type Responsibility struct {
-	Tenant      string       `json:"tenant"`
-	Key         string       `json:"key"`
-	Title       string       `json:"title"`
-	Category    string       `json:"category"`
-	Description string       `json:"description"`
-	Notes       string       `json:"notes"`
+	Tenant      string `json:"tenant"`
+	Key         string `json:"key"`
+	Title       string `json:"title"`
+	Category    string `json:"category"`
+	Description string `json:"description"`
+	Notes       string `json:"notes"`
 	// Accountability records how many parties the document makes Accountable (the
 	// letter A of every scheme): see the Accountability constants. "" reads as
 	// AccountabilitySingle, for rows written before the field existed.
