@@ -48,13 +48,16 @@ type JSONParty struct {
 // JSONRow is a row of a JSONDocument. Cells maps each party's name to its cell
 // as the Markdown spells it ("" for a party that holds nothing in the row).
 type JSONRow struct {
-	Key         string            `json:"key"`
-	Title       string            `json:"title"`
-	Category    string            `json:"category"`
-	Description string            `json:"description"`
-	Notes       string            `json:"notes"`
-	Assignments []JSONAssignment  `json:"assignments"`
-	Cells       map[string]string `json:"cells"`
+	Key         string `json:"key"`
+	Title       string `json:"title"`
+	Category    string `json:"category"`
+	Description string `json:"description"`
+	Notes       string `json:"notes"`
+	// Accountability is "single", "shared" or "unassigned"; the last two are open
+	// points for the parties to settle.
+	Accountability raci.Accountability `json:"accountability"`
+	Assignments    []JSONAssignment    `json:"assignments"`
+	Cells          map[string]string   `json:"cells"`
 }
 
 // JSONAssignment is one assignment of a JSONRow.
@@ -113,8 +116,9 @@ func JSON(s *raci.Snapshot) string {
 	for _, r := range matrixRows(s) {
 		row := JSONRow{
 			Key: r.Key, Title: r.Title, Category: r.Category, Description: r.Description, Notes: r.Notes,
-			Assignments: []JSONAssignment{},
-			Cells:       map[string]string{},
+			Accountability: rowAccountability(r),
+			Assignments:    []JSONAssignment{},
+			Cells:          map[string]string{},
 		}
 		for _, a := range sortedAssignments(r.Assignments) {
 			row.Assignments = append(row.Assignments, JSONAssignment{

@@ -19,6 +19,11 @@ import (
 // its holder and " (when)": "C, I (in the event that there are issues)". Assignments
 // of parties the snapshot does not list are left out.
 //
+// After the table, a list of open points names every row recorded with
+// accountability shared (its Accountable parties) or unassigned, for the parties to
+// settle; ParseMarkdown reads the table alone, and gives each row its accountability
+// back from its letters.
+//
 // ParseMarkdown reads the table back into the same rows (see FuzzMarkdownRoundTrip):
 // every cell escapes backslashes and pipes; titles, categories, headings, holders and
 // conditions also escape what Markdown or a cell would read as syntax; a holder that
@@ -73,7 +78,53 @@ func Markdown(s *raci.Snapshot) string {
 		}
 		writeMarkdownRow(&b, cells)
 	}
+	writeOpenPoints(&b, rows, parties)
 	return b.String()
+}
+
+// rowAccountability is the row's accountability, single when it records none.
+func rowAccountability(r *raci.Responsibility) raci.Accountability {
+	if r.Accountability == "" {
+		return raci.DefaultAccountability
+	}
+	return r.Accountability
+}
+
+// openPointText says, for people, what a shared or unassigned row leaves open, naming
+// its Accountable parties by column; "" for a row that leaves nothing open.
+func openPointText(r *raci.Responsibility, parties []*raci.Party) string {
+	switch rowAccountability(r) {
+	case raci.AccountabilityShared:
+		var names []string
+		for _, p := range parties {
+			for _, a := range r.Assignments {
+				if a.Party == p.Name && a.When == "" && a.Has(raci.Accountable) {
+					names = append(names, cleanText(partyColumn(p)))
+					break
+				}
+			}
+		}
+		return "Accountable together: " + strings.Join(names, ", ") + "; who answers for what is for the parties to settle."
+	case raci.AccountabilityUnassigned:
+		return "no party is Accountable; who answers is for the parties to settle."
+	}
+	return ""
+}
+
+// writeOpenPoints writes the list of open points after the table, if any row has one.
+func writeOpenPoints(b *strings.Builder, rows []*raci.Responsibility, parties []*raci.Party) {
+	first := true
+	for _, r := range rows {
+		text := openPointText(r, parties)
+		if text == "" {
+			continue
+		}
+		if first {
+			b.WriteString("\nOpen points:\n\n")
+			first = false
+		}
+		b.WriteString("- **" + markdownText(rowTitle(r), false) + "**: " + markdownText(text, false) + "\n")
+	}
 }
 
 // snapshotScheme is the tenant's scheme, or "" when the snapshot has no tenant.

@@ -54,6 +54,56 @@ func TestMarkdownSeedShape(t *testing.T) {
 	}
 }
 
+// Rows recorded as shared or unassigned are listed after the table as open points,
+// the shared ones with their Accountable parties; a conditional A leaves nothing open.
+func TestMarkdownOpenPoints(t *testing.T) {
+	s := &raci.Snapshot{
+		Tenant: &raci.Tenant{Name: "acme", Scheme: raci.RACI},
+		Parties: []*raci.Party{
+			{Tenant: "acme", Name: "vendor", DisplayName: "Workato"},
+			{Tenant: "acme", Name: "customer", DisplayName: "Customer"},
+		},
+		Responsibilities: []*raci.Responsibility{
+			{Key: "security", Title: "Security and *data* management", Accountability: raci.AccountabilityShared, Assignments: []raci.Assignment{
+				{Party: "vendor", Roles: []raci.Role{raci.Responsible, raci.Accountable}},
+				{Party: "customer", Roles: []raci.Role{raci.Responsible, raci.Accountable}},
+			}},
+			{Key: "configuration", Title: "Configuration", Accountability: raci.AccountabilityUnassigned, Assignments: []raci.Assignment{
+				{Party: "vendor", Roles: []raci.Role{raci.Consulted}},
+				{Party: "customer", Roles: []raci.Role{raci.Responsible}},
+			}},
+			{Key: "backup", Title: "Backup", Assignments: []raci.Assignment{
+				{Party: "vendor", Roles: []raci.Role{raci.Responsible, raci.Accountable}},
+				{Party: "customer", Roles: []raci.Role{raci.Accountable}, When: "if clients store backups locally"},
+			}},
+		},
+	}
+	want := "" +
+		"|Task|Customer|Workato|\n" +
+		"|---|---|---|\n" +
+		"|Backup|A (if clients store backups locally)|R, A|\n" +
+		"|Configuration|R|C|\n" +
+		"|Security and \\*data\\* management|R, A|R, A|\n" +
+		"\n" +
+		"Open points:\n" +
+		"\n" +
+		"- **Configuration**: no party is Accountable; who answers is for the parties to settle.\n" +
+		"- **Security and \\*data\\* management**: Accountable together: Customer, Workato; who answers for what is for the parties to settle.\n"
+	got := format.Markdown(s)
+	if got != want {
+		t.Errorf("Markdown() =\n%s\nwant\n%s", got, want)
+	}
+	rows, err := format.ParseMarkdown(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []raci.Accountability{raci.AccountabilitySingle, raci.AccountabilityUnassigned, raci.AccountabilityShared} {
+		if rows[i].Accountability != want {
+			t.Errorf("row %q parsed back with accountability %q, want %q", rows[i].Key, rows[i].Accountability, want)
+		}
+	}
+}
+
 func TestMarkdownOmitsNotesWithoutNotes(t *testing.T) {
 	s := &raci.Snapshot{
 		Tenant:  &raci.Tenant{Name: "acme", Scheme: raci.RACI},

@@ -28,7 +28,9 @@ const OSCALNamespace = "urn:raci-dev:raci:oscal"
 //   - metadata.roles: one role per letter of the scheme ("responsible",
 //     "accountable", ...), each with a "letter" prop;
 //   - components: one "process-procedure" component per row (title, description,
-//     "key" and "category" props, the notes as remarks), whose responsible-roles give
+//     "key", "category" and "accountability" props, and an "open-point" prop saying
+//     what a shared or unassigned row leaves for the parties to settle; the notes as
+//     remarks), whose responsible-roles give
 //     each letter the parties holding it. An assignment's holder and condition are
 //     "party", "holder" and "when" props of that responsible-role sharing a "group",
 //     and the role's remarks spell the cells out as the Markdown does.
@@ -82,7 +84,11 @@ func OSCAL(s *raci.Snapshot) string {
 
 	def := oscalComponentDefinition{Metadata: md}
 	for _, r := range rows {
-		def.Components = append(def.Components, oscalComponentFrom(tenant, scheme, letters, r, partyUUID))
+		c := oscalComponentFrom(tenant, scheme, letters, r, partyUUID)
+		if text := openPointText(r, parties); text != "" {
+			c.Props = append(c.Props, prop("open-point", strings.ToUpper(text[:1])+text[1:], ""))
+		}
+		def.Components = append(def.Components, c)
 	}
 
 	// The document's uuid is a digest of everything else in it.
@@ -263,6 +269,7 @@ func oscalComponentFrom(tenant string, scheme raci.Scheme, letters []raci.Role, 
 	if oscalLine(r.Category) != "" {
 		c.Props = append(c.Props, prop("category", r.Category, ""))
 	}
+	c.Props = append(c.Props, prop("accountability", string(rowAccountability(r)), ""))
 
 	// Assignments of parties the snapshot does not list are left out, as in the
 	// Markdown: a responsible-role may only name parties the document defines.

@@ -11,14 +11,17 @@ import (
 )
 
 // ParsedRow is one row of a matrix read from Markdown: the task as titled in the
-// table, a key made from that title, its category, the row's notes as written, and
-// what each party column holds, in column order.
+// table, a key made from that title, its category, the row's notes as written, its
+// accountability as its letters show it (raci.AccountabilityOf: unassigned without an
+// A, shared with A on two or more parties without a condition), and what each party
+// column holds, in column order.
 type ParsedRow struct {
-	Key         string
-	Title       string
-	Category    string
-	Notes       string
-	Assignments []raci.Assignment
+	Key            string
+	Title          string
+	Category       string
+	Notes          string
+	Accountability raci.Accountability
+	Assignments    []raci.Assignment
 }
 
 // maxParseProblems bounds the problems reported for one table: past a few, people fix
@@ -362,6 +365,7 @@ func parseMatrixRow(number int, mr markdownRow, cols matrixColumns) (ParsedRow, 
 			row.Assignments = append(row.Assignments, assignments...)
 		}
 	}
+	row.Accountability = raci.AccountabilityOf(row.Assignments)
 	return row, ps
 }
 

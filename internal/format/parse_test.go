@@ -25,7 +25,13 @@ func parsedRow(key, title, notes string, assignments ...raci.Assignment) format.
 	if assignments == nil {
 		assignments = []raci.Assignment{}
 	}
-	return format.ParsedRow{Key: key, Title: title, Notes: notes, Assignments: assignments}
+	return format.ParsedRow{Key: key, Title: title, Notes: notes, Accountability: raci.AccountabilitySingle, Assignments: assignments}
+}
+
+// unassigned is the row with no Accountable party, as seed 003 has three.
+func unassigned(r format.ParsedRow) format.ParsedRow {
+	r.Accountability = raci.AccountabilityUnassigned
+	return r
 }
 
 func readSeed003(t testing.TB) string {
@@ -54,15 +60,15 @@ var seed003Rows = []format.ParsedRow{
 		"The Auth0 Customer Success Engineer will SSH into the VMs and deploy the Private SaaS.",
 		holds("auth0", "R, A", "Auth0 Customer Success Engineer", ""),
 		holds("subscriber", "I", "", "")),
-	parsedRow("configuration-of-development-and-production-environments",
+	unassigned(parsedRow("configuration-of-development-and-production-environments",
 		"Configuration of Development and Production environments",
 		"The Auth0 CSE will show the subscriber's infrastructure engineer [how to upload the SSL certificates, enter the SMTP credentials, and add administrators](/private-saas/dashboard).",
 		holds("auth0", "C", "", ""),
-		holds("subscriber", "R", "", "")),
-	parsedRow("operations-handover", "Operations Handover",
+		holds("subscriber", "R", "", ""))),
+	unassigned(parsedRow("operations-handover", "Operations Handover",
 		"Auth0 Customer Success Engineers will provide a 90-minute Operations Handover meeting to review information regarding Private SaaS monitoring, backup, and updates, as well as answer questions.",
 		holds("auth0", "R", "", ""),
-		holds("subscriber", "C", "", "")),
+		holds("subscriber", "C", "", ""))),
 	parsedRow("monitoring", "Monitoring",
 		"The subscriber is responsible for [monitoring the Private SaaS](/private-saas/monitoring).",
 		holds("auth0", "I", "", ""),
@@ -94,10 +100,10 @@ var seed003Rows = []format.ParsedRow{
 		"The subscriber is responsible for submitting issues via the [Support Center](/onboarding/enterprise-support).",
 		holds("auth0", "C", "", ""),
 		holds("subscriber", "R, A", "", "")),
-	parsedRow("issue-resolution", "Issue Resolution",
+	unassigned(parsedRow("issue-resolution", "Issue Resolution",
 		"Auth0 will provide support for issues within the *core* of the Private SaaS. Auth0 will *consult* on issues pertaining to integration between Auth0 APIs and Dashboards.",
 		holds("auth0", "R", "", ""),
-		holds("subscriber", "C", "", "")),
+		holds("subscriber", "C", "", ""))),
 }
 
 // assertRows compares row by row, so that a failure names the row and what differs.
@@ -218,7 +224,7 @@ func TestParseMarkdownVariants(t *testing.T) {
 		markdown: "" +
 			"|Task|Category|Notes\\:|Vendor|Notes|\n|---|---|---|---|---|\n" +
 			"|C:\\\\|ops \\| \\*infra\\*|R, A (holder: outside counsel)|C (team \\(a\\)) (when: on-call weekends), I (team \\(a\\)) (when: on-call weekends)|path C:\\\\|\n",
-		want: []format.ParsedRow{{Key: "c", Title: `C:\`, Category: "ops | *infra*", Notes: `path C:\`, Assignments: []raci.Assignment{
+		want: []format.ParsedRow{{Key: "c", Title: `C:\`, Category: "ops | *infra*", Notes: `path C:\`, Accountability: raci.AccountabilitySingle, Assignments: []raci.Assignment{
 			holds("notes", "R, A", "outside counsel", ""),
 			holds("vendor", "C, I", "team (a)", "on-call weekends"),
 		}}},
@@ -384,7 +390,7 @@ func TestParseMarkdownRoundTrip(t *testing.T) {
 			}
 			for _, r := range first {
 				snapshot.Responsibilities = append(snapshot.Responsibilities, &raci.Responsibility{
-					Tenant: "initech", Key: r.Key, Title: r.Title, Notes: r.Notes, Assignments: r.Assignments,
+					Tenant: "initech", Key: r.Key, Title: r.Title, Notes: r.Notes, Accountability: r.Accountability, Assignments: r.Assignments,
 				})
 			}
 			rendered := format.Markdown(snapshot)
@@ -404,7 +410,7 @@ func TestParseMarkdownRoundTrip(t *testing.T) {
 func normalized(rows []format.ParsedRow) map[string]raci.Responsibility {
 	out := map[string]raci.Responsibility{}
 	for _, r := range rows {
-		resp := raci.Responsibility{Key: r.Key, Title: r.Title, Notes: r.Notes, Assignments: slices.Clone(r.Assignments)}
+		resp := raci.Responsibility{Key: r.Key, Title: r.Title, Notes: r.Notes, Accountability: r.Accountability, Assignments: slices.Clone(r.Assignments)}
 		resp.Normalize()
 		out[r.Key] = resp
 	}

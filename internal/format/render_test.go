@@ -22,8 +22,8 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 
 // seed003Snapshot is the tenant of seed 003 (Auth0 Private SaaS) as published: three rows
 // (configuration, operations-handover, issue-resolution) name no Accountable party,
-// which no store would accept but a parsed table can hold. Rows and parties are out
-// of order on purpose.
+// recorded as written with accountability unassigned. Rows and parties are out of
+// order on purpose.
 func seed003Snapshot() *raci.Snapshot {
 	at := func(day, hour int) time.Time { return time.Date(2026, time.March, day, hour, 0, 0, 0, time.UTC) }
 	a := func(party string, roles string, holder, when string) raci.Assignment {
@@ -76,6 +76,12 @@ func seed003Snapshot() *raci.Snapshot {
 		row("issue-identification", "Support", "Issue Identification and Support Ticket Submission",
 			"The subscriber is responsible for submitting issues via the [Support Center](/onboarding/enterprise-support).",
 			a("auth0", "C", "", ""), a("subscriber", "R,A", "", "")),
+	}
+	for _, r := range rows {
+		switch r.Key {
+		case "configuration", "operations-handover", "issue-resolution":
+			r.Accountability = raci.AccountabilityUnassigned
+		}
 	}
 	// The latest change in the tenant: last-modified follows it.
 	rows[5].UpdatedAt = time.Date(2026, time.March, 4, 16, 30, 15, 0, time.UTC)

@@ -81,12 +81,47 @@ func (m *matrixBytes) snapshot() *raci.Snapshot {
 				}
 			}
 		}
-		// Exactly one Accountable and someone doing the work, as Validate demands.
+		// Accountable parties as the row's accountability records them, and someone
+		// doing the work, as Validate demands.
 		if len(r.Assignments) == 0 {
 			r.Assignments = append(r.Assignments, raci.Assignment{Party: s.Parties[0].Name})
 		}
-		accountable := &r.Assignments[m.pick(len(r.Assignments))]
-		accountable.Roles = append(accountable.Roles, raci.Accountable)
+		var plain, conditional []int // indexes of the assignments without and with a condition
+		for i, a := range r.Assignments {
+			if a.When == "" {
+				plain = append(plain, i)
+			} else {
+				conditional = append(conditional, i)
+			}
+		}
+		switch m.pick(3) {
+		case 1:
+			if len(plain) >= 2 {
+				// Shared: A on two or more parties without a condition.
+				r.Accountability = raci.AccountabilityShared
+				for _, i := range plain[:2+m.pick(len(plain)-1)] {
+					r.Assignments[i].Roles = append(r.Assignments[i].Roles, raci.Accountable)
+				}
+				break
+			}
+			fallthrough
+		case 0:
+			// Single: one party without a condition, and maybe one under a condition,
+			// who answers instead when it holds.
+			if len(plain) == 0 {
+				r.Assignments = append(r.Assignments, raci.Assignment{Party: s.Parties[m.pick(len(s.Parties))].Name})
+				plain = append(plain, len(r.Assignments)-1)
+			}
+			i := plain[m.pick(len(plain))]
+			r.Assignments[i].Roles = append(r.Assignments[i].Roles, raci.Accountable)
+			if len(conditional) > 0 && m.pick(2) == 1 {
+				i := conditional[m.pick(len(conditional))]
+				r.Assignments[i].Roles = append(r.Assignments[i].Roles, raci.Accountable)
+			}
+		default:
+			// Unassigned: the document names nobody.
+			r.Accountability = raci.AccountabilityUnassigned
+		}
 		doer := &r.Assignments[m.pick(len(r.Assignments))]
 		doer.Roles = append(doer.Roles, scheme.Doer())
 		s.Responsibilities = append(s.Responsibilities, r)
@@ -99,6 +134,7 @@ func (m *matrixBytes) snapshot() *raci.Snapshot {
 // parser's rule; parties named by their column's heading.
 type comparableRow struct {
 	Key, Title, Category, Notes string
+	Accountability              raci.Accountability
 	Assignments                 []raci.Assignment
 }
 
@@ -106,7 +142,8 @@ func expectedRow(r *raci.Responsibility, partyColumn map[string]string) comparab
 	title := cleanText(rowTitle(r))
 	row := comparableRow{
 		Key: rowKey(title), Title: title, Category: cleanText(r.Category),
-		Notes: strings.TrimSpace(strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(r.Notes)),
+		Notes:          strings.TrimSpace(strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(r.Notes)),
+		Accountability: rowAccountability(r),
 	}
 	for _, a := range r.Assignments {
 		row.Assignments = append(row.Assignments, raci.Assignment{
@@ -223,6 +260,17 @@ func TestMarkdownRoundTripCases(t *testing.T) {
 		}},
 		"a holder that reads as a condition": {Parties: parties("vendor"), Responsibilities: []*raci.Responsibility{
 			row("Audit", holds("vendor", "R, A", "outside counsel", "")),
+		}},
+		"accountability shared, unassigned and conditional": {Parties: parties("vendor", "customer"), Responsibilities: []*raci.Responsibility{
+			{Tenant: "acme", Key: "security", Title: "Security", Accountability: raci.AccountabilityShared, Assignments: []raci.Assignment{
+				holds("vendor", "R, A", "", ""), holds("customer", "R, A", "security officer", ""),
+			}},
+			{Tenant: "acme", Key: "configuration", Title: "Configuration", Accountability: raci.AccountabilityUnassigned, Assignments: []raci.Assignment{
+				holds("vendor", "C", "", ""), holds("customer", "R", "", ""),
+			}},
+			{Tenant: "acme", Key: "backup", Title: "Backup", Assignments: []raci.Assignment{
+				holds("vendor", "R, A", "", ""), holds("customer", "R, A", "", "if clients store backups locally"),
+			}},
 		}},
 		"values ending in a backslash": {Parties: parties("vendor", "customer"), Responsibilities: []*raci.Responsibility{
 			{Tenant: "acme", Key: "paths", Title: `C:\`, Category: `ops\`, Notes: `see C:\`, Assignments: []raci.Assignment{
