@@ -192,6 +192,9 @@ type tenantView struct {
 	Tenant     *raci.Tenant
 	Parties    []partyView
 	Groups     []rowGroup
+	// OpenPoints are the rows whose accountability is shared or unassigned, in the
+	// matrix's order: points the document leaves for the parties to settle.
+	OpenPoints []openPointView
 	Checklists []checklistView
 	Events     []eventView
 	CanEdit    bool
@@ -211,9 +214,17 @@ type rowGroup struct {
 
 type rowView struct {
 	Key, Title, Description string
-	Notes                   []noteSegment
+	// OpenPoint says what the row leaves for the parties to settle: who answers for
+	// it, when its accountability is shared or unassigned; "" otherwise.
+	OpenPoint string
+	Notes     []noteSegment
 	// Cells holds one cell per party, in the order of tenantView.Parties.
 	Cells [][]cellPart
+}
+
+// openPointView is one row that leaves a point open, for the list under the matrix.
+type openPointView struct {
+	Key, Title, Text string
 }
 
 // cellPart is one assignment inside a cell: its letters, and who and when.
@@ -353,7 +364,11 @@ func (h *Handler) tenantView(ctx context.Context, tok *raci.Token, name string, 
 		if strings.TrimSpace(title) == "" {
 			title = row.Key
 		}
-		rv := rowView{Key: row.Key, Title: title, Description: row.Description, Notes: noteSegments(row.Notes)}
+		rv := rowView{Key: row.Key, Title: title, Description: row.Description, Notes: noteSegments(row.Notes),
+			OpenPoint: openPoint(row, parties, partyName)}
+		if rv.OpenPoint != "" {
+			v.OpenPoints = append(v.OpenPoints, openPointView{Key: row.Key, Title: title, Text: rv.OpenPoint})
+		}
 		for _, p := range parties {
 			rv.Cells = append(rv.Cells, cellParts(scheme, row.Assignments, p.Name))
 		}
@@ -381,6 +396,27 @@ func (h *Handler) tenantView(ctx context.Context, tok *raci.Token, name string, 
 		v.Events = append(v.Events, eventView{Seq: e.Seq, At: e.At, Actor: e.Actor, Action: e.Action, Object: e.Object})
 	}
 	return v, nil
+}
+
+// openPoint says what a shared or unassigned row leaves for the parties to settle,
+// naming the shared row's Accountable parties by display name; "" for any other row.
+func openPoint(row *raci.Responsibility, parties []*raci.Party, partyName func(string) string) string {
+	switch row.Accountability {
+	case raci.AccountabilityShared:
+		var names []string
+		for _, p := range parties {
+			for _, a := range row.Assignments {
+				if a.Party == p.Name && a.When == "" && a.Has(raci.Accountable) {
+					names = append(names, partyName(p.Name))
+					break
+				}
+			}
+		}
+		return "Accountable together: " + strings.Join(names, ", ") + ". Who answers for what is for the parties to settle."
+	case raci.AccountabilityUnassigned:
+		return "No party is Accountable. Who answers is for the parties to settle."
+	}
+	return ""
 }
 
 // formOf returns the form fields showing what is stored for the item.

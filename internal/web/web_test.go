@@ -584,6 +584,37 @@ func TestNotesLinks(t *testing.T) {
 	}
 }
 
+// Rows recorded as shared or unassigned show as open points, beside the row and in a
+// list under the matrix; a row with one Accountable party does not.
+func TestMatrixPageOpenPoints(t *testing.T) {
+	f := newFixture(t)
+	ctx := raci.WithActor(context.Background(), "seed")
+	for _, r := range []*raci.Responsibility{
+		{Tenant: "acme", Key: "security", Title: "Security <and> data", Accountability: raci.AccountabilityShared, Assignments: []raci.Assignment{
+			{Party: "auth0", Roles: []raci.Role{"R", "A"}}, {Party: "subscriber", Roles: []raci.Role{"R", "A"}}}},
+		{Tenant: "acme", Key: "configuration", Title: "Configuration", Accountability: raci.AccountabilityUnassigned, Assignments: []raci.Assignment{
+			{Party: "auth0", Roles: []raci.Role{"C"}}, {Party: "subscriber", Roles: []raci.Role{"R"}}}},
+	} {
+		if _, _, err := f.db.PutResponsibility(ctx, r, raci.Precondition{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := f.browser(t)
+	b.signInAs("acme-reader")
+	p := b.get("/tenants/acme")
+	wantStatus(t, p, http.StatusOK)
+	wantContains(t, p,
+		`<tr id="row-security"><th scope="row">Security &lt;and&gt; data<span class="open-point">Open point: Accountable together: Auth0, Subscriber. Who answers for what is for the parties to settle.</span></th>`,
+		`<tr id="row-configuration"><th scope="row">Configuration<span class="open-point">Open point: No party is Accountable. Who answers is for the parties to settle.</span></th>`,
+		`<h3 id="open-points-heading">Open points</h3>`,
+		`<li><a href="#row-configuration">Configuration</a>: No party is Accountable. Who answers is for the parties to settle.</li>`,
+		`<li><a href="#row-security">Security &lt;and&gt; data</a>: Accountable together: Auth0, Subscriber.`,
+	)
+	if n := strings.Count(p.body, `class="open-point"`); n != 2 {
+		t.Errorf("%d rows show an open point, want 2 (backing-up and deploying have one Accountable party)", n)
+	}
+}
+
 // A form over the size limit is refused as too large, not as a forged or expired
 // one, and changes nothing.
 func TestFormTooLarge(t *testing.T) {
