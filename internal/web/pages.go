@@ -189,9 +189,9 @@ func (h *Handler) page(sess *session, title string, data any) page {
 
 // tenantView is a tenant's page.
 type tenantView struct {
-	Tenant     *raci.Tenant
-	Parties    []partyView
-	Groups     []rowGroup
+	Tenant  *raci.Tenant
+	Parties []partyView
+	Groups  []rowGroup
 	// OpenPoints are the rows whose accountability is shared or unassigned, in the
 	// matrix's order: points the document leaves for the parties to settle.
 	OpenPoints []openPointView
