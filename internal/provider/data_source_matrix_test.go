@@ -113,6 +113,7 @@ data "raci_matrix" "test" {
 					// The auditor holds nothing: the one rule a stored tenant can break.
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("violations"), knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"kind":   knownvalue.StringExact("violation"),
 							"rule":   knownvalue.StringExact("idle_party"),
 							"row":    knownvalue.Null(),
 							"party":  knownvalue.StringExact("auditor"),
@@ -138,12 +139,14 @@ data "raci_matrix" "test" {
 			},
 			{
 				// A row added outside Terraform shows in the next rendering, and gives the
-				// auditor something to hold.
+				// auditor something to hold. Its accountability is shared: an open point,
+				// listed after the table and in violations, though no rule is broken.
 				PreConfig: outOfBand(t, func(ctx context.Context) error {
 					_, _, err := srv.API.PutResponsibility(ctx, &raci.Responsibility{
 						Tenant: "initech", Key: "audit", Title: "Yearly Audit", Category: "Support",
+						Accountability: raci.AccountabilityShared,
 						Assignments: []raci.Assignment{
-							{Party: "auditor", Roles: []raci.Role{raci.Responsible}},
+							{Party: "auditor", Roles: []raci.Role{raci.Responsible, raci.Accountable}},
 							{Party: "subscriber", Roles: []raci.Role{raci.Accountable}},
 						},
 					}, raci.Precondition{})
@@ -152,8 +155,19 @@ data "raci_matrix" "test" {
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("markdown"), knownvalue.StringRegexp(regexp.MustCompile(
-						`\n\|Yearly Audit\|Support\|R\|\|A\|\n\|Issue Resolution\|Support\|\|R, A\|C\|\n`))),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("violations"), knownvalue.ListSizeExact(0)),
+						`\n\|Yearly Audit\|Support\|R, A\|\|A\|\n\|Issue Resolution\|Support\|\|R, A\|C\|\n`+
+							`\nOpen points:\n\n- \*\*Yearly Audit\*\*: Accountable together: Auditor, Subscriber; who answers for what is for the parties to settle\.\n$`))),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("violations"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"kind":  knownvalue.StringExact("open_point"),
+							"rule":  knownvalue.StringExact("shared_accountability"),
+							"row":   knownvalue.StringExact("audit"),
+							"party": knownvalue.Null(),
+							"detail": knownvalue.StringExact(`Row "audit" (Yearly Audit) is Accountable to auditor and subscriber together, as the ` +
+								`document says: an open point for the parties to settle who answers for what; once agreed, keep "A" on one ` +
+								`party and set accountability = "single".`),
+						}),
+					})),
 				},
 			},
 			{

@@ -13,11 +13,13 @@ import (
 // assignments (see assignment in resource_responsibility_test.go).
 func entry(key, title, category string, roles []string, assignments ...knownvalue.Check) knownvalue.Check {
 	return knownvalue.ObjectExact(map[string]knownvalue.Check{
-		"key":         knownvalue.StringExact(key),
-		"title":       knownvalue.StringExact(title),
-		"category":    knownvalue.StringExact(category),
-		"roles":       letters(roles...),
-		"assignments": knownvalue.SetExact(assignments),
+		"key":      knownvalue.StringExact(key),
+		"title":    knownvalue.StringExact(title),
+		"category": knownvalue.StringExact(category),
+		// Every row of matrixRows has one Accountable party.
+		"accountability": knownvalue.StringExact("single"),
+		"roles":          letters(roles...),
+		"assignments":    knownvalue.SetExact(assignments),
 	})
 }
 

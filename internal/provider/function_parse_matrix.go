@@ -31,11 +31,12 @@ var parsedAssignmentType = types.ObjectType{AttrTypes: map[string]attr.Type{
 }}
 
 var parsedRowType = types.ObjectType{AttrTypes: map[string]attr.Type{
-	"key":         types.StringType,
-	"title":       types.StringType,
-	"category":    types.StringType,
-	"notes":       types.StringType,
-	"assignments": types.ListType{ElemType: parsedAssignmentType},
+	"key":            types.StringType,
+	"title":          types.StringType,
+	"category":       types.StringType,
+	"notes":          types.StringType,
+	"accountability": types.StringType,
+	"assignments":    types.ListType{ElemType: parsedAssignmentType},
 }}
 
 func (f *parseMatrixFunction) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
@@ -52,6 +53,10 @@ func (f *parseMatrixFunction) Definition(_ context.Context, _ function.Definitio
 			"(\"Backing Up\" is `backing-up`). A column headed `Notes` gives `notes`, as written, and one headed " +
 			"`Category` gives `category`. Every other column is a party, named by a slug of its heading " +
 			"(\"Auth0\" is `auth0`).\n\n" +
+			"Each row's `accountability` is what its cells show, for `raci_responsibility.accountability`: " +
+			"`unassigned` when no cell holds `A` (the document names nobody), `shared` when two or more parties " +
+			"hold `A` without a condition, `single` otherwise. So a published table applies as it is written, and " +
+			"`raci_matrix.violations` lists its shared and unassigned rows as open points.\n\n" +
 			"A cell lists letters (`R`, `A`, `S`, `C`, `I`, `D`) separated by commas. A parenthesis after a " +
 			"letter is a condition (`when`) when it reads as one, e.g. \"(in the event that there are issues)\", " +
 			"\"(if ...)\", \"(only ...)\", and otherwise the `holder` inside the party, as is text after a dash: " +
@@ -125,11 +130,12 @@ func parsedRowsValue(rows []format.ParsedRow) types.List {
 			})
 		}
 		elems[i] = types.ObjectValueMust(parsedRowType.AttrTypes, map[string]attr.Value{
-			"key":         types.StringValue(r.Key),
-			"title":       types.StringValue(r.Title),
-			"category":    optionalString(r.Category),
-			"notes":       optionalString(r.Notes),
-			"assignments": types.ListValueMust(parsedAssignmentType, assignments),
+			"key":            types.StringValue(r.Key),
+			"title":          types.StringValue(r.Title),
+			"category":       optionalString(r.Category),
+			"notes":          optionalString(r.Notes),
+			"accountability": types.StringValue(string(r.Accountability)),
+			"assignments":    types.ListValueMust(parsedAssignmentType, assignments),
 		})
 	}
 	return types.ListValueMust(parsedRowType, elems)
