@@ -257,7 +257,9 @@ func TestOpenUpgradesADatabaseWithoutChecklists(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := raw.ExecContext(ctx, `INSERT INTO tenants VALUES ('acme', '', '', 'private_saas', '[]', '{}', 'RACI', 1, 0, 0);
-		INSERT INTO parties VALUES ('acme', 'customer', '', 'customer', '[]', 1, 0, 0)`); err != nil {
+		INSERT INTO parties VALUES ('acme', 'customer', '', 'customer', '[]', 1, 0, 0);
+		INSERT INTO responsibilities VALUES ('acme', 'backups', 'Backups', '', '', '', 1, 0, 0);
+		INSERT INTO assignments VALUES ('acme', 'backups', 0, 'customer', '["R","A"]', '', '')`); err != nil {
 		t.Fatal(err)
 	}
 	raw.Close()
@@ -269,6 +271,10 @@ func TestOpenUpgradesADatabaseWithoutChecklists(t *testing.T) {
 	defer db.Close()
 	if got := appliedVersions(t, db.write); !slices.Equal(got, []int{1, 2, 3, 4, 5}) {
 		t.Errorf("applied versions = %v, want [1 2 3 4 5]", got)
+	}
+	// A row written before accountability existed had exactly one A: it reads as single.
+	if r, err := db.FindResponsibility(ctx, "acme", "backups"); err != nil || r.Accountability != raci.AccountabilitySingle {
+		t.Errorf("FindResponsibility after the upgrade = %+v, %v; want accountability single", r, err)
 	}
 	// A tenant written before descriptions and sources existed has neither.
 	if tn, err := db.FindTenant(ctx, "acme"); err != nil || tn.Description != "" || tn.Source != nil {
