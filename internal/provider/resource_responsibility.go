@@ -199,13 +199,16 @@ func (r *responsibilityResource) ValidateConfig(ctx context.Context, req resourc
 // rowRuleErrors adds the row's rule problems as errors on the attribute each is
 // about: accountability, or the assignments.
 func rowRuleErrors(diags *diag.Diagnostics, problems []raci.Problem) {
+	var onAccountability, onAssignments []raci.Problem
 	for _, p := range problems {
-		at := path.Root("assignments")
 		if p.Field == "accountability" {
-			at = path.Root("accountability")
+			onAccountability = append(onAccountability, p)
+		} else {
+			onAssignments = append(onAssignments, p)
 		}
-		diags.AddAttributeError(at, "Invalid Responsibility", p.Detail)
 	}
+	attributeErrors(diags, path.Root("assignments"), "Invalid Responsibility", onAssignments)
+	attributeErrors(diags, path.Root("accountability"), "Invalid Responsibility", onAccountability)
 }
 
 // ModifyPlan checks the row against its tenant's scheme when the tenant already
