@@ -20,7 +20,16 @@ type Responsibility struct {
 	// letter A of every scheme): see the Accountability constants. "" reads as
 	// AccountabilitySingle, for rows written before the field existed.
 	Accountability Accountability `json:"accountability"`
-	Assignments    []Assignment   `json:"assignments"`
+	// Optional marks a duty the document lists as "[Optional]": the parties take it
+	// on only if they choose to.
+	Optional bool `json:"optional"`
+	// When is a condition under which the whole duty exists ("if required"); ""
+	// when it always does. An assignment's When applies to its letters only.
+	When string `json:"when"`
+	// Position is the row's place in its document, from 1; 0 when unset. Renderings
+	// order rows by category, then position, then key (see SortRows).
+	Position    int          `json:"position"`
+	Assignments []Assignment `json:"assignments"`
 
 	Version   int64     `json:"version"`
 	CreatedAt time.Time `json:"created_at"`
@@ -154,6 +163,10 @@ func (r *Responsibility) Validate(scheme Scheme) error {
 	ps.checkText("category", "Category", r.Category, MaxNameLength)
 	ps.checkText("description", "Description", r.Description, MaxTextLength)
 	ps.checkText("notes", "Notes", r.Notes, MaxTextLength)
+	ps.checkText("when", "Condition", r.When, MaxConditionLength)
+	if r.Position < 0 || r.Position > MaxPosition {
+		ps.add("position", "Row %s has the position %d: give its place in the document as a number from 1 to %d, or leave it unset.", row, r.Position, MaxPosition)
+	}
 	if r.Accountability != "" && !r.Accountability.Valid() {
 		ps.add("accountability", "Row %s has the accountability %q: use %s.", row, r.Accountability, AccountabilityRule)
 	}
@@ -384,4 +397,48 @@ func letterFix(scheme Scheme, l Role) string {
 		}
 	}
 	return fmt.Sprintf("use one of %s", schemeLetters(scheme))
+}
+
+// SortRows returns the rows, nil ones left out, in the order every rendering shows
+// them: grouped by category, categories in the order they first appear in the
+// document, and within a category by position, then key. A category first appears
+// where its first row does, by that row's (position, key); rows without a position
+// come after those with one, as they were added after the document.
+func SortRows(rows []*Responsibility) []*Responsibility {
+	out := make([]*Responsibility, 0, len(rows))
+	for _, r := range rows {
+		if r != nil {
+			out = append(out, r)
+		}
+	}
+	before := func(a, b *Responsibility) bool {
+		if (a.Position > 0) != (b.Position > 0) {
+			return a.Position > 0
+		}
+		if a.Position != b.Position {
+			return a.Position < b.Position
+		}
+		return a.Key < b.Key
+	}
+	first := map[string]*Responsibility{} // category -> its first row
+	for _, r := range out {
+		if f, ok := first[r.Category]; !ok || before(r, f) {
+			first[r.Category] = r
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Category != b.Category {
+			fa, fb := first[a.Category], first[b.Category]
+			if before(fa, fb) != before(fb, fa) {
+				return before(fa, fb)
+			}
+			return a.Category < b.Category
+		}
+		if before(a, b) != before(b, a) {
+			return before(a, b)
+		}
+		return a.Category < b.Category
+	})
+	return out
 }

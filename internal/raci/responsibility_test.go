@@ -450,3 +450,63 @@ func TestAccountabilityDefault(t *testing.T) {
 		t.Errorf("Normalize: accountability = %q, want single", r.Accountability)
 	}
 }
+
+func TestSortRows(t *testing.T) {
+	row := func(key, category string, position int) *raci.Responsibility {
+		return &raci.Responsibility{Key: key, Category: category, Position: position}
+	}
+	keys := func(rows []*raci.Responsibility) []string {
+		var out []string
+		for _, r := range rows {
+			out = append(out, r.Key)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name string
+		in   []*raci.Responsibility
+		want []string
+	}{
+		// Seed 003's order: Deployment rows first in the document, then Operations,
+		// whatever the names of the categories or keys.
+		{"document order", []*raci.Responsibility{
+			row("monitoring", "Operations", 5), row("zeta-deploy", "Deployment", 1), row("handover", "Operations", 4),
+			row("configuration", "Deployment", 3), nil, row("backing-up", "Operations", 6), row("deployment", "Deployment", 2),
+		}, []string{"zeta-deploy", "deployment", "configuration", "handover", "monitoring", "backing-up"}},
+		// A category appears where its first row does, even when its other rows
+		// come later in the document.
+		{"category by its first row", []*raci.Responsibility{
+			row("b", "Support", 1), row("c", "Deployment", 2), row("d", "Support", 3),
+		}, []string{"b", "d", "c"}},
+		// Without positions: by key, categories by their smallest key.
+		{"no positions", []*raci.Responsibility{
+			row("updates", "Updates", 0), row("backing-up", "Operations", 0), row("monitoring", "Operations", 0), row("alpha", "Updates", 0),
+		}, []string{"alpha", "updates", "backing-up", "monitoring"}},
+		// Rows added without a position come after the document's, in their category.
+		{"unpositioned after positioned", []*raci.Responsibility{
+			row("added", "Operations", 0), row("second", "Operations", 2), row("first", "Operations", 1),
+		}, []string{"first", "second", "added"}},
+		{"same position, by key", []*raci.Responsibility{
+			row("b", "", 1), row("a", "", 1),
+		}, []string{"a", "b"}},
+	} {
+		if got := keys(raci.SortRows(tc.in)); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: SortRows = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestRowFieldRules(t *testing.T) {
+	r := rowWith(as("vendor", "R", "A"))
+	r.Position = -1
+	wantInvalid(t, r.Validate(raci.RACI), "position", `Row "backups" has the position -1`, "from 1 to 100000")
+	r.Position = raci.MaxPosition + 1
+	wantInvalid(t, r.Validate(raci.RACI), "position", "from 1 to 100000")
+	r.Position = 7
+	r.When = strings.Repeat("w", raci.MaxConditionLength+1)
+	wantInvalid(t, r.Validate(raci.RACI), "when", "at most 500")
+	r.When, r.Optional = "if required", true
+	if err := r.Validate(raci.RACI); err != nil {
+		t.Errorf("an optional row with a condition and a position: %v", err)
+	}
+}

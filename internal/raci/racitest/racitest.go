@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) raci.Service) {
 	run("Responsibility/CreateFindReplace", testResponsibilityCreateFindReplace)
 	run("Responsibility/Normalized", testResponsibilityNormalized)
 	run("Responsibility/Accountability", testResponsibilityAccountability)
+	run("Responsibility/AsWritten", testResponsibilityAsWritten)
 	run("Responsibility/Conditions", testResponsibilityConditions)
 	run("Responsibility/Preconditions", testResponsibilityPreconditions)
 	run("Responsibility/Missing", testResponsibilityMissing)
@@ -926,6 +927,44 @@ func testResponsibilityAccountability(t *testing.T, s raci.Service) {
 	wantProblem(t, err, "accountability", `"joint"`)
 	if got := mustFindRow(t, s, "acme", "configuration"); got.Accountability != raci.AccountabilityUnassigned || got.Version != 1 {
 		t.Errorf("after refused writes: accountability %q version %d, want unassigned at version 1", got.Accountability, got.Version)
+	}
+}
+
+// testResponsibilityAsWritten: optional, the row's condition and its position round
+// trip, set, changed and unset; a bad position is refused unchanged.
+func testResponsibilityAsWritten(t *testing.T, s raci.Service) {
+	setupTenant(t, s, "acme", raci.RACI)
+	in := standardRow("acme", "user-migration")
+	in.Optional, in.When, in.Position = true, "if required", 8
+	stored, _, err := s.PutResponsibility(ctx(t), in, raci.Precondition{})
+	if err != nil {
+		t.Fatalf("PutResponsibility: %v", err)
+	}
+	if !stored.Optional || stored.When != "if required" || stored.Position != 8 {
+		t.Errorf("stored optional %v when %q position %d; want true, %q, 8", stored.Optional, stored.When, stored.Position, "if required")
+	}
+	sameRow(t, mustFindRow(t, s, "acme", "user-migration"), stored)
+	page, err := s.ListResponsibilities(ctx(t), "acme", raci.ListOptions{})
+	if err != nil || len(page.Items) != 1 {
+		t.Fatalf("ListResponsibilities = %+v, %v", page, err)
+	}
+	sameRow(t, page.Items[0], stored)
+
+	// Unset again: not optional, no condition, no position.
+	cleared, _, err := s.PutResponsibility(ctx(t), standardRow("acme", "user-migration"), raci.Precondition{})
+	if err != nil {
+		t.Fatalf("PutResponsibility (clear): %v", err)
+	}
+	if found := mustFindRow(t, s, "acme", "user-migration"); found.Optional || found.When != "" || found.Position != 0 || found.Version != cleared.Version {
+		t.Errorf("after clearing: optional %v when %q position %d version %d", found.Optional, found.When, found.Position, found.Version)
+	}
+
+	bad := standardRow("acme", "user-migration")
+	bad.Position = -2
+	_, _, err = s.PutResponsibility(ctx(t), bad, raci.Precondition{})
+	wantProblem(t, err, "position", "-2")
+	if found := mustFindRow(t, s, "acme", "user-migration"); found.Version != cleared.Version {
+		t.Errorf("a refused write changed the row: version %d, want %d", found.Version, cleared.Version)
 	}
 }
 
