@@ -35,6 +35,16 @@ type JSONTenant struct {
 	DeploymentModel raci.DeploymentModel `json:"deployment_model"`
 	Environments    []string             `json:"environments"`
 	Labels          map[string]string    `json:"labels"`
+	Description     string               `json:"description"`
+	// Source is the document the matrix comes from, its fields "" when it names none.
+	Source JSONSource `json:"source"`
+}
+
+// JSONSource names the document a JSONDocument's matrix comes from.
+type JSONSource struct {
+	Title    string `json:"title"`
+	URL      string `json:"url"`
+	Revision string `json:"revision"`
 }
 
 // JSONParty is a column of a JSONDocument.
@@ -56,8 +66,12 @@ type JSONRow struct {
 	// Accountability is "single", "shared" or "unassigned"; the last two are open
 	// points for the parties to settle.
 	Accountability raci.Accountability `json:"accountability"`
-	Assignments    []JSONAssignment    `json:"assignments"`
-	Cells          map[string]string   `json:"cells"`
+	// Optional, When and Position are as on the row: false, "" and 0 when unset.
+	Optional    bool              `json:"optional"`
+	When        string            `json:"when"`
+	Position    int               `json:"position"`
+	Assignments []JSONAssignment  `json:"assignments"`
+	Cells       map[string]string `json:"cells"`
 }
 
 // JSONAssignment is one assignment of a JSONRow.
@@ -97,6 +111,10 @@ func JSON(s *raci.Snapshot) string {
 			DeploymentModel: t.DeploymentModel,
 			Environments:    raci.SortedSet(t.Environments),
 			Labels:          map[string]string{},
+			Description:     t.Description,
+		}
+		if src := t.Source; src != nil {
+			doc.Tenant.Source = JSONSource{Title: src.Title, URL: src.URL, Revision: src.Revision}
 		}
 		for k, v := range t.Labels {
 			doc.Tenant.Labels[k] = v
@@ -116,9 +134,9 @@ func JSON(s *raci.Snapshot) string {
 	for _, r := range matrixRows(s) {
 		row := JSONRow{
 			Key: r.Key, Title: r.Title, Category: r.Category, Description: r.Description, Notes: r.Notes,
-			Accountability: rowAccountability(r),
-			Assignments:    []JSONAssignment{},
-			Cells:          map[string]string{},
+			Accountability: rowAccountability(r), Optional: r.Optional, When: r.When, Position: r.Position,
+			Assignments: []JSONAssignment{},
+			Cells:       map[string]string{},
 		}
 		for _, a := range sortedAssignments(r.Assignments) {
 			row.Assignments = append(row.Assignments, JSONAssignment{

@@ -18,7 +18,7 @@ func TestMarkdownSeedShape(t *testing.T) {
 		},
 		Responsibilities: []*raci.Responsibility{
 			{
-				Key: "code-integration", Title: "Code Integration into Applications", Category: "operation",
+				Key: "code-integration", Title: "Code Integration into Applications", Category: "operation", Position: 3,
 				Notes: "The subscriber is responsible for Auth0 code integration.",
 				Assignments: []raci.Assignment{
 					{Party: "auth0", Roles: []raci.Role{raci.Informed}, When: "in the event that there are issues"},
@@ -27,14 +27,14 @@ func TestMarkdownSeedShape(t *testing.T) {
 				},
 			},
 			{
-				Key: "backing-up", Title: "Backing Up", Category: "operation",
+				Key: "backing-up", Title: "Backing Up", Category: "operation", Position: 2,
 				Assignments: []raci.Assignment{
 					{Party: "auth0", Roles: []raci.Role{raci.Informed}, When: "in the event that there are issues"},
 					{Party: "subscriber", Roles: []raci.Role{raci.Responsible, raci.Accountable}},
 				},
 			},
 			{
-				Key: "preparing-vm-infrastructure", Title: "Preparing VM Infrastructure", Category: "deployment",
+				Key: "preparing-vm-infrastructure", Title: "Preparing VM Infrastructure", Category: "deployment", Position: 1,
 				Notes: "The subscriber will submit the Private SaaS Infrastructure Checklist.",
 				Assignments: []raci.Assignment{
 					{Party: "auth0", Roles: []raci.Role{raci.Consulted}},

@@ -58,7 +58,10 @@ func (m *matrixBytes) snapshot() *raci.Snapshot {
 	for i := range 1 + m.pick(4) {
 		r := &raci.Responsibility{
 			Tenant: "acme", Key: fmt.Sprintf("row-%d", i), Title: m.text(4) + fmt.Sprintf("t%d", i),
-			Category: m.text(2), Notes: m.text(5),
+			Category: m.text(2), Notes: m.text(5), Optional: m.pick(2) == 1, Position: m.pick(4),
+		}
+		if m.pick(2) == 1 {
+			r.When = m.text(3) + "w"
 		}
 		for _, p := range s.Parties {
 			used := map[string]bool{}
@@ -135,15 +138,22 @@ func (m *matrixBytes) snapshot() *raci.Snapshot {
 type comparableRow struct {
 	Key, Title, Category, Notes string
 	Accountability              raci.Accountability
+	Optional                    bool
+	When                        string
+	Position                    int
 	Assignments                 []raci.Assignment
 }
 
-func expectedRow(r *raci.Responsibility, partyColumn map[string]string) comparableRow {
+// expectedRow is what row r, rendered at place position of the table, parses back as.
+func expectedRow(r *raci.Responsibility, position int, partyColumn map[string]string) comparableRow {
 	title := cleanText(rowTitle(r))
 	row := comparableRow{
 		Key: rowKey(title), Title: title, Category: cleanText(r.Category),
 		Notes:          strings.TrimSpace(strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(r.Notes)),
 		Accountability: rowAccountability(r),
+		Optional:       r.Optional,
+		When:           cleanText(r.When),
+		Position:       position,
 	}
 	for _, a := range r.Assignments {
 		row.Assignments = append(row.Assignments, raci.Assignment{
@@ -232,7 +242,7 @@ func assertRoundTrip(t *testing.T, s *raci.Snapshot) {
 		t.Fatalf("%d rows came back, want %d:\n%s", len(parsed), len(rows), markdown)
 	}
 	for i, r := range rows {
-		got, want := parsedComparable(parsed[i]), expectedRow(r, partyColumn)
+		got, want := parsedComparable(parsed[i]), expectedRow(r, i+1, partyColumn)
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("row %d came back as\n%#v\nwant\n%#v\nfrom\n%s", i+1, got, want, markdown)
 		}
@@ -271,6 +281,18 @@ func TestMarkdownRoundTripCases(t *testing.T) {
 			{Tenant: "acme", Key: "backup", Title: "Backup", Assignments: []raci.Assignment{
 				holds("vendor", "R, A", "", ""), holds("customer", "R, A", "", "if clients store backups locally"),
 			}},
+		}},
+		"optional, a condition on the row, and titles ending in parentheses": {Parties: parties("vendor"), Responsibilities: []*raci.Responsibility{
+			{Tenant: "acme", Key: "user-migration", Title: "User Migration", When: "if required", Optional: true, Position: 1,
+				Assignments: []raci.Assignment{holds("vendor", "R, A", "", "")}},
+			{Tenant: "acme", Key: "cli", Title: "Command-Line Interface (CLI)", Position: 2,
+				Assignments: []raci.Assignment{holds("vendor", "R, A", "", "")}},
+			{Tenant: "acme", Key: "backups", Title: "Backups (if the disk fills)", Position: 3,
+				Assignments: []raci.Assignment{holds("vendor", "R, A", "", "")}},
+			{Tenant: "acme", Key: "restores", Title: "[Optional] restores", When: "quarterly (on request)", Position: 4,
+				Assignments: []raci.Assignment{holds("vendor", "R, A", "", "")}},
+			{Tenant: "acme", Key: "label", Title: "Audit", When: "when: x", Position: 5,
+				Assignments: []raci.Assignment{holds("vendor", "R, A", "", "")}},
 		}},
 		"values ending in a backslash": {Parties: parties("vendor", "customer"), Responsibilities: []*raci.Responsibility{
 			{Tenant: "acme", Key: "paths", Title: `C:\`, Category: `ops\`, Notes: `see C:\`, Assignments: []raci.Assignment{
