@@ -48,8 +48,12 @@ resource "raci_responsibility" "row" {
   assignments = each.value.assignments
 
   # As the table has it: "unassigned" for the three rows that name no Accountable
-  # party, "single" for the others.
+  # party, "single" for the others; "if required" for User Migration; and each row's
+  # place in the table, so that renderings keep the document's order.
   accountability = each.value.accountability
+  optional       = each.value.optional
+  when           = each.value.when
+  position       = each.value.position
 
   # The rows name their parties by the table's headings, not through the resources:
   # this makes Terraform create the parties first and destroy them last.

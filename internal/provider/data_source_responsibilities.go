@@ -39,6 +39,9 @@ var responsibilityEntryType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"title":          types.StringType,
 	"category":       types.StringType,
 	"accountability": types.StringType,
+	"optional":       types.BoolType,
+	"when":           types.StringType,
+	"position":       types.Int64Type,
 	"roles":          types.SetType{ElemType: types.StringType},
 	"assignments":    types.SetType{ElemType: assignmentType},
 }}
@@ -91,6 +94,18 @@ func (d *responsibilitiesDataSource) Schema(_ context.Context, _ datasource.Sche
 						},
 						"category": schema.StringAttribute{
 							MarkdownDescription: "Category of the row; null when it has none.",
+							Computed:            true,
+						},
+						"optional": schema.BoolAttribute{
+							MarkdownDescription: "Whether the document lists the duty as optional.",
+							Computed:            true,
+						},
+						"when": schema.StringAttribute{
+							MarkdownDescription: "The condition under which the duty exists; null when it always does.",
+							Computed:            true,
+						},
+						"position": schema.Int64Attribute{
+							MarkdownDescription: "The row's place in its document; null when unset.",
 							Computed:            true,
 						},
 						"accountability": schema.StringAttribute{
@@ -185,6 +200,9 @@ func (d *responsibilitiesDataSource) Read(ctx context.Context, req datasource.Re
 			"title":          types.StringValue(r.row.Title),
 			"category":       optionalString(r.row.Category),
 			"accountability": types.StringValue(string(accountabilityOrDefault(r.row.Accountability))),
+			"optional":       types.BoolValue(r.row.Optional),
+			"when":           optionalString(r.row.When),
+			"position":       optionalPosition(r.row.Position),
 			"roles":          stringSet(letters),
 			"assignments":    types.SetValueMust(assignmentType, assignments),
 		}))

@@ -18,6 +18,9 @@ func entry(key, title, category string, roles []string, assignments ...knownvalu
 		"category": knownvalue.StringExact(category),
 		// Every row of matrixRows has one Accountable party.
 		"accountability": knownvalue.StringExact("single"),
+		"optional":       knownvalue.Bool(false),
+		"when":           knownvalue.Null(),
+		"position":       knownvalue.Null(),
 		"roles":          letters(roles...),
 		"assignments":    knownvalue.SetExact(assignments),
 	})

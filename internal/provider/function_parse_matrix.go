@@ -36,6 +36,9 @@ var parsedRowType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"category":       types.StringType,
 	"notes":          types.StringType,
 	"accountability": types.StringType,
+	"optional":       types.BoolType,
+	"when":           types.StringType,
+	"position":       types.Int64Type,
 	"assignments":    types.ListType{ElemType: parsedAssignmentType},
 }}
 
@@ -50,7 +53,12 @@ func (f *parseMatrixFunction) Definition(_ context.Context, _ function.Definitio
 			"roles and responsibilities matrix, and returns its rows in table order, ready for `for_each` on " +
 			"`raci_responsibility`: `{ for r in provider::raci::parse_matrix(file(\"matrix.md\")) : r.key => r }`.\n\n" +
 			"The first column is the task: its text is the row's `title` and a slug of it the `key` " +
-			"(\"Backing Up\" is `backing-up`). A column headed `Notes` gives `notes`, as written, and one headed " +
+			"(\"Backing Up\" is `backing-up`). `[Optional]` at its start sets `optional`, and a trailing parenthesis " +
+			"that states a condition on the whole duty sets `when`: one starting with \"if\", \"when\", \"whenever\", " +
+			"\"unless\", \"where\", \"wherever\", \"in the event\", \"in case\", \"only if\" or \"only when\", or labelled " +
+			"`when:`. So \"[Optional] User Migration (if required)\" is the optional task \"User Migration\" under the " +
+			"condition \"if required\", while \"Command-Line Interface (CLI)\" stays a title. `position` is the row's place " +
+			"in the table, from 1. A column headed `Notes` gives `notes`, as written, and one headed " +
 			"`Category` gives `category`. Every other column is a party, named by a slug of its heading " +
 			"(\"Auth0\" is `auth0`).\n\n" +
 			"Each row's `accountability` is what its cells show, for `raci_responsibility.accountability`: " +
@@ -135,6 +143,9 @@ func parsedRowsValue(rows []format.ParsedRow) types.List {
 			"category":       optionalString(r.Category),
 			"notes":          optionalString(r.Notes),
 			"accountability": types.StringValue(string(r.Accountability)),
+			"optional":       types.BoolValue(r.Optional),
+			"when":           optionalString(r.When),
+			"position":       types.Int64Value(int64(r.Position)),
 			"assignments":    types.ListValueMust(parsedAssignmentType, assignments),
 		})
 	}

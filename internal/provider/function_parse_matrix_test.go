@@ -84,6 +84,9 @@ output "first" {
 						"networks, SSL certificates, DNS records, SMTP servers, enabling Auth0 access via Jumphost/VPN"),
 					"category":       knownvalue.Null(),
 					"accountability": knownvalue.StringExact("single"),
+					"optional":       knownvalue.Bool(false),
+					"when":           knownvalue.Null(),
+					"position":       knownvalue.Int64Exact(1),
 					"notes": knownvalue.StringExact("The subscriber will submit the Private SaaS Infrastructure Checklist when the VMs " +
 						"are ready and the [infrastructure requirements](/private-saas/infrastructure) are met."),
 					"assignments": knownvalue.ListExact([]knownvalue.Check{
@@ -109,6 +112,13 @@ output "first" {
 					knownvalue.StringExact("unassigned")),
 				statecheck.ExpectKnownOutputValueAtPath("by_key", tfjsonpath.New("backing-up").AtMapKey("accountability"),
 					knownvalue.StringExact("single")),
+				// "User Migration (if required)": the duty exists only if required.
+				statecheck.ExpectKnownOutputValueAtPath("by_key", tfjsonpath.New("user-migration").AtMapKey("title"),
+					knownvalue.StringExact("User Migration")),
+				statecheck.ExpectKnownOutputValueAtPath("by_key", tfjsonpath.New("user-migration").AtMapKey("when"),
+					knownvalue.StringExact("if required")),
+				statecheck.ExpectKnownOutputValueAtPath("by_key", tfjsonpath.New("user-migration").AtMapKey("position"),
+					knownvalue.Int64Exact(8)),
 				statecheck.ExpectKnownOutputValueAtPath("by_key", tfjsonpath.New("backing-up").AtMapKey("assignments"),
 					knownvalue.ListExact([]knownvalue.Check{
 						parsedAssignment("auth0", []string{"I"}, "", issues),
@@ -133,7 +143,7 @@ output "rows" {
     Task | Category | **Vendor** | Customer | Hosting Provider
     :--- | :--- | :---: | :---: | :---:
     [Network](/docs/network) | *Connectivity* | s | R, A | C (only for the edge), I
-    Security | | R, A | R, A | A (if the edge fails)
+    [Optional] Security (where the customer runs an edge) | | R, A | R, A | A (if the edge fails)
     EOT
   )
 }
@@ -146,6 +156,9 @@ output "rows" {
 						"category":       knownvalue.StringExact("Connectivity"),
 						"notes":          knownvalue.Null(),
 						"accountability": knownvalue.StringExact("single"),
+						"optional":       knownvalue.Bool(false),
+						"when":           knownvalue.Null(),
+						"position":       knownvalue.Int64Exact(1),
 						"assignments": knownvalue.ListExact([]knownvalue.Check{
 							parsedAssignment("vendor", []string{"S"}, "", ""),
 							parsedAssignment("customer", []string{"R", "A"}, "", ""),
@@ -161,6 +174,9 @@ output "rows" {
 						"category":       knownvalue.Null(),
 						"notes":          knownvalue.Null(),
 						"accountability": knownvalue.StringExact("shared"),
+						"optional":       knownvalue.Bool(true),
+						"when":           knownvalue.StringExact("where the customer runs an edge"),
+						"position":       knownvalue.Int64Exact(2),
 						"assignments": knownvalue.ListExact([]knownvalue.Check{
 							parsedAssignment("vendor", []string{"R", "A"}, "", ""),
 							parsedAssignment("customer", []string{"R", "A"}, "", ""),
@@ -346,7 +362,8 @@ func (c renderedMatrixReadsBack) CheckState(_ context.Context, req statecheck.Ch
 func rowsByKey(rows []format.ParsedRow) map[string]raci.Responsibility {
 	out := map[string]raci.Responsibility{}
 	for _, r := range rows {
-		row := raci.Responsibility{Key: r.Key, Title: r.Title, Notes: r.Notes, Accountability: r.Accountability, Assignments: slices.Clone(r.Assignments)}
+		row := raci.Responsibility{Key: r.Key, Title: r.Title, Notes: r.Notes, Accountability: r.Accountability,
+			Optional: r.Optional, When: r.When, Assignments: slices.Clone(r.Assignments)}
 		row.Normalize()
 		out[r.Key] = row
 	}

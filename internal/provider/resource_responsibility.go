@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -12,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -46,6 +48,9 @@ type responsibilityModel struct {
 	Description    types.String `tfsdk:"description"`
 	Notes          types.String `tfsdk:"notes"`
 	Accountability types.String `tfsdk:"accountability"`
+	Optional       types.Bool   `tfsdk:"optional"`
+	When           types.String `tfsdk:"when"`
+	Position       types.Int64  `tfsdk:"position"`
 	Assignments    types.Set    `tfsdk:"assignments"`
 	Version        types.Int64  `tfsdk:"version"`
 }
@@ -131,6 +136,28 @@ func (r *responsibilityResource) Schema(_ context.Context, _ resource.SchemaRequ
 				Default:  stringdefault.StaticString(string(raci.DefaultAccountability)),
 				Validators: []validator.String{
 					stringvalidator.OneOf(stringValues(raci.Accountabilities)...),
+				},
+			},
+			"optional": schema.BoolAttribute{
+				MarkdownDescription: "Whether the document lists the duty as optional (\"[Optional] Certificates\"): the " +
+					"parties take it on only if they choose to. Defaults to `false`.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+			"when": schema.StringAttribute{
+				MarkdownDescription: "A condition under which the whole duty exists, e.g. `if required` for \"User Migration " +
+					"(if required)\". An assignment's own `when` applies to its letters only.",
+				Optional:   true,
+				Validators: textValidators(raci.MaxConditionLength),
+			},
+			"position": schema.Int64Attribute{
+				MarkdownDescription: "The row's place in its document, from 1, as `parse_matrix` returns it. Every rendering " +
+					"orders rows by category (in the order categories first appear), then `position`, then `key`; rows " +
+					"without a position come after those with one.",
+				Optional: true,
+				Validators: []validator.Int64{
+					int64validator.Between(1, raci.MaxPosition),
 				},
 			},
 			"assignments": schema.SetNestedAttribute{
@@ -368,6 +395,9 @@ func (m responsibilityModel) toDomain() (row *raci.Responsibility, known bool) {
 		// Null (a configuration that leaves it out) is "", which the rules read as
 		// single, the default the plan gives it.
 		Accountability: raci.Accountability(m.Accountability.ValueString()),
+		Optional:       m.Optional.ValueBool(),
+		When:           m.When.ValueString(),
+		Position:       int(m.Position.ValueInt64()),
 		Assignments:    []raci.Assignment{},
 	}
 	known = !m.Tenant.IsUnknown() && !m.Key.IsUnknown() && !m.Assignments.IsUnknown() && !m.Accountability.IsUnknown()
@@ -423,9 +453,20 @@ func responsibilityModelFrom(row *raci.Responsibility) responsibilityModel {
 		Description:    optionalString(row.Description),
 		Notes:          optionalString(row.Notes),
 		Accountability: types.StringValue(string(accountabilityOrDefault(row.Accountability))),
+		Optional:       types.BoolValue(row.Optional),
+		When:           optionalString(row.When),
+		Position:       optionalPosition(row.Position),
 		Assignments:    types.SetValueMust(assignmentType, assignments),
 		Version:        types.Int64Value(row.Version),
 	}
+}
+
+// optionalPosition maps an unset position (0) to null.
+func optionalPosition(p int) types.Int64 {
+	if p == 0 {
+		return types.Int64Null()
+	}
+	return types.Int64Value(int64(p))
 }
 
 // accountabilityOrDefault reads a server's "" (one that predates accountability) as

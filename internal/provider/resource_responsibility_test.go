@@ -259,6 +259,89 @@ func TestAccResponsibility_accountability(t *testing.T) {
 	})
 }
 
+// optional, when and position record a row as its document has it: set, changed,
+// imported and unset again.
+func TestAccResponsibility_asWritten(t *testing.T) {
+	srv := startServer(t)
+	const addr = "raci_responsibility.test"
+	body := func(extra string) string {
+		return `
+  title = "User Migration"
+  assignments = [
+    { party = raci_party.auth0.name, roles = ["C"] },
+    { party = raci_party.subscriber.name, roles = ["R", "A"] },
+  ]
+` + extra
+	}
+	stored := func(optional bool, when string, position int) resource.TestCheckFunc {
+		return func(_ *terraform.State) error {
+			row, err := srv.API.FindResponsibility(context.Background(), "initech", "user-migration")
+			if err != nil {
+				return err
+			}
+			if row.Optional != optional || row.When != when || row.Position != position {
+				return fmt.Errorf("server holds optional %v when %q position %d; want %v, %q, %d", row.Optional, row.When, row.Position, optional, when, position)
+			}
+			return nil
+		}
+	}
+	values := func(optional bool, when knownvalue.Check, position knownvalue.Check) []statecheck.StateCheck {
+		return []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("optional"), knownvalue.Bool(optional)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("when"), when),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("position"), position),
+		}
+	}
+	importStep := resource.TestStep{ResourceName: addr, ImportState: true, ImportStateId: "initech/user-migration", ImportStateVerify: true}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:            rowConfig(srv.providerBlock(), "user-migration", body("")),
+				ConfigStateChecks: values(false, knownvalue.Null(), knownvalue.Null()),
+				Check:             stored(false, "", 0),
+			},
+			{
+				Config: rowConfig(srv.providerBlock(), "user-migration", body(`
+  optional = true
+  when     = "if required"
+  position = 8
+`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: values(true, knownvalue.StringExact("if required"), knownvalue.Int64Exact(8)),
+				Check:             stored(true, "if required", 8),
+			},
+			importStep,
+			{
+				Config: rowConfig(srv.providerBlock(), "user-migration", body(`
+  when     = "where the subscriber has users elsewhere"
+  position = 2
+`)),
+				ConfigStateChecks: values(false, knownvalue.StringExact("where the subscriber has users elsewhere"), knownvalue.Int64Exact(2)),
+				Check:             stored(false, "where the subscriber has users elsewhere", 2),
+			},
+			importStep,
+			{
+				Config:      rowConfig(srv.providerBlock(), "user-migration", body("  position = 0\n")),
+				PlanOnly:    true,
+				ExpectError: errorLike(`Attribute position value must be between 1 and 100000, got: 0`),
+			},
+			{
+				Config:      rowConfig(srv.providerBlock(), "user-migration", body("  when = \"\"\n")),
+				PlanOnly:    true,
+				ExpectError: errorLike(`Attribute when string length must be between 1 and 500, got: 0`),
+			},
+			{
+				Config:            rowConfig(srv.providerBlock(), "user-migration", body("")),
+				ConfigStateChecks: values(false, knownvalue.Null(), knownvalue.Null()),
+				Check:             stored(false, "", 0),
+			},
+		},
+	})
+}
+
 // Rules that the configuration alone breaks fail the plan, naming the row, the rule
 // and the fix, before anything is written.
 func TestAccResponsibility_planTimeErrors(t *testing.T) {

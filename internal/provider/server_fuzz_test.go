@@ -289,6 +289,9 @@ func fuzzState(typ tftypes.Type, r fuzzRow, bits uint16) tftypes.Value {
 		"description":    str(r.text, fuzzNullDescription),
 		"notes":          str(r.text, fuzzNullNotes),
 		"accountability": accountability,
+		"optional":       tftypes.NewValue(tftypes.Bool, bits&fuzzShared != 0),
+		"when":           str(r.text, fuzzNullNotes),
+		"position":       tftypes.NewValue(tftypes.Number, nil),
 		"assignments":    assignments,
 		"version":        version,
 	})
@@ -313,6 +316,7 @@ func configOf(t *testing.T, proposed tftypes.Value, omitAccountability bool) tft
 	config["version"] = tftypes.NewValue(tftypes.Number, nil)
 	if omitAccountability {
 		config["accountability"] = tftypes.NewValue(tftypes.String, nil)
+		config["optional"] = tftypes.NewValue(tftypes.Bool, nil)
 	}
 	return tftypes.NewValue(proposed.Type(), config)
 }
