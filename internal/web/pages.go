@@ -195,6 +195,9 @@ type tenantView struct {
 	// OpenPoints are the rows whose accountability is shared or unassigned, in the
 	// matrix's order: points the document leaves for the parties to settle.
 	OpenPoints []openPointView
+	// Source names the document the matrix comes from, a link when its URL may be
+	// one; nil when the tenant names none.
+	Source     *noteSegment
 	Checklists []checklistView
 	Events     []eventView
 	CanEdit    bool
@@ -214,6 +217,10 @@ type rowGroup struct {
 
 type rowView struct {
 	Key, Title, Description string
+	// Optional and When say whether the duty is optional and under which condition
+	// it exists at all.
+	Optional bool
+	When     string
 	// OpenPoint says what the row leaves for the parties to settle: who answers for
 	// it, when its accountability is shared or unassigned; "" otherwise.
 	OpenPoint string
@@ -324,6 +331,7 @@ func (h *Handler) tenantView(ctx context.Context, tok *raci.Token, name string, 
 		CanEdit:  tok.Can(name, raci.AccessChecklist),
 		CanWaive: tok.Can(name, raci.AccessWrite),
 	}
+	v.Source = sourceView(snap.Tenant.Source)
 	for _, s := range raci.ItemStatuses {
 		if s != raci.Waived || v.CanWaive {
 			v.Statuses = append(v.Statuses, s)
@@ -349,14 +357,7 @@ func (h *Handler) tenantView(ctx context.Context, tok *raci.Token, name string, 
 	}
 
 	scheme := snap.Tenant.Scheme
-	rows := append([]*raci.Responsibility(nil), snap.Responsibilities...)
-	sort.SliceStable(rows, func(i, j int) bool {
-		if rows[i].Category != rows[j].Category {
-			return rows[i].Category < rows[j].Category
-		}
-		return rows[i].Key < rows[j].Key
-	})
-	for _, row := range rows {
+	for _, row := range raci.SortRows(snap.Responsibilities) {
 		if len(v.Groups) == 0 || v.Groups[len(v.Groups)-1].Category != row.Category {
 			v.Groups = append(v.Groups, rowGroup{Category: row.Category})
 		}
@@ -365,7 +366,7 @@ func (h *Handler) tenantView(ctx context.Context, tok *raci.Token, name string, 
 			title = row.Key
 		}
 		rv := rowView{Key: row.Key, Title: title, Description: row.Description, Notes: noteSegments(row.Notes),
-			OpenPoint: openPoint(row, parties, partyName)}
+			Optional: row.Optional, When: row.When, OpenPoint: openPoint(row, parties, partyName)}
 		if rv.OpenPoint != "" {
 			v.OpenPoints = append(v.OpenPoints, openPointView{Key: row.Key, Title: title, Text: rv.OpenPoint})
 		}
@@ -396,6 +397,33 @@ func (h *Handler) tenantView(ctx context.Context, tok *raci.Token, name string, 
 		v.Events = append(v.Events, eventView{Seq: e.Seq, At: e.At, Actor: e.Actor, Action: e.Action, Object: e.Object})
 	}
 	return v, nil
+}
+
+// sourceView names a tenant's source document for the page header: its title and
+// revision, linked to its URL when that is an http(s) URL; nil for no source.
+func sourceView(src *raci.Source) *noteSegment {
+	if src.IsZero() {
+		return nil
+	}
+	var parts []string
+	for _, p := range []string{strings.TrimSpace(src.Title), strings.TrimSpace(src.Revision)} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	text := strings.Join(parts, ", ")
+	href := strings.TrimSpace(src.URL)
+	if !linkable(href, false) {
+		if text == "" {
+			text = href
+		} else if href != "" {
+			text += " (" + href + ")"
+		}
+		href = ""
+	} else if text == "" {
+		text = href
+	}
+	return &noteSegment{Text: text, Href: href}
 }
 
 // openPoint says what a shared or unassigned row leaves for the parties to settle,
