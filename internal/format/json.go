@@ -15,8 +15,8 @@ const JSONVersion = 1
 
 // JSONDocument is the document JSON writes: the tenant's matrix for
 // programs (jq, scripts, other tools). Every key is always present; text a row or
-// party does not have is "". Parties are ordered by name, rows by category then key
-// (the Markdown's order), assignments by party, then unconditional before
+// party does not have is "". Parties are ordered by name, rows as raci.SortRows
+// orders them (the Markdown's order), assignments by party, then unconditional before
 // conditional, then condition and holder; letters in the scheme's order (R, A, C, I).
 type JSONDocument struct {
 	FormatVersion int          `json:"format_version"`

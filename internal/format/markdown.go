@@ -10,9 +10,10 @@ import (
 // Markdown returns the tenant's matrix as a Markdown table in the shape vendors
 // publish theirs (seed 003): a Task column, a Category column when any row has a
 // category, one column per party headed by its display name (or name), the letters
-// in the cells, and a Notes column when any row has notes. Rows are ordered by
-// category then key and parties by name, so the same snapshot always renders the
-// same text and a diff of two renderings shows only what changed.
+// in the cells, and a Notes column when any row has notes. Rows are in the order of
+// raci.SortRows (categories as they first appear, then position, then key) and
+// parties by name, so the same snapshot always renders the same text and a diff of
+// two renderings shows only what changed.
 //
 // Before the table come the tenant's description and a line naming the document the
 // matrix comes from (its source), when the tenant has them.

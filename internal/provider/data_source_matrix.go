@@ -50,7 +50,8 @@ func (d *matrixDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A tenant's whole matrix, rendered: Markdown for a pull-request comment or a wiki page, CSV " +
 			"for a spreadsheet, JSON for scripts and OSCAL for compliance tools, plus the rules the matrix breaks as a " +
-			"whole. Rows are ordered by category then key and parties by name in every format, so two renderings of " +
+			"whole. Rows are ordered by category (categories in the order they first appear, by their rows' `position`), " +
+			"then `position`, then key, and parties by name, in every format, so two renderings of " +
 			"the same matrix are byte for byte the same. The data source reads what the server holds: to render rows " +
 			"created in the same configuration, reference the tenant through its resource and add the rows to " +
 			"`depends_on`.",
