@@ -248,6 +248,29 @@ func TestParseMarkdownVariants(t *testing.T) {
 		markdown: "| Task | Vendor |\r\n| --- | --- |\r\n| | |\r\n| Monitoring | R, A |\r\n",
 		want:     []format.ParsedRow{parsedRow("monitoring", "Monitoring", "", holds("vendor", "R, A", "", ""))},
 	}, {
+		// "[Optional]" and a trailing condition on the task; a parenthesis that names
+		// something stays in the title; the rows are numbered in table order.
+		name: "optional tasks and conditions on tasks",
+		markdown: "" +
+			"|Task|Auth0|Subscriber|Notes|\n|---|---|---|---|\n" +
+			"|Monitoring|I|R, A|The subscriber monitors the installation.|\n" +
+			"|[Optional] User Migration (if required)|C|R||\n" +
+			"|Command-Line Interface (CLI)|R, A|I||\n" +
+			"|**\\[Optional] Certificates**|R, A|I||\n" +
+			"|Handover (when: the subscriber asks)|R, A|C||\n" +
+			"|Backups \\(if the disk fills\\)|R, A|C||\n",
+		want: []format.ParsedRow{
+			parsedRow("monitoring", "Monitoring", "The subscriber monitors the installation.",
+				holds("auth0", "I", "", ""), holds("subscriber", "R, A", "", "")),
+			{Key: "user-migration", Title: "User Migration", Accountability: raci.AccountabilityUnassigned, Optional: true, When: "if required",
+				Assignments: []raci.Assignment{holds("auth0", "C", "", ""), holds("subscriber", "R", "", "")}},
+			parsedRow("command-line-interface-cli", "Command-Line Interface (CLI)", "", holds("auth0", "R, A", "", ""), holds("subscriber", "I", "", "")),
+			// An escaped bracket is text, as seed 004's list writes it outside a table.
+			parsedRow("optional-certificates", "[Optional] Certificates", "", holds("auth0", "R, A", "", ""), holds("subscriber", "I", "", "")),
+			withWhen(parsedRow("handover", "Handover", "", holds("auth0", "R, A", "", ""), holds("subscriber", "C", "", "")), "the subscriber asks"),
+			parsedRow("backups-if-the-disk-fills", "Backups (if the disk fills)", "", holds("auth0", "R, A", "", ""), holds("subscriber", "C", "", "")),
+		},
+	}, {
 		name:     "a header and no rows",
 		markdown: "| Task | Vendor |\n| --- | --- |\n",
 		want:     []format.ParsedRow{},
