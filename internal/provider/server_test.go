@@ -403,3 +403,62 @@ func sameDiagnostics(t *testing.T, got, want []*tfprotov6.Diagnostic) {
 		}
 	}
 }
+
+// BenchmarkLeanPlanUnchanged measures the plan of an unchanged row: the lean path,
+// whose cost is mostly the check that the state holds every default (decoding it),
+// against the framework's plan of the same row.
+func BenchmarkLeanPlanUnchanged(b *testing.B) {
+	ctx := context.Background()
+	srv := startServer(b)
+	_, lean, err := leanResourceOf(ctx, newResponsibilityResource)
+	if err != nil {
+		b.Fatal(err)
+	}
+	row := responsibilityModelFrom(&raci.Responsibility{Tenant: "initech", Key: "code-integration", Title: "Code Integration",
+		Category: "Integration", Notes: "The subscriber is responsible for Auth0 code integration.", Version: 3,
+		Assignments: []raci.Assignment{
+			{Party: "auth0", Roles: []raci.Role{"C"}},
+			{Party: "auth0", Roles: []raci.Role{"I"}, When: "in the event that there are issues"},
+			{Party: "subscriber", Roles: []raci.Role{"R", "A"}, Holder: "subscriber's infrastructure engineer"},
+		}})
+	state := tfsdk.State{Schema: lean.schema, Raw: tftypes.NewValue(lean.typ, nil)}
+	if diags := state.Set(ctx, row); diags.HasError() {
+		b.Fatalf("state: %v", diags)
+	}
+	encoded, err := tfprotov6.NewDynamicValue(lean.typ, state.Raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var attrs map[string]tftypes.Value
+	if err := state.Raw.As(&attrs); err != nil {
+		b.Fatal(err)
+	}
+	attrs["id"] = tftypes.NewValue(tftypes.String, nil)
+	attrs["version"] = tftypes.NewValue(tftypes.Number, nil)
+	config, err := tfprotov6.NewDynamicValue(lean.typ, tftypes.NewValue(lean.typ, attrs))
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := func() *tfprotov6.PlanResourceChangeRequest {
+		return &tfprotov6.PlanResourceChangeRequest{TypeName: "raci_responsibility", PriorState: &encoded, ProposedNewState: &encoded, Config: &config}
+	}
+	b.Run("holdsDefaults", func(b *testing.B) {
+		for range b.N {
+			if !holdsDefaults(lean, &encoded) {
+				b.Fatal("the row holds its defaults")
+			}
+		}
+	})
+	for name, s := range map[string]tfprotov6.ProviderServer{
+		"lean":      configuredServer(b, newLeanServer(), srv),
+		"framework": configuredServer(b, providerserver.NewProtocol6(New("test", testStores)())(), srv),
+	} {
+		b.Run(name, func(b *testing.B) {
+			for range b.N {
+				if _, err := s.PlanResourceChange(ctx, req()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
