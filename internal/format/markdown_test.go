@@ -1,6 +1,7 @@
 package format_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/format"
@@ -150,5 +151,39 @@ func TestMarkdownEmptyTenant(t *testing.T) {
 	s := &raci.Snapshot{Tenant: &raci.Tenant{Name: "acme"}}
 	if got, want := format.Markdown(s), "|Task|\n|---|\n"; got != want {
 		t.Errorf("Markdown() = %q, want %q", got, want)
+	}
+}
+
+// The tenant's description and source come before the table, and neither a table
+// nor a code fence in the description keeps ParseMarkdown from the matrix.
+func TestMarkdownIntro(t *testing.T) {
+	s := &raci.Snapshot{
+		Tenant: &raci.Tenant{Name: "acme", Scheme: raci.RACI,
+			Description: "Our *contract*.\n| a | b |\n|---|---|\n| x | y |\n```\nnot closed",
+			Source:      &raci.Source{Title: "Roles [and] Responsibilities", URL: "https://vendor.example/raci", Revision: "v2"}},
+		Parties: []*raci.Party{{Tenant: "acme", Name: "vendor", DisplayName: "Vendor"}},
+		Responsibilities: []*raci.Responsibility{{Tenant: "acme", Key: "backups", Title: "Backups",
+			Assignments: []raci.Assignment{{Party: "vendor", Roles: []raci.Role{raci.Responsible, raci.Accountable}}}}},
+	}
+	got := format.Markdown(s)
+	want := "Our *contract*.\n\\| a \\| b \\|\n\\|---\\|---\\|\n\\| x \\| y \\|\n\\```\nnot closed\n\n" +
+		"Source: [Roles \\[and\\] Responsibilities, v2](<https://vendor.example/raci>)\n\n" +
+		"|Task|Vendor|\n|---|---|\n|Backups|R, A|\n"
+	if got != want {
+		t.Errorf("Markdown() =\n%s\nwant\n%s", got, want)
+	}
+	rows, err := format.ParseMarkdown(got)
+	if err != nil || len(rows) != 1 || rows[0].Key != "backups" {
+		t.Errorf("ParseMarkdown of the rendering = %+v, %v; want the one row", rows, err)
+	}
+	// A source with a URL only is an autolink; without a URL, the title alone.
+	s.Tenant.Description = ""
+	s.Tenant.Source = &raci.Source{URL: "https://vendor.example/raci"}
+	if got := format.Markdown(s); !strings.HasPrefix(got, "Source: <https://vendor.example/raci>\n\n|Task|") {
+		t.Errorf("Markdown() with a URL-only source =\n%s", got)
+	}
+	s.Tenant.Source = &raci.Source{Title: "Contract", Revision: "2026-03"}
+	if got := format.Markdown(s); !strings.HasPrefix(got, "Source: Contract, 2026-03\n\n|Task|") {
+		t.Errorf("Markdown() with a source without URL =\n%s", got)
 	}
 }
