@@ -258,7 +258,9 @@ func TestOpenUpgradesADatabaseWithoutChecklists(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := raw.ExecContext(ctx, `INSERT INTO tenants VALUES ('acme', '', '', 'private_saas', '[]', '{}', 'RACI', 1, 0, 0);
-		INSERT INTO parties VALUES ('acme', 'customer', '', 'customer', '[]', 1, 0, 0)`); err != nil {
+		INSERT INTO parties VALUES ('acme', 'customer', '', 'customer', '[]', 1, 0, 0);
+		INSERT INTO responsibilities VALUES ('acme', 'backups', 'Backups', '', '', '', 1, 0, 0);
+		INSERT INTO assignments VALUES ('acme', 'backups', 0, 'customer', '["R","A"]', '', '')`); err != nil {
 		t.Fatal(err)
 	}
 	raw.Close()
@@ -268,8 +270,12 @@ func TestOpenUpgradesADatabaseWithoutChecklists(t *testing.T) {
 		t.Fatalf("Open of a database without checklists: %v", err)
 	}
 	defer db.Close()
-	if got := appliedVersions(t, db.write); !slices.Equal(got, []int{1, 2, 3, 4, 6, 7}) {
-		t.Errorf("applied versions = %v, want [1 2 3 4 6 7]", got)
+	if got := appliedVersions(t, db.write); !slices.Equal(got, []int{1, 2, 3, 4, 5, 6, 7}) {
+		t.Errorf("applied versions = %v, want [1 2 3 4 5 6 7]", got)
+	}
+	// A row written before accountability existed had exactly one A: it reads as single.
+	if r, err := db.FindResponsibility(ctx, "acme", "backups"); err != nil || r.Accountability != raci.AccountabilitySingle {
+		t.Errorf("FindResponsibility after the upgrade = %+v, %v; want accountability single", r, err)
 	}
 	// A tenant written before descriptions and sources existed has neither.
 	if tn, err := db.FindTenant(ctx, "acme"); err != nil || tn.Description != "" || tn.Source != nil {
