@@ -51,17 +51,19 @@ func seedHostile(t *testing.T, db *sqlite.DB) {
 		}
 	}
 	_, _, err := db.PutTenant(ctx, &raci.Tenant{Name: "evil", DisplayName: hostile("tenant-display-name"), Customer: hostile("tenant-customer"),
-		DeploymentModel: "private_saas", Description: hostile("tenant-description")}, raci.Precondition{})
+		DeploymentModel: "private_saas", Description: hostile("tenant-description"),
+		Source: &raci.Source{Title: hostile("source-title"), URL: `https://docs.example/contract?a="b"&c=<d>`, Revision: hostile("source-revision")}}, raci.Precondition{})
 	must("tenant", err)
 	_, _, err = db.PutParty(ctx, &raci.Party{Tenant: "evil", Name: "vendor", DisplayName: hostile("party-display-name"), Kind: "vendor"}, raci.Precondition{})
 	must("party vendor", err)
 	_, _, err = db.PutParty(ctx, &raci.Party{Tenant: "evil", Name: "customer", DisplayName: hostile("approver-display-name"), Kind: "customer"}, raci.Precondition{})
 	must("party customer", err)
 	_, _, err = db.PutResponsibility(ctx, &raci.Responsibility{Tenant: "evil", Key: "row", Title: hostile("row-title"), Category: hostile("row-category"),
-		Description: hostile("row-description"),
+		Description: hostile("row-description"), When: hostile("row-when"),
 		Notes:       hostile("row-notes") + " see [" + hostile("row-note-link") + "](https://docs.example/a\"b'c<d>) and https://docs.example/x?a=1&b=<2>",
 		Assignments: []raci.Assignment{
-			{Party: "vendor", Roles: []raci.Role{"R", "A"}, Holder: hostile("assignment-holder"), When: hostile("assignment-when")},
+			{Party: "vendor", Roles: []raci.Role{"R", "A"}, Holder: hostile("assignment-holder")},
+			{Party: "customer", Roles: []raci.Role{"C"}, When: hostile("assignment-when")},
 		}}, raci.Precondition{})
 	must("row", err)
 	_, _, err = db.PutChecklist(ctx, &raci.Checklist{Tenant: "evil", Key: "launch", Title: hostile("checklist-title"), Gate: "deploy:production",
@@ -103,17 +105,17 @@ func TestUserTextIsEscapedOnEveryPage(t *testing.T) {
 	p := b.get("/tenants/evil")
 	wantStatus(t, p, http.StatusOK)
 	wantEscaped(t, "tenant page", p,
-		"tenant-display-name", "tenant-customer",
+		"tenant-display-name", "tenant-customer", "tenant-description", "source-title", "source-revision",
 		"party-display-name", "approver-display-name",
-		"row-title", "row-category", "row-description", "row-notes", "row-note-link",
+		"row-title", "row-category", "row-description", "row-when", "row-notes", "row-note-link",
 		"assignment-holder", "assignment-when",
 		"checklist-title", "blocking-item-title", "waived-item-title", "ticked-item-title",
 		"waiver-reason", "item-evidence", "actor",
 	)
 	// The link in the notes keeps its quotes and brackets out of the attribute.
-	for _, raw := range []string{`"b'c<d>`, `b=<2>`} {
+	for _, raw := range []string{`"b'c<d>`, `b=<2>`, `a="b"`, `c=<d>`} {
 		if strings.Contains(p.body, raw) {
-			t.Errorf("tenant page: a link in the notes reaches the page unescaped: it contains %q", raw)
+			t.Errorf("tenant page: a link in the notes or the source reaches the page unescaped: it contains %q", raw)
 		}
 	}
 	// Evidence and the waiver reason are shown twice: as text, and as the value of
