@@ -60,7 +60,7 @@ func seedHostile(t *testing.T, db *sqlite.DB) {
 	must("party customer", err)
 	_, _, err = db.PutResponsibility(ctx, &raci.Responsibility{Tenant: "evil", Key: "row", Title: hostile("row-title"), Category: hostile("row-category"),
 		Description: hostile("row-description"), When: hostile("row-when"),
-		Notes:       hostile("row-notes") + " see [" + hostile("row-note-link") + "](https://docs.example/a\"b'c<d>) and https://docs.example/x?a=1&b=<2>",
+		Notes: hostile("row-notes") + " see [" + hostile("row-note-link") + "](https://docs.example/a\"b'c<d>) and https://docs.example/x?a=1&b=<2>",
 		Assignments: []raci.Assignment{
 			{Party: "vendor", Roles: []raci.Role{"R", "A"}, Holder: hostile("assignment-holder")},
 			{Party: "customer", Roles: []raci.Role{"C"}, When: hostile("assignment-when")},
