@@ -60,7 +60,7 @@ func testSnapshotRevision(t *testing.T, s raci.Service) {
 		t.Fatal(err)
 	}
 	deleted := read()
-	if !(first.Revision < added.Revision && added.Revision < deleted.Revision) {
+	if first.Revision >= added.Revision || added.Revision >= deleted.Revision {
 		t.Errorf("revisions %d, %d (a row added), %d (the row deleted); want each greater than the one before",
 			first.Revision, added.Revision, deleted.Revision)
 	}
