@@ -186,6 +186,12 @@ func (c *snapshotCache) DeleteParty(ctx context.Context, tenant, name string, pr
 	return c.Service.DeleteParty(ctx, tenant, name, pre)
 }
 
+func (c *snapshotCache) RenameParty(ctx context.Context, tenant, from, to string, pre raci.Precondition) (*raci.Party, error) {
+	ctx = c.acting(ctx)
+	defer c.forget(tenant)
+	return c.Service.RenameParty(ctx, tenant, from, to, pre)
+}
+
 func (c *snapshotCache) PutResponsibility(ctx context.Context, r *raci.Responsibility, pre raci.Precondition) (*raci.Responsibility, bool, error) {
 	ctx = c.acting(ctx)
 	defer c.forget(r.Tenant)
