@@ -274,3 +274,51 @@ resource "raci_party" "auditor" {
 		},
 	})
 }
+
+// A checklist whose items the renamed party owns follows the rename in the same
+// apply, and keeps the ticks people made. (The checklist's own form is the list of
+// items of today's schema.)
+func TestAccPartyRename_checklistOwner(t *testing.T) {
+	srv := startServer(t)
+	checklist := `
+resource "raci_checklist" "handover" {
+  tenant = raci_tenant.pam.name
+  key    = "handover"
+  title  = "Operations handover"
+  items = [
+    { key = "snapshots", title = "Snapshot schedule agreed", owner = raci_party.vendor.name },
+    { key = "network", title = "Network open to the vault", owner = raci_party.customer.name },
+  ]
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: pamConfig(srv, "senhasegura", checklist)},
+			{
+				PreConfig: outOfBand(t, func(ctx context.Context) error {
+					done := raci.Done
+					_, err := srv.API.UpdateChecklistItem(ctx, "pam", "handover", "snapshots", raci.ItemPatch{Status: &done}, raci.Precondition{})
+					return err
+				}),
+				Config: pamConfig(srv, "segura", checklist),
+				Check: func(*terraform.State) error {
+					c, err := srv.API.FindChecklist(context.Background(), "pam", "handover")
+					if err != nil {
+						return err
+					}
+					if it := c.Item("snapshots"); it.Owner != "segura" || it.Status != raci.Done {
+						return fmt.Errorf("item snapshots after the rename = %+v, want owner segura and still done", it)
+					}
+					return nil
+				},
+			},
+			{
+				Config: pamConfig(srv, "segura", checklist),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
