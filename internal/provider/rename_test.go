@@ -322,3 +322,51 @@ resource "raci_checklist" "handover" {
 		},
 	})
 }
+
+// A party renamed outside Terraform is reported as renamed, with its new name and
+// who renamed it, not silently dropped from state.
+func TestAccPartyRename_outsideTerraform(t *testing.T) {
+	srv := startServer(t)
+	rec := &warningRecorder{}
+	// The resources only: a data source naming the vendor would fail the plan
+	// before the warning could be seen.
+	config := func(vendor string) string {
+		c := pamConfig(srv, vendor)
+		return c[:strings.Index(c, "\ndata ")]
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: rec.factories(),
+		Steps: []resource.TestStep{
+			{Config: config("senhasegura")},
+			{
+				PreConfig: func() {
+					rec.reset()
+					ctx := raci.WithActor(context.Background(), "portal-alice")
+					if _, err := srv.Store.RenameParty(ctx, "pam", "senhasegura", "segura", raci.Precondition{}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:             config("senhasegura"),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				// Undone outside Terraform too: the configuration applies as it is.
+				PreConfig: func() {
+					ctx := raci.WithActor(context.Background(), "portal-alice")
+					if _, err := srv.Store.RenameParty(ctx, "pam", "segura", "senhasegura", raci.Precondition{}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config("senhasegura"),
+				Check: func(*terraform.State) error {
+					const want = `Renamed Outside Terraform: raci_party "pam/senhasegura" was renamed to "segura" outside Terraform by portal-alice at `
+					if !slices.ContainsFunc(rec.recorded(), func(w string) bool { return strings.HasPrefix(w, want) }) {
+						return fmt.Errorf("no warning %q; warnings: %q", want, rec.recorded())
+					}
+					return nil
+				},
+			},
+		},
+	})
+}

@@ -175,7 +175,9 @@ func (r *partyResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	p, err := r.svc.FindParty(ctx, tenant, name)
 	if raci.ErrorCode(err) == raci.ENOTFOUND {
 		tflog.Debug(ctx, "party is gone from the server; removing it from state", map[string]any{"tenant": tenant, "party": name})
-		warnDeleted(ctx, r.svc, &resp.Diagnostics, witness)
+		if !warnRenamed(ctx, r.svc, &resp.Diagnostics, witness, name) {
+			warnDeleted(ctx, r.svc, &resp.Diagnostics, witness)
+		}
 		resp.State.RemoveResource(ctx)
 		return
 	}
