@@ -1,23 +1,24 @@
 # The Private SaaS Infrastructure Checklist the subscriber submits before Auth0
 # deploys (seed: "The subscriber will submit the Private SaaS Infrastructure
-# Checklist when the VMs are ready"). No item sets `status`: the subscriber's
-# engineers tick them through the API or the web pages, and Terraform never reverts
-# their ticks.
+# Checklist when the VMs are ready"). Items are keyed by item, in the document's
+# order (`position`). No item sets `status`: the subscriber's engineers tick them
+# through the API or the web pages; `progress` shows their ticks, and Terraform
+# never reverts them.
 resource "raci_checklist" "infrastructure" {
   tenant = raci_tenant.initech.name
   key    = "infrastructure"
   title  = "Private SaaS Infrastructure Checklist"
   gate   = "deploy:production"
 
-  items = [
-    { key = "vms", title = "VMs provisioned with the required memory, storage and processors", owner = local.subscriber },
-    { key = "load-balancers", title = "Load balancers in place", owner = local.subscriber },
-    { key = "networks", title = "Networks configured", owner = local.subscriber },
-    { key = "ssl-certificates", title = "SSL certificates issued", owner = local.subscriber },
-    { key = "dns-records", title = "DNS records created", owner = local.subscriber },
-    { key = "smtp-servers", title = "SMTP servers reachable", owner = local.subscriber },
-    { key = "vendor-access", title = "Auth0 access enabled through a jump host or VPN", owner = local.subscriber },
-  ]
+  items = {
+    vms              = { position = 1, title = "VMs provisioned with the required memory, storage and processors", owner = local.subscriber }
+    load-balancers   = { position = 2, title = "Load balancers in place", owner = local.subscriber }
+    networks         = { position = 3, title = "Networks configured", owner = local.subscriber }
+    ssl-certificates = { position = 4, title = "SSL certificates issued", owner = local.subscriber }
+    dns-records      = { position = 5, title = "DNS records created", owner = local.subscriber }
+    smtp-servers     = { position = 6, title = "SMTP servers reachable", owner = local.subscriber }
+    vendor-access    = { position = 7, title = "Auth0 access enabled through a jump host or VPN", owner = local.subscriber }
+  }
 
   # Auth0 approves the waivers people record through the API; a party that approves
   # a waiver cannot be deleted before the checklist, so destroy it after.

@@ -194,13 +194,14 @@ func TestServeSplitsAPIAndWebByPath(t *testing.T) {
 		}
 	}
 
-	// The request log is buffered; stopping writes all of it: one line per API
-	// request, the redirect's too (the web pages log none).
+	// The request log is buffered; stopping writes all of it: one line per
+	// request, the API's redirect and the web pages' included (/ redirects to
+	// /signin: two lines).
 	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(logs.String(), "msg=request"); n != 7 {
-		t.Errorf("the log has %d request lines after stopping, want 7:\n%s", n, logs)
+	if n := strings.Count(logs.String(), "msg=request"); n != 11 {
+		t.Errorf("the log has %d request lines after stopping, want 11:\n%s", n, logs)
 	}
 }
 
@@ -276,6 +277,11 @@ func TestServeRejectsBadArguments(t *testing.T) {
 		{[]string{"extra"}, "unexpected argument"},
 		{[]string{"--port", "8080"}, "not defined"},
 		{[]string{"--listen", "256.0.0.1:bad", "--database", "sqlite:" + filepath.Join(t.TempDir(), "raci.db")}, "listen on"},
+		{[]string{"--tls-cert", "raci.pem"}, "--tls-cert and --tls-key go together"},
+		{[]string{"--tls-key", "raci.key"}, "--tls-cert and --tls-key go together"},
+		{[]string{"--tls-cert", filepath.Join(t.TempDir(), "none.pem"), "--tls-key", filepath.Join(t.TempDir(), "none.key")}, "--tls-cert"},
+		{[]string{"--trusted-proxy", "10.0.0.0/33"}, `"10.0.0.0/33" is not a CIDR`},
+		{[]string{"--trusted-proxy", "10.0.0.1,proxy.internal"}, `"proxy.internal" is not a CIDR`},
 	}
 	for _, tt := range tests {
 		var stderr bytes.Buffer

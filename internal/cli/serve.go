@@ -6,6 +6,7 @@ package cli
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"strings"
@@ -50,14 +52,29 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	flags.SetOutput(stderr)
 	listen := flags.String("listen", DefaultListen, "`address` to listen on, host:port (port 0 picks a free one)")
 	database := flags.String("database", DefaultDatabase, "database `URL`: sqlite:PATH for an SQLite file (created if missing), or postgres://USER@HOST/DB for PostgreSQL")
+	tlsCert := flags.String("tls-cert", "", "PEM `file` of the TLS certificate (with its chain) to serve HTTPS with; needs --tls-key")
+	tlsKey := flags.String("tls-key", "", "PEM `file` of the TLS certificate's private key; needs --tls-cert")
+	var trusted []netip.Prefix
+	flags.Func("trusted-proxy", "`CIDR` or address of a reverse proxy in front of serve, whose X-Forwarded-Proto and X-Forwarded-For are believed; repeat it, or separate several with commas", func(v string) error {
+		for _, part := range strings.Split(v, ",") {
+			p, err := parseTrustedProxy(strings.TrimSpace(part))
+			if err != nil {
+				return err
+			}
+			trusted = append(trusted, p)
+		}
+		return nil
+	})
 	flags.Usage = func() {
-		fmt.Fprintf(flags.Output(), "Usage: terraform-provider-raci serve [--listen ADDR] [--database URL]\n\n"+
+		fmt.Fprintf(flags.Output(), "Usage: terraform-provider-raci serve [--listen ADDR] [--database URL] [--tls-cert FILE --tls-key FILE] [--trusted-proxy CIDR]...\n\n"+
 			"Runs the RACI server. Every /v1 request needs a token. On a database without tokens, serve\n"+
 			"creates an admin token named \"admin\" and prints its secret once; or set RACI_BOOTSTRAP_TOKEN\n"+
 			"to a secret of your choosing, accepted as an admin token named \"bootstrap\".\n\n"+
 			"/healthz, /readyz and /metrics (Prometheus) answer without a token. The metrics count\n"+
 			"requests per route and store errors, never names; if they must not be public, bind --listen\n"+
-			"to a private address and publish only /v1 through the load balancer.\n\n")
+			"to a private address and publish only /v1 through the load balancer.\n\n"+
+			"Over HTTPS (--tls-cert and --tls-key, or X-Forwarded-Proto: https from a --trusted-proxy),\n"+
+			"the web pages' cookies are Secure and every answer carries Strict-Transport-Security.\n\n")
 		flags.PrintDefaults()
 	}
 	if err := flags.Parse(args); err != nil {
@@ -68,6 +85,17 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if flags.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q: serve takes only flags (see --help)", flags.Arg(0))
+	}
+	var tlsConfig *tls.Config
+	switch {
+	case (*tlsCert == "") != (*tlsKey == ""):
+		return errors.New("--tls-cert and --tls-key go together: give both to serve HTTPS, or neither")
+	case *tlsCert != "":
+		cert, err := tls.LoadX509KeyPair(*tlsCert, *tlsKey)
+		if err != nil {
+			return fmt.Errorf("--tls-cert %s and --tls-key %s: %w", *tlsCert, *tlsKey, err)
+		}
+		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
 
 	// Registered first, so that it runs last: every line, the final ones too, is
@@ -98,7 +126,8 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("listen on %s: %w", *listen, err)
 	}
 	srv := &http.Server{
-		Handler: serveHandler(db, token, logger),
+		Handler:   serveHandler(db, token, logger, trusted),
+		TLSConfig: tlsConfig,
 		// Bound how long a slow client may hold a connection before its request is
 		// read; bodies are small (1 MiB at most).
 		ReadHeaderTimeout: 10 * time.Second,
@@ -108,9 +137,14 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 
+	scheme := "http"
+	if tlsConfig != nil {
+		ln = tls.NewListener(ln, tlsConfig)
+		scheme = "https"
+	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	logger.Info("RACI server listening", "addr", ln.Addr().String(), "database", redactDatabase(*database), "url", "http://"+ln.Addr().String())
+	logger.Info("RACI server listening", "addr", ln.Addr().String(), "database", redactDatabase(*database), "url", scheme+"://"+ln.Addr().String())
 
 	select {
 	case err := <-served:
@@ -134,30 +168,52 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 }
 
 // serveHandler routes the JSON API (/v1), the probes and /metrics to the API server
-// and every other path to the web pages.
-func serveHandler(db store, token string, logger *slog.Logger) http.Handler {
+// and every other path to the web pages. trusted are the reverse proxies whose
+// X-Forwarded-Proto and X-Forwarded-For it believes.
+func serveHandler(db store, token string, logger *slog.Logger, trusted []netip.Prefix) http.Handler {
 	tokens, _ := db.(raci.TokenService)
 	return &apiOrWeb{
-		api: server.New(db, server.Options{Token: token, Logger: logger, Ready: db.Ping}),
-		web: web.New(db, tokens, web.Options{Token: token, Logger: logger}),
+		api:     server.New(db, server.Options{Token: token, Logger: logger, Ready: db.Ping}),
+		web:     web.New(db, tokens, web.Options{Token: token, Logger: logger, TrustedProxies: trusted}),
+		trusted: trusted,
 	}
 }
+
+// hsts is the Strict-Transport-Security of every answer over HTTPS: browsers then
+// use HTTPS only, for a year. It does not cover subdomains, which serve may not own.
+const hsts = "max-age=31536000"
 
 // apiOrWeb splits requests between the API and the web pages by path. It is a test
 // of the path, not a ServeMux: each side routes with its own ServeMux, which cleans
 // paths and redirects as well, so a third route lookup per request would add
-// nothing but its cost.
+// nothing but its cost. Over HTTPS, every answer carries HSTS.
 type apiOrWeb struct {
 	api, web http.Handler
+	trusted  []netip.Prefix
 }
 
 func (h *apiOrWeb) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if web.OverHTTPS(r, h.trusted) {
+		w.Header().Set("Strict-Transport-Security", hsts)
+	}
 	switch p := r.URL.Path; {
 	case p == "/v1" || strings.HasPrefix(p, "/v1/") || p == "/healthz" || p == "/readyz" || p == "/metrics":
 		h.api.ServeHTTP(w, r)
 	default:
 		h.web.ServeHTTP(w, r)
 	}
+}
+
+// parseTrustedProxy reads a --trusted-proxy value: a CIDR, or one address.
+func parseTrustedProxy(v string) (netip.Prefix, error) {
+	if p, err := netip.ParsePrefix(v); err == nil {
+		return p.Masked(), nil
+	}
+	if ip, err := netip.ParseAddr(v); err == nil {
+		ip = ip.Unmap()
+		return netip.PrefixFrom(ip, ip.BitLen()), nil
+	}
+	return netip.Prefix{}, fmt.Errorf("%q is not a CIDR such as 10.0.0.0/8 or fd00::/8, nor an address such as 10.0.0.5", v)
 }
 
 // firstAdminToken makes an empty database administrable: it creates an admin token

@@ -231,3 +231,58 @@ func TestTokensAndEventsOverTheWire(t *testing.T) {
 		t.Errorf("deleting a revoked token: %v, want ENOTFOUND", err)
 	}
 }
+
+// An administrator lists the web sessions and ends one, over the wire; other
+// tokens may not.
+func TestSessionsOverTheWire(t *testing.T) {
+	ctx := t.Context()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "raci.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	srv := httptest.NewServer(server.New(db, server.Options{Token: "bootstrap-token"}))
+	t.Cleanup(srv.Close)
+	admin, err := client.New(srv.URL, client.WithToken("bootstrap-token"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, secret, err := admin.CreateToken(ctx, &raci.Token{Name: "alice", Scopes: []raci.Scope{raci.TenantScope("acme", raci.AccessWrite)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, firstSecret, err := db.CreateSession(ctx, tok, time.Hour, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, _, err := db.CreateSession(ctx, tok, time.Hour, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	list, err := admin.ListSessions(ctx)
+	if err != nil || len(list) != 2 || list[0].ID != first.ID || list[1].ID != second.ID || list[0].Token != "alice" ||
+		len(list[0].Scopes) != 1 || !list[0].ExpiresAt.Equal(first.ExpiresAt) {
+		t.Fatalf("ListSessions = %+v, %v; want alice's two sessions, oldest first", list, err)
+	}
+	if err := admin.DeleteSession(ctx, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.FindSession(ctx, firstSecret); raci.ErrorCode(err) != raci.EUNAUTHORIZED {
+		t.Errorf("a session ended over the API is still found: %v", err)
+	}
+	if err := admin.DeleteSession(ctx, first.ID); raci.ErrorCode(err) != raci.ENOTFOUND {
+		t.Errorf("ending an ended session: %v, want ENOTFOUND", err)
+	}
+
+	alice, err := client.New(srv.URL, client.WithToken(secret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.ListSessions(ctx); raci.ErrorCode(err) != raci.EUNAUTHORIZED {
+		t.Errorf("alice listing sessions: %v, want EUNAUTHORIZED (403)", err)
+	}
+	if err := alice.DeleteSession(ctx, second.ID); raci.ErrorCode(err) != raci.EUNAUTHORIZED {
+		t.Errorf("alice ending a session: %v, want EUNAUTHORIZED (403)", err)
+	}
+}

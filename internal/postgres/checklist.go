@@ -16,8 +16,8 @@ var _ raci.ChecklistService = (*DB)(nil)
 
 const (
 	checklistColumns     = `tenant, key, title, description, gate, version, created_at, updated_at`
-	checklistItemColumns = `checklist, key, title, owner, required, due, status, evidence, evidence_expires,
-		waiver_reason, waiver_approver, waiver_expires`
+	checklistItemColumns = `checklist, key, title, owner, required, due, place, status, evidence, evidence_expires,
+		waiver_reason, waiver_approver, waiver_expires, updated_by, updated_at`
 )
 
 const (
@@ -36,8 +36,8 @@ const (
 	qDeleteChecklist      = `DELETE FROM checklists WHERE tenant = $1 AND key = $2`
 	qDeleteChecklistItems = `DELETE FROM checklist_items WHERE tenant = $1 AND checklist = $2`
 	qInsertChecklistItem  = `INSERT INTO checklist_items (tenant, checklist, position, key, title, owner, required, due,
-		status, evidence, evidence_expires, waiver_reason, waiver_approver, waiver_expires)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`
+		place, status, evidence, evidence_expires, waiver_reason, waiver_approver, waiver_expires, updated_by, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`
 	// The items that name a party, as owner or as waiver approver, and which of the two.
 	qItemsNamingParty = `SELECT checklist, key, owner = $2, waiver_approver IS NOT DISTINCT FROM $2 FROM checklist_items
 		WHERE tenant = $1 AND (owner = $2 OR waiver_approver = $2) ORDER BY checklist, position`
@@ -66,7 +66,8 @@ func (q conn) WriteChecklist(ctx context.Context, c *raci.Checklist, isNew bool)
 			reason, approver, expires = &w.Reason, &w.ApprovedBy, &n
 		}
 		batch.Queue(qInsertChecklistItem, c.Tenant, c.Key, i, it.Key, it.Title, it.Owner, it.Required,
-			nanos(it.Due), string(it.Status), it.Evidence, nanos(it.EvidenceExpires), reason, approver, expires)
+			nanos(it.Due), it.Position, string(it.Status), it.Evidence, nanos(it.EvidenceExpires), reason, approver, expires,
+			it.UpdatedBy, nanos(it.UpdatedAt))
 	}
 	if err := q.SendBatch(ctx, batch).Close(); err != nil {
 		return fmt.Errorf("items: %w", err)
@@ -141,13 +142,14 @@ func scanChecklistItem(s store.Scanner) (string, raci.ChecklistItem, error) {
 		due, evidenceExpires *int64
 		reason, approver     *string
 		waiverExpires        *int64
+		updatedAt            *int64
 	)
-	if err := s.Scan(&checklist, &it.Key, &it.Title, &it.Owner, &it.Required, &due, &status, &it.Evidence, &evidenceExpires,
-		&reason, &approver, &waiverExpires); err != nil {
+	if err := s.Scan(&checklist, &it.Key, &it.Title, &it.Owner, &it.Required, &due, &it.Position, &status, &it.Evidence, &evidenceExpires,
+		&reason, &approver, &waiverExpires, &it.UpdatedBy, &updatedAt); err != nil {
 		return "", it, err
 	}
 	it.Status = raci.ItemStatus(status)
-	it.Due, it.EvidenceExpires = timeOrNil(due), timeOrNil(evidenceExpires)
+	it.Due, it.EvidenceExpires, it.UpdatedAt = timeOrNil(due), timeOrNil(evidenceExpires), timeOrNil(updatedAt)
 	if approver != nil && reason != nil && waiverExpires != nil {
 		it.Waiver = &raci.Waiver{Reason: *reason, ApprovedBy: *approver, Expires: fromNanos(*waiverExpires)}
 	}

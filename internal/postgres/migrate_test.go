@@ -2,6 +2,9 @@ package postgres_test
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -11,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/postgres"
+	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 )
 
 // query returns the first column of every row a query returns on the database at url.
@@ -126,7 +130,69 @@ func TestOpenTogether(t *testing.T) {
 			t.Errorf("server %d: %v", i, err)
 		}
 	}
-	if got := appliedVersions(t, url); !slices.Equal(got, []int32{1, 2, 3, 4, 8}) {
-		t.Errorf("applied versions = %v, want [1 2 3 4 8], each once", got)
+	if got := appliedVersions(t, url); !slices.Equal(got, []int32{1, 2, 3, 4, 6, 7, 8}) {
+		t.Errorf("applied versions = %v, want [1 2 3 4 6 7 8], each once", got)
+	}
+}
+
+// TestOpenNumbersTheItemsOfAnOlderDatabase opens a database written before items
+// had positions and progress stamps: each checklist keeps its order (positions 1,
+// 2, 3, ... as written), its ticks, and names nobody for them.
+func TestOpenNumbersTheItemsOfAnOlderDatabase(t *testing.T) {
+	url := pg.NewDatabase(t)
+	ctx := context.Background()
+	older := fstest.MapFS{}
+	for _, name := range []string{"0001_init.sql", "0002_checklists.sql", "0003_tokens_events.sql", "0004_tenant_source.sql"} {
+		body, err := os.ReadFile(filepath.Join("migrations", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		older[name] = sqlFile(string(body))
+	}
+	if err := postgres.MigrateFS(ctx, url, older); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{
+		`INSERT INTO tenants (name, display_name, customer, deployment_model, environments, labels, scheme, version, created_at, updated_at)
+			VALUES ('acme', '', '', 'private_saas', '[]', '{}', 'RACI', 1, 0, 0)`,
+		`INSERT INTO parties VALUES ('acme', 'customer', '', 'customer', '[]', 1, 0, 0)`,
+		`INSERT INTO checklists VALUES ('acme', 'infra', 'Infra', '', '', 1, 0, 0)`,
+		`INSERT INTO checklist_items (tenant, checklist, position, key, title, owner, required, status, evidence)
+			VALUES ('acme', 'infra', 0, 'vpn', 'VPN', 'customer', true, 'pending', ''),
+			       ('acme', 'infra', 1, 'dns', 'DNS', 'customer', true, 'done', 'INFRA-7'),
+			       ('acme', 'infra', 2, 'access', 'Access', 'customer', false, 'pending', '')`,
+	} {
+		if _, err := conn.Exec(ctx, stmt); err != nil {
+			conn.Close(ctx)
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	conn.Close(ctx)
+
+	db, err := postgres.Open(ctx, url)
+	if err != nil {
+		t.Fatalf("Open of a database without item positions: %v", err)
+	}
+	defer db.Close()
+	c, err := db.FindChecklist(ctx, "acme", "infra")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, it := range c.Items {
+		got = append(got, fmt.Sprintf("%s@%d", it.Key, it.Position))
+		if it.UpdatedBy != "" || it.UpdatedAt != nil {
+			t.Errorf("item %q names %q at %v for its progress; want nobody", it.Key, it.UpdatedBy, it.UpdatedAt)
+		}
+	}
+	if want := []string{"vpn@1", "dns@2", "access@3"}; !slices.Equal(got, want) {
+		t.Errorf("items after the upgrade = %q, want %q", got, want)
+	}
+	if dns := c.Item("dns"); dns.Status != raci.Done || dns.Evidence != "INFRA-7" {
+		t.Errorf("dns after the upgrade = %s %q, want done INFRA-7", dns.Status, dns.Evidence)
 	}
 }

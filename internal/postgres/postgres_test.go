@@ -442,3 +442,20 @@ func TestCanceledContext(t *testing.T) {
 		t.Errorf("a write with a canceled context was stored: %v", err)
 	}
 }
+
+func TestSessionConformance(t *testing.T) {
+	var mu sync.Mutex
+	replicas := map[racitest.SessionStore]*postgres.DB{}
+	racitest.RunSessions(t, func(t *testing.T) racitest.SessionStore {
+		t.Parallel()
+		a, b := openTwo(t)
+		mu.Lock()
+		defer mu.Unlock()
+		replicas[a] = b
+		return a
+	}, func(t *testing.T, s racitest.SessionStore) racitest.SessionStore {
+		mu.Lock()
+		defer mu.Unlock()
+		return replicas[s]
+	})
+}

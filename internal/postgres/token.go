@@ -57,16 +57,22 @@ func (db *DB) ListTokens(ctx context.Context) ([]*raci.Token, error) {
 	return tokens, nil
 }
 
-// DeleteToken revokes the token: its secret stops working at once, on every server.
+// DeleteToken revokes the token: its secret stops working at once, on every server,
+// and the web sessions signed in with it end in the same transaction.
 func (db *DB) DeleteToken(ctx context.Context, name string) error {
-	tag, err := db.pool.Exec(ctx, qDeleteToken, name)
-	if err != nil {
-		return fmt.Errorf("delete token %q: %w", name, err)
-	}
-	if tag.RowsAffected() == 0 {
-		return store.TokenNotFound(name)
-	}
-	return nil
+	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, qDeleteToken, name)
+		if err != nil {
+			return fmt.Errorf("delete token %q: %w", name, err)
+		}
+		if tag.RowsAffected() == 0 {
+			return store.TokenNotFound(name)
+		}
+		if _, err := tx.Exec(ctx, qDeleteTokenSessions, name); err != nil {
+			return fmt.Errorf("end the sessions of token %q: %w", name, err)
+		}
+		return nil
+	})
 }
 
 // Authenticate returns the token whose secret this is. Every way of failing gets the

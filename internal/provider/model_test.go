@@ -88,7 +88,8 @@ func TestModels_nestedTypesAreTheSchemas(t *testing.T) {
 		typ               attr.Type
 	}{
 		{"raci_responsibility", "assignments", types.SetType{ElemType: assignmentType}},
-		{"raci_checklist", "items", types.ListType{ElemType: checklistItemType}},
+		{"raci_checklist", "items", types.MapType{ElemType: checklistItemType}},
+		{"raci_checklist", "progress", types.MapType{ElemType: itemProgressType}},
 		{"data.raci_matrix", "violations", types.ListType{ElemType: violationType}},
 		{"data.raci_readiness", "blocking", types.ListType{ElemType: blockerType}},
 		{"data.raci_responsibilities", "responsibilities", types.ListType{ElemType: responsibilityEntryType}},
@@ -136,11 +137,12 @@ func convertsAsTheFramework[M any](t *testing.T, empty tfsdk.State) {
 func TestNestedModels_convertAsTheFramework(t *testing.T) {
 	ctx := context.Background()
 	items, _ := providerSchemas(t)["raci_checklist"].Schema.TypeAtPath(ctx, path.Root("items"))
-	item, _ := items.(types.ListType).ElemType.(types.ObjectType)
+	item, _ := items.(types.MapType).ElemType.(types.ObjectType)
 	if waiver := item.AttrTypes["waiver"]; !waiver.Equal(waiverType) {
 		t.Fatalf("waiverType is %s, the schema's waiver is %s", waiverType, waiver)
 	}
 	t.Run("item", func(t *testing.T) { objectConvertsAsTheFramework[checklistItemModel](t, checklistItemType) })
+	t.Run("progress", func(t *testing.T) { objectConvertsAsTheFramework[itemProgressModel](t, itemProgressType) })
 	t.Run("waiver", func(t *testing.T) { objectConvertsAsTheFramework[waiverModel](t, waiverType) })
 }
 

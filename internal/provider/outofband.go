@@ -19,6 +19,9 @@ type changeWitness struct {
 	id           string // "initech/backing-up"
 	tenant       string
 	object       string // raci.ResponsibilityObject("backing-up")
+	// relevant, when set, picks the events a warning is about: the newest event
+	// it accepts names who made the change. A checklist's skips people's ticks.
+	relevant func(*raci.Event) bool
 }
 
 // warnChanged adds a warning when the server holds a newer version than the one
@@ -79,11 +82,21 @@ func warnRenamed(ctx context.Context, svc raci.Service, diags *diag.Diagnostics,
 // renameLookBack is how many of a tenant's newest events warnRenamed reads.
 const renameLookBack = 200
 
+// relevantEvents is how many of an object's newest events lastEvent looks through
+// for one that relevant accepts: enough for a busy day of ticks.
+const relevantEvents = 100
+
 func lastEvent(ctx context.Context, svc raci.Service, w changeWitness) *raci.Event {
-	events, err := svc.ListEvents(ctx, w.tenant, raci.EventFilter{Object: w.object, Newest: true, Limit: 1})
-	if err != nil || len(events) == 0 {
-		tflog.Debug(ctx, "no event names the out-of-band change", map[string]any{"object": w.id, "error": fmt.Sprint(err)})
-		return nil
+	limit := 1
+	if w.relevant != nil {
+		limit = relevantEvents
 	}
-	return events[0]
+	events, err := svc.ListEvents(ctx, w.tenant, raci.EventFilter{Object: w.object, Newest: true, Limit: limit})
+	for _, e := range events {
+		if w.relevant == nil || w.relevant(e) {
+			return e
+		}
+	}
+	tflog.Debug(ctx, "no event names the out-of-band change", map[string]any{"object": w.id, "error": fmt.Sprint(err)})
+	return nil
 }

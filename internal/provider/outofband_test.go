@@ -71,3 +71,71 @@ func TestAccOutOfBand_warningNamesTheActor(t *testing.T) {
 		},
 	})
 }
+
+// A checklist's warning is about its definition: a tick alone draws none, and when
+// someone changes the definition and someone else ticks after, the warning names
+// who changed the definition.
+func TestAccOutOfBand_checklistWarningSkipsTicks(t *testing.T) {
+	srv := startServer(t)
+	rec := &warningRecorder{}
+	config := checklistConfig(srv, vmsItem+dnsItem)
+	noWarnings := func(*terraform.State) error {
+		if got := rec.recorded(); len(got) != 0 {
+			return fmt.Errorf("warnings: %q; want none", got)
+		}
+		return nil
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: rec.factories(),
+		Steps: []resource.TestStep{
+			{PreConfig: rec.reset, Config: config, Check: noWarnings},
+			{
+				PreConfig: func() {
+					rec.reset()
+					done := raci.Done
+					ctx := raci.WithActor(context.Background(), "subscriber-bob")
+					if _, err := srv.Store.UpdateChecklistItem(ctx, "initech", "infrastructure", "dns", raci.ItemPatch{Status: &done}, raci.Precondition{}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				Check:  noWarnings,
+			},
+			{
+				PreConfig: func() {
+					rec.reset()
+					ctx := raci.WithActor(context.Background(), "portal-alice")
+					c, err := srv.Store.FindChecklist(ctx, "initech", "infrastructure")
+					if err != nil {
+						t.Fatal(err)
+					}
+					c.Item("vms").Title = "VMs sized by the portal"
+					if _, _, err := srv.Store.PutChecklist(ctx, c, raci.Precondition{}); err != nil {
+						t.Fatal(err)
+					}
+					failed := raci.Failed
+					if _, err := srv.Store.UpdateChecklistItem(raci.WithActor(ctx, "subscriber-bob"), "initech", "infrastructure", "dns",
+						raci.ItemPatch{Status: &failed}, raci.Precondition{}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				Check: func(*terraform.State) error {
+					got := rec.recorded()
+					want := `raci_checklist "initech/infrastructure" was changed outside Terraform by portal-alice at `
+					for _, w := range got {
+						if strings.Contains(w, "subscriber-bob") {
+							return fmt.Errorf("a warning names the person who ticked: %q", w)
+						}
+					}
+					for _, w := range got {
+						if strings.Contains(w, want) {
+							return nil
+						}
+					}
+					return fmt.Errorf("no warning contains %q; got %q", want, got)
+				},
+			},
+		},
+	})
+}

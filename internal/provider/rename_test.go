@@ -276,8 +276,7 @@ resource "raci_party" "auditor" {
 }
 
 // A checklist whose items the renamed party owns follows the rename in the same
-// apply, and keeps the ticks people made. (The checklist's own form is the list of
-// items of today's schema.)
+// apply, and keeps the ticks people made and who made them.
 func TestAccPartyRename_checklistOwner(t *testing.T) {
 	srv := startServer(t)
 	checklist := `
@@ -285,10 +284,10 @@ resource "raci_checklist" "handover" {
   tenant = raci_tenant.pam.name
   key    = "handover"
   title  = "Operations handover"
-  items = [
-    { key = "snapshots", title = "Snapshot schedule agreed", owner = raci_party.vendor.name },
-    { key = "network", title = "Network open to the vault", owner = raci_party.customer.name },
-  ]
+  items = {
+    snapshots = { title = "Snapshot schedule agreed", owner = raci_party.vendor.name, position = 1 }
+    network   = { title = "Network open to the vault", owner = raci_party.customer.name, position = 2 }
+  }
 }
 `
 	resource.ParallelTest(t, resource.TestCase{
@@ -307,8 +306,8 @@ resource "raci_checklist" "handover" {
 					if err != nil {
 						return err
 					}
-					if it := c.Item("snapshots"); it.Owner != "segura" || it.Status != raci.Done {
-						return fmt.Errorf("item snapshots after the rename = %+v, want owner segura and still done", it)
+					if it := c.Item("snapshots"); it.Owner != "segura" || it.Status != raci.Done || it.UpdatedBy != "bootstrap" {
+						return fmt.Errorf("item snapshots after the rename = %+v, want owner segura, still done, reported by bootstrap", it)
 					}
 					return nil
 				},

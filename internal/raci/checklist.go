@@ -3,6 +3,7 @@ package raci
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 )
@@ -37,11 +38,15 @@ const (
 	MaxChecklistItems = 200
 	MaxGateLength     = 200
 	MaxEvidenceLength = 2000
+	// MaxItemPosition bounds an item's position, so that any numbering a document
+	// uses (1, 2, 3; 10, 20, 30; 1.10 written as 110) fits every store.
+	MaxItemPosition = 1_000_000_000
 )
 
 // Checklist is the readiness one party must reach before something happens, such as
 // the subscriber's infrastructure checklist before the vendor deploys. Gate names
-// what it gates ("deploy:production"). Items keep the order they were written in.
+// what it gates ("deploy:production"). Items are kept in Position order; items with
+// the same position keep the order they were written in (SortItems).
 type Checklist struct {
 	Tenant      string          `json:"tenant"`
 	Key         string          `json:"key"`
@@ -57,20 +62,30 @@ type Checklist struct {
 
 // ChecklistItem is one thing to have ready. Owner is the party that must do it.
 //
-// Status, Evidence, EvidenceExpires and Waiver belong to whoever sets them: in a
-// PutChecklist, an item that leaves one of them empty keeps the value stored for the
-// item with the same key (pending for a new item), so that a definition written by
-// Terraform never reverts what people ticked through the API.
+// Position is the item's place in its document; items with the same position keep
+// the order they were written in (the provider writes them by key).
+//
+// Status, Evidence, EvidenceExpires and Waiver (the item's progress) belong to
+// whoever sets them: in a PutChecklist, an item that leaves one of them empty keeps
+// the value stored for the item with the same key (pending for a new item), so that
+// a definition written by Terraform never reverts what people ticked through the API.
+//
+// UpdatedBy and UpdatedAt say who last changed the progress and when; stores set
+// them (StampProgress) and ignore what a writer sends. Both are empty for an item
+// nobody has reported on.
 type ChecklistItem struct {
 	Key             string     `json:"key"`
 	Title           string     `json:"title"`
 	Owner           string     `json:"owner"`
 	Required        bool       `json:"required"`
 	Due             *time.Time `json:"due,omitempty"`
+	Position        int64      `json:"position"`
 	Status          ItemStatus `json:"status,omitempty"`
 	Evidence        string     `json:"evidence,omitempty"`
 	EvidenceExpires *time.Time `json:"evidence_expires,omitempty"`
 	Waiver          *Waiver    `json:"waiver,omitempty"`
+	UpdatedBy       string     `json:"updated_by,omitempty"`
+	UpdatedAt       *time.Time `json:"updated_at,omitempty"`
 }
 
 // Waiver lets a required item count as ready without being done, until it expires.
@@ -83,7 +98,8 @@ type Waiver struct {
 
 // ItemPatch changes the people-owned fields of one item; nil fields stay as they are.
 // Setting Evidence replaces EvidenceExpires too (nil clears it), since an expiry
-// belongs to the evidence it came with.
+// belongs to the evidence it came with; changing Status to anything but waived ends
+// the item's waiver, unless the patch gives one.
 type ItemPatch struct {
 	Status          *ItemStatus `json:"status,omitempty"`
 	Evidence        *string     `json:"evidence,omitempty"`
@@ -102,7 +118,9 @@ func (c *Checklist) Item(key string) *ChecklistItem {
 }
 
 // Normalize makes nil slices empty and times UTC, so equal checklists compare and
-// serialize equal.
+// serialize equal. It leaves the items in the order given, so that a problem's
+// field ("items[2].owner") names the item as the writer sent it; stores sort them
+// (SortItems) once they are valid.
 func (c *Checklist) Normalize() {
 	if c.Items == nil {
 		c.Items = []ChecklistItem{}
@@ -111,10 +129,83 @@ func (c *Checklist) Normalize() {
 		it := &c.Items[i]
 		it.Due = utc(it.Due)
 		it.EvidenceExpires = utc(it.EvidenceExpires)
+		it.UpdatedAt = utc(it.UpdatedAt)
 		if it.Waiver != nil {
 			it.Waiver.Expires = it.Waiver.Expires.UTC()
 		}
 	}
+}
+
+// SortItems puts the items in the order they are kept and shown in: by position;
+// items with the same position keep their order, so a writer that sends no
+// positions keeps the order it wrote.
+func (c *Checklist) SortItems() {
+	sort.SliceStable(c.Items, func(i, j int) bool { return c.Items[i].Position < c.Items[j].Position })
+}
+
+// SameProgress reports whether two items report the same progress: status,
+// evidence with its expiry, and waiver.
+func (it ChecklistItem) SameProgress(other ChecklistItem) bool {
+	return it.Status == other.Status && it.Evidence == other.Evidence &&
+		sameTime(it.EvidenceExpires, other.EvidenceExpires) && sameWaiver(it.Waiver, other.Waiver)
+}
+
+// SameDefinition reports whether two items define the same thing to do: everything
+// but their progress.
+func (it ChecklistItem) SameDefinition(other ChecklistItem) bool {
+	return it.Key == other.Key && it.Title == other.Title && it.Owner == other.Owner && it.Required == other.Required &&
+		sameTime(it.Due, other.Due) && it.Position == other.Position
+}
+
+// SameDefinition reports whether two checklists define the same items in the same
+// way, whatever people have reported on them.
+func (c *Checklist) SameDefinition(other *Checklist) bool {
+	if c.Tenant != other.Tenant || c.Key != other.Key || c.Title != other.Title || c.Description != other.Description ||
+		c.Gate != other.Gate || len(c.Items) != len(other.Items) {
+		return false
+	}
+	for i := range c.Items {
+		if !c.Items[i].SameDefinition(other.Items[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// StampProgress records who changed each item's progress and when: an item whose
+// progress differs from the stored item with the same key (or, for a new item,
+// from a plain pending item) gets actor and now; any other keeps the stamp stored
+// for it, or none. Stores call it in the transaction that writes c.
+func (c *Checklist) StampProgress(stored *Checklist, actor string, now time.Time) {
+	for i := range c.Items {
+		it := &c.Items[i]
+		before := ChecklistItem{Status: Pending}
+		if stored != nil {
+			if old := stored.Item(it.Key); old != nil {
+				before = *old
+			}
+		}
+		if it.SameProgress(before) {
+			it.UpdatedBy, it.UpdatedAt = before.UpdatedBy, cloneTime(before.UpdatedAt)
+			continue
+		}
+		at := now.UTC()
+		it.UpdatedBy, it.UpdatedAt = actor, &at
+	}
+}
+
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
+}
+
+func sameWaiver(a, b *Waiver) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Reason == b.Reason && a.ApprovedBy == b.ApprovedBy && a.Expires.Equal(b.Expires)
 }
 
 func utc(t *time.Time) *time.Time {
@@ -153,9 +244,14 @@ func (c *Checklist) MergeStatus(stored *Checklist) {
 	}
 }
 
-// Apply changes one item as the patch says, in place.
+// Apply changes one item as the patch says, in place. A change of status to
+// anything but waived ends the item's waiver, unless the patch gives one: a waiver
+// is the approval of one waived state, not something to keep for the next.
 func (it *ChecklistItem) Apply(p ItemPatch) {
 	if p.Status != nil {
+		if *p.Status != it.Status && *p.Status != Waived && p.Waiver == nil {
+			it.Waiver = nil
+		}
 		it.Status = *p.Status
 	}
 	if p.Evidence != nil {
@@ -168,6 +264,26 @@ func (it *ChecklistItem) Apply(p ItemPatch) {
 		w := *p.Waiver
 		it.Waiver = &w
 	}
+}
+
+// NeedsWrite returns what applying p to the item does that takes write access to
+// the tenant rather than checklist access, or "" when checklist access is enough.
+// Waived and not_applicable both make an item count as ready without it being done,
+// so setting either status, or a waiver, takes write: a change to waived relies on
+// a waiver, given now or kept from before. Setting the status an item has already is
+// no change. Moving an item off waived needs no more than checklist: Apply ends its
+// waiver then, so that none is kept for a later change to rely on.
+func (it ChecklistItem) NeedsWrite(p ItemPatch) string {
+	changes := p.Status != nil && *p.Status != it.Status
+	switch {
+	case p.Waiver != nil:
+		return "give it a waiver"
+	case changes && *p.Status == Waived:
+		return "mark it waived"
+	case changes && *p.Status == NotApplicable:
+		return "mark it not applicable, which lets its gate open without it"
+	}
+	return ""
 }
 
 // Validate checks the checklist's fields and items: slugs, a title, unique item keys,
@@ -195,6 +311,9 @@ func (c *Checklist) Validate() error {
 		}
 		ps.checkText(field+".title", "Title", it.Title, MaxNameLength)
 		ps.checkSlug(field+".owner", "Item owner", it.Owner)
+		if it.Position < 0 || it.Position > MaxItemPosition {
+			ps.add(field+".position", "Item %q of checklist %q has the position %d: give a whole number from 0 to %d.", it.Key, c.Key, it.Position, MaxItemPosition)
+		}
 		ps.checkText(field+".evidence", "Evidence", it.Evidence, MaxEvidenceLength)
 		if w := it.Waiver; w != nil {
 			ps.checkText(field+".waiver.reason", "Waiver reason", w.Reason, MaxTextLength)

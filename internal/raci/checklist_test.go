@@ -257,6 +257,22 @@ func TestApply(t *testing.T) {
 		t.Errorf("after a waiver: %+v, want waived by vendor", it)
 	}
 
+	// Evidence, or the same status, keeps the waiver; leaving waived ends it, unless
+	// the patch gives a new one.
+	it.Apply(raci.ItemPatch{Status: ptr(raci.Waived), Evidence: ptr("ticket")})
+	if it.Status != raci.Waived || it.Waiver == nil {
+		t.Errorf("after evidence on a waived item: %+v, want the waiver kept", it)
+	}
+	it.Apply(raci.ItemPatch{Status: ptr(raci.Done)})
+	if it.Status != raci.Done || it.Waiver != nil {
+		t.Errorf("after done on a waived item: %+v, want the waiver ended", it)
+	}
+	it.Apply(raci.ItemPatch{Status: ptr(raci.Waived), Waiver: waiverUntil("vendor", later)})
+	it.Apply(raci.ItemPatch{Status: ptr(raci.Pending), Waiver: waiverUntil("msp", later)})
+	if it.Status != raci.Pending || it.Waiver == nil || it.Waiver.ApprovedBy != "msp" {
+		t.Errorf("after pending with a new waiver: %+v, want the new waiver", it)
+	}
+
 	// An empty patch changes nothing.
 	before := it
 	it.Apply(raci.ItemPatch{})
@@ -428,5 +444,102 @@ func TestReadSnapshotPagesThroughChecklists(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, svc.checklists) {
 		t.Errorf("snapshot checklists = %q, want %q", got, svc.checklists)
+	}
+}
+
+func TestItemNeedsWrite(t *testing.T) {
+	status := func(s raci.ItemStatus) *raci.ItemStatus { return &s }
+	evidence := "INF-1"
+	waiver := &raci.Waiver{Reason: "vendor DNS", ApprovedBy: "auth0", Expires: time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)}
+	pending := raci.ChecklistItem{Key: "dns", Owner: "subscriber", Status: raci.Pending}
+	waived := raci.ChecklistItem{Key: "dns", Owner: "subscriber", Status: raci.Waived, Waiver: waiver}
+	// Once a write token waived it, a checklist token set it back to pending: the
+	// waiver stays on the item.
+	keptWaiver := raci.ChecklistItem{Key: "dns", Owner: "subscriber", Status: raci.Pending, Waiver: waiver}
+	notApplicable := raci.ChecklistItem{Key: "dns", Owner: "subscriber", Status: raci.NotApplicable}
+	for _, tt := range []struct {
+		name  string
+		item  raci.ChecklistItem
+		patch raci.ItemPatch
+		want  string // a word of the reason, "" for checklist access
+	}{
+		{"tick done", pending, raci.ItemPatch{Status: status(raci.Done), Evidence: &evidence}, ""},
+		{"fail", pending, raci.ItemPatch{Status: status(raci.Failed)}, ""},
+		{"evidence only", waived, raci.ItemPatch{Evidence: &evidence}, ""},
+		{"same status as stored", waived, raci.ItemPatch{Status: status(raci.Waived), Evidence: &evidence}, ""},
+		{"same not applicable", notApplicable, raci.ItemPatch{Status: status(raci.NotApplicable)}, ""},
+		{"waiver", pending, raci.ItemPatch{Waiver: waiver}, "waiver"},
+		{"waived with a waiver", pending, raci.ItemPatch{Status: status(raci.Waived), Waiver: waiver}, "waiver"},
+		{"waived on the waiver kept", keptWaiver, raci.ItemPatch{Status: status(raci.Waived)}, "waived"},
+		{"not applicable", pending, raci.ItemPatch{Status: status(raci.NotApplicable)}, "not applicable"},
+		{"waived back to pending, which ends the waiver", waived, raci.ItemPatch{Status: status(raci.Pending)}, ""},
+		{"kept waiver, done", keptWaiver, raci.ItemPatch{Status: status(raci.Done)}, ""},
+		{"not applicable back to pending", notApplicable, raci.ItemPatch{Status: status(raci.Pending)}, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := tt.item.NeedsWrite(tt.patch)
+			if (got == "") != (tt.want == "") || !strings.Contains(got, tt.want) {
+				t.Errorf("NeedsWrite = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// What people report is not the definition: the "Changed Outside Terraform"
+// warning looks for the newest event whose definition differs.
+func TestChecklistSameDefinition(t *testing.T) {
+	base := func() *raci.Checklist {
+		due := judgedAt
+		c := infrastructure(item("dns", "customer", raci.Pending), item("tls", "customer", raci.Pending))
+		c.Items[0].Due, c.Items[0].Position = &due, 1
+		return c
+	}
+	reports := map[string]func(c *raci.Checklist){
+		"status":   func(c *raci.Checklist) { c.Items[0].Status = raci.Done },
+		"evidence": func(c *raci.Checklist) { c.Items[0].Evidence, c.Items[0].EvidenceExpires = "INFRA-7", &later },
+		"waiver": func(c *raci.Checklist) {
+			c.Items[1].Status, c.Items[1].Waiver = raci.Waived, waiverUntil("vendor", later)
+		},
+		"stamp":    func(c *raci.Checklist) { c.Items[0].UpdatedBy, c.Items[0].UpdatedAt = "alice", &later },
+		"version":  func(c *raci.Checklist) { c.Version, c.UpdatedAt = 7, later },
+		"due zone": func(c *raci.Checklist) { d := judgedAt.In(time.FixedZone("CEST", 7200)); c.Items[0].Due = &d },
+	}
+	for name, change := range reports {
+		c := base()
+		change(c)
+		if !base().SameDefinition(c) {
+			t.Errorf("a change of %s is taken for a change of the definition", name)
+		}
+	}
+	definitions := map[string]func(c *raci.Checklist){
+		"title":      func(c *raci.Checklist) { c.Title = "Infra" },
+		"gate":       func(c *raci.Checklist) { c.Gate = "deploy:staging" },
+		"item title": func(c *raci.Checklist) { c.Items[1].Title = "TLS" },
+		"owner":      func(c *raci.Checklist) { c.Items[1].Owner = "vendor" },
+		"required":   func(c *raci.Checklist) { c.Items[1].Required = false },
+		"due":        func(c *raci.Checklist) { c.Items[0].Due = &later },
+		"position":   func(c *raci.Checklist) { c.Items[1].Position = 5 },
+		"new item":   func(c *raci.Checklist) { c.Items = append(c.Items, item("vpn", "customer", raci.Pending)) },
+	}
+	for name, change := range definitions {
+		c := base()
+		change(c)
+		if base().SameDefinition(c) {
+			t.Errorf("a change of %s is not taken for a change of the definition", name)
+		}
+	}
+}
+
+func TestChecklistSortItems(t *testing.T) {
+	c := infrastructure(item("vpn", "customer", ""), item("dns", "customer", ""), item("tls", "customer", ""), item("sso", "customer", ""))
+	c.Items[0].Position, c.Items[1].Position, c.Items[2].Position, c.Items[3].Position = 20, 10, 20, 0
+	c.SortItems()
+	var got []string
+	for _, it := range c.Items {
+		got = append(got, it.Key)
+	}
+	// By position; vpn and tls share 20 and keep the order they were written in.
+	if want := []string{"sso", "dns", "vpn", "tls"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("sorted = %q, want %q", got, want)
 	}
 }

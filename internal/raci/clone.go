@@ -46,6 +46,7 @@ func (c *Checklist) Clone() *Checklist {
 	for i, it := range c.Items {
 		it.Due = cloneTime(it.Due)
 		it.EvidenceExpires = cloneTime(it.EvidenceExpires)
+		it.UpdatedAt = cloneTime(it.UpdatedAt)
 		if it.Waiver != nil {
 			w := *it.Waiver
 			it.Waiver = &w

@@ -59,7 +59,7 @@ func authorize(tok *raci.Token, need access, tenant string) error {
 		if tok.IsAdmin() {
 			return nil
 		}
-		return forbidden("Token %q may not manage tokens: that needs a token with the %q scope.", tok.Name, raci.AdminScope)
+		return forbidden("Token %q may not manage tokens or sessions: that needs a token with the %q scope.", tok.Name, raci.AdminScope)
 	}
 	level, ok := tenantAccess[need]
 	if !ok {

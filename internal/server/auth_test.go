@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 	"github.com/raci-dev/terraform-provider-raci/internal/sqlite"
@@ -31,6 +32,8 @@ var routeNeeds = map[string]string{
 	"POST /v1/tokens":          "admin",
 	"GET /v1/tokens":           "admin",
 	"DELETE /v1/tokens/{name}": "admin",
+	"GET /v1/sessions":         "admin",
+	"DELETE /v1/sessions/{id}": "admin",
 	"GET /v1/tenants":          "token",
 
 	"GET /v1/tenants/{tenant}":          raci.AccessRead,
@@ -291,6 +294,13 @@ func TestIsolation(t *testing.T) {
 				}
 
 				path, body := requestFor(rt.method, rt.path, tenant, cases)
+				if rt.path == "/v1/sessions/{id}" {
+					sess, _, err := f.db.CreateSession(t.Context(), &raci.Token{Name: "admin", Scopes: []raci.Scope{raci.AdminScope}}, time.Hour, "")
+					if err != nil {
+						t.Fatal(err)
+					}
+					path = "/v1/sessions/" + sess.ID
+				}
 				r := f.as(k.name, rt.method, path, body)
 				if rt.method != "GET" && tenant != "" {
 					dirty[tenant] = true
@@ -325,7 +335,7 @@ func TestIsolation(t *testing.T) {
 		}
 	}
 	t.Logf("isolation table: %d routes, %d cases", len(routes), cases)
-	if want := 20*len(scopeKinds)*2 + 7*len(scopeKinds); cases != want {
+	if want := 20*len(scopeKinds)*2 + 9*len(scopeKinds); cases != want {
 		t.Errorf("ran %d cases, want %d: did a route go missing?", cases, want)
 	}
 }

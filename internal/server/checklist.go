@@ -87,12 +87,10 @@ func (s *Server) patchChecklistItem(w http.ResponseWriter, r *http.Request) erro
 	if patch == (raci.ItemPatch{}) {
 		return raci.Invalid(raci.Problem{Detail: "The patch has nothing to change: send at least one of status, evidence, evidence_expires or waiver."})
 	}
-	// The checklist scope sets status and evidence; a waiver excuses an item from
-	// readiness and names the approving party, which takes write.
-	if tok := tokenFrom(r.Context()); patch.Waiver != nil && tok != nil {
-		if err := authorize(tok, tenantWrite, r.PathValue("tenant")); err != nil {
-			return err
-		}
+	// The checklist scope ticks items; what lets an item count as ready without
+	// being done (a waiver, waived, not_applicable) takes write.
+	if err := s.authorizeItemPatch(r, patch); err != nil {
+		return err
 	}
 	c, err := s.svc.UpdateChecklistItem(r.Context(), r.PathValue("tenant"), r.PathValue("key"), r.PathValue("item"), patch, pre)
 	if err != nil {
@@ -100,6 +98,31 @@ func (s *Server) patchChecklistItem(w http.ResponseWriter, r *http.Request) erro
 	}
 	w.Header().Set("ETag", etag(c.Version))
 	s.writeJSON(w, r, http.StatusOK, c)
+	return nil
+}
+
+// authorizeItemPatch refuses, for a token without write on the tenant, a patch that
+// needs write (raci.ChecklistItem.NeedsWrite). What it needs may depend on the
+// item as stored; a checklist or item that does not exist is left to the update
+// to report.
+func (s *Server) authorizeItemPatch(r *http.Request, patch raci.ItemPatch) error {
+	tenant := r.PathValue("tenant")
+	tok := tokenFrom(r.Context())
+	if tok == nil || tok.Can(tenant, raci.AccessWrite) {
+		return nil
+	}
+	var item raci.ChecklistItem
+	if c, err := s.svc.FindChecklist(r.Context(), tenant, r.PathValue("key")); err == nil {
+		if it := c.Item(r.PathValue("item")); it != nil {
+			item = *it
+		}
+	} else if raci.ErrorCode(err) != raci.ENOTFOUND {
+		return err
+	}
+	if what := item.NeedsWrite(patch); what != "" {
+		return forbidden("Token %q may tick item %q of checklist %q but not %s: that needs the scope %q.",
+			tok.Name, r.PathValue("item"), r.PathValue("key"), what, raci.TenantScope(tenant, raci.AccessWrite))
+	}
 	return nil
 }
 

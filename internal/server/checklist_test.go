@@ -306,3 +306,57 @@ func TestChecklistItemsRequiredByDefault(t *testing.T) {
 		t.Fatalf("items = %+v, want dns required and smtp optional", c.Items)
 	}
 }
+
+// Issue 19's probe: after a write token waived an item, a checklist token set it
+// back to pending, keeping the waiver, then to waived with no waiver of its own,
+// and the gate opened with no approval. Now moving off waived ends the waiver, and
+// waiving, not_applicable and a waiver take write; ticking does not.
+func TestChecklistScopeCannotReviveAWaiver(t *testing.T) {
+	f := newIsolationFixture(t)
+	f.seed(ownTenant)
+	base := "/v1/tenants/" + ownTenant + "/checklists/infrastructure"
+	waive := `{"status": "waived", "waiver": {"reason": "DNS is the vendor's", "approved_by": "auth0", "expires": "2099-06-30T00:00:00Z"}}`
+	wantStatus(t, f.as("own-write", "PATCH", base+"/items/dns", waive), http.StatusOK)
+
+	// The probe's first step: allowed, but the waiver goes with the waived status.
+	r := f.as("own-checklist", "PATCH", base+"/items/dns", `{"status": "pending"}`)
+	wantStatus(t, r, http.StatusOK)
+	if dns := decodeChecklist(t, r).Item("dns"); dns.Status != raci.Pending || dns.Waiver != nil {
+		t.Fatalf("dns after pending = %+v, want pending with no waiver kept", dns)
+	}
+	before := f.lastEvent(ownTenant)
+	// Its second step, and the other ways to open the gate without approval.
+	for _, step := range []struct{ item, body string }{
+		{"dns", `{"status": "waived"}`},
+		{"dns", waive},
+		{"firewall", `{"waiver": {"reason": "r", "approved_by": "auth0", "expires": "2099-06-30T00:00:00Z"}}`},
+		{"firewall", `{"status": "not_applicable"}`},
+	} {
+		r := f.as("own-checklist", "PATCH", base+"/items/"+step.item, step.body)
+		p := wantProblem(t, r, http.StatusForbidden, eforbidden)
+		if !strings.Contains(p.Detail, string(raci.TenantScope(ownTenant, raci.AccessWrite))) {
+			t.Errorf("PATCH %s %s: detail %q does not name the scope it needs", step.item, step.body, p.Detail)
+		}
+	}
+	// Not even write may waive on a waiver that is gone.
+	wantProblem(t, f.as("own-write", "PATCH", base+"/items/dns", `{"status": "waived"}`), http.StatusUnprocessableEntity, raci.EINVALID, "items[0].waiver")
+	if f.lastEvent(ownTenant) != before {
+		t.Error("a refused PATCH changed the checklist")
+	}
+	var rd raci.Readiness
+	f.as("own-checklist", "GET", base+"/readiness", "").decode(t, &rd)
+	if rd.Ready || len(rd.Blocking) != 2 {
+		t.Errorf("readiness after the refused PATCHes = %+v, want both required items blocking", rd)
+	}
+
+	// Ticking is the checklist scope's, and evidence on a waived item keeps it.
+	wantStatus(t, f.as("own-checklist", "PATCH", base+"/items/firewall", `{"status": "done", "evidence": "FW-1"}`), http.StatusOK)
+	wantStatus(t, f.as("own-write", "PATCH", base+"/items/dns", waive), http.StatusOK)
+	r = f.as("own-checklist", "PATCH", base+"/items/dns", `{"status": "waived", "evidence": "INF-1"}`)
+	wantStatus(t, r, http.StatusOK)
+	if dns := decodeChecklist(t, r).Item("dns"); dns.Status != raci.Waived || dns.Waiver == nil || dns.Evidence != "INF-1" {
+		t.Errorf("dns after evidence = %+v, want still waived with its waiver", dns)
+	}
+	// Write may do all of it.
+	wantStatus(t, f.as("own-write", "PATCH", base+"/items/firewall", `{"status": "not_applicable"}`), http.StatusOK)
+}

@@ -205,6 +205,8 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		"NewToken":           reflect.TypeOf(tokenBody{}),
 		"CreatedToken":       reflect.TypeOf(createdToken{}),
 		"TokenList":          reflect.TypeOf(raci.Page[*raci.Token]{}),
+		"Session":            reflect.TypeOf(raci.Session{}),
+		"SessionList":        reflect.TypeOf(raci.Page[*raci.Session]{}),
 		"Event":              reflect.TypeOf(raci.Event{}),
 		"EventPage":          reflect.TypeOf(raci.Page[*raci.Event]{}),
 		"Problem":            reflect.TypeOf(problem{}),

@@ -28,7 +28,7 @@ const (
 	// authenticated routes take any valid token; what they return may still depend
 	// on its scopes (the tenant list shows only the tenants the token may read).
 	authenticated
-	// admin routes manage tokens.
+	// admin routes manage tokens and sessions.
 	admin
 	// tenantRead, tenantChecklist and tenantWrite need that access to the {tenant}
 	// in the path. A token with no access to the tenant at all is told it does not
@@ -54,6 +54,9 @@ func (s *Server) routes() []route {
 		{method: http.MethodPost, path: "/v1/tokens", access: admin, handle: s.createToken},
 		{method: http.MethodGet, path: "/v1/tokens", access: admin, handle: s.listTokens},
 		{method: http.MethodDelete, path: "/v1/tokens/{name}", access: admin, handle: s.deleteToken},
+
+		{method: http.MethodGet, path: "/v1/sessions", access: admin, handle: s.listSessions},
+		{method: http.MethodDelete, path: "/v1/sessions/{id}", access: admin, handle: s.deleteSession},
 
 		{method: http.MethodGet, path: "/v1/tenants", access: authenticated, handle: s.listTenants},
 		{method: http.MethodGet, path: "/v1/tenants/{tenant}", access: tenantRead, handle: s.getTenant},

@@ -42,6 +42,9 @@ type Server struct {
 	// tokens is the store's, nil when it keeps none: then only Options.Token
 	// authenticates, and the token routes answer 404.
 	tokens raci.TokenService
+	// sessions is the store's, nil when it keeps none: then the session routes
+	// answer 404.
+	sessions raci.SessionService
 	// revisions is the store's, nil when it keeps none: then every read goes to the
 	// store. With it, reads of a tenant's objects are answered from cache while the
 	// tenant's revision stays the same.
@@ -72,6 +75,7 @@ func New(svc raci.Service, opts Options) *Server {
 		s.bootstrap = &raci.Token{Name: raci.BootstrapTokenName, Scopes: []raci.Scope{raci.AdminScope}}
 	}
 	s.tokens, _ = svc.(raci.TokenService)
+	s.sessions, _ = svc.(raci.SessionService)
 	if store, ok := svc.(raci.RevisionService); ok {
 		s.revisions = newRevisionReader(store)
 		s.metrics.countRevisionQueries(&s.revisions.sent)

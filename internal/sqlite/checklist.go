@@ -15,8 +15,8 @@ var _ raci.ChecklistService = (*DB)(nil)
 
 const (
 	checklistColumns     = `tenant, key, title, description, gate, version, created_at, updated_at`
-	checklistItemColumns = `checklist, key, title, owner, required, due, status, evidence, evidence_expires,
-		waiver_reason, waiver_approver, waiver_expires`
+	checklistItemColumns = `checklist, key, title, owner, required, due, place, status, evidence, evidence_expires,
+		waiver_reason, waiver_approver, waiver_expires, updated_by, updated_at`
 )
 
 const (
@@ -35,8 +35,8 @@ const (
 	qDeleteChecklist      = `DELETE FROM checklists WHERE tenant = ? AND key = ?`
 	qDeleteChecklistItems = `DELETE FROM checklist_items WHERE tenant = ? AND checklist = ?`
 	qInsertChecklistItem  = `INSERT INTO checklist_items (tenant, checklist, position, key, title, owner, required, due,
-		status, evidence, evidence_expires, waiver_reason, waiver_approver, waiver_expires)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		place, status, evidence, evidence_expires, waiver_reason, waiver_approver, waiver_expires, updated_by, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	// The items that name a party, as owner or as waiver approver, and which of the two.
 	qItemsNamingParty = `SELECT checklist, key, owner = ?2, waiver_approver IS ?2 FROM checklist_items
 		WHERE tenant = ?1 AND (owner = ?2 OR waiver_approver = ?2) ORDER BY checklist, position`
@@ -65,7 +65,8 @@ func (t *tx) WriteChecklist(ctx context.Context, c *raci.Checklist, isNew bool) 
 			expires = sql.NullInt64{Int64: w.Expires.UnixNano(), Valid: true}
 		}
 		if err := t.exec(ctx, qInsertChecklistItem, c.Tenant, c.Key, i, it.Key, it.Title, it.Owner, it.Required,
-			nanos(it.Due), string(it.Status), it.Evidence, nanos(it.EvidenceExpires), reason, approver, expires); err != nil {
+			nanos(it.Due), it.Position, string(it.Status), it.Evidence, nanos(it.EvidenceExpires), reason, approver, expires,
+			it.UpdatedBy, nanos(it.UpdatedAt)); err != nil {
 			return fmt.Errorf("item %d: %w", i, err)
 		}
 	}
@@ -138,13 +139,14 @@ func scanChecklistItem(s store.Scanner) (string, raci.ChecklistItem, error) {
 		due, evidenceExpires sql.NullInt64
 		reason, approver     sql.NullString
 		waiverExpires        sql.NullInt64
+		updatedAt            sql.NullInt64
 	)
-	if err := s.Scan(&checklist, &it.Key, &it.Title, &it.Owner, &it.Required, &due, &status, &it.Evidence, &evidenceExpires,
-		&reason, &approver, &waiverExpires); err != nil {
+	if err := s.Scan(&checklist, &it.Key, &it.Title, &it.Owner, &it.Required, &due, &it.Position, &status, &it.Evidence, &evidenceExpires,
+		&reason, &approver, &waiverExpires, &it.UpdatedBy, &updatedAt); err != nil {
 		return "", it, err
 	}
 	it.Status = raci.ItemStatus(status)
-	it.Due, it.EvidenceExpires = timeOrNil(due), timeOrNil(evidenceExpires)
+	it.Due, it.EvidenceExpires, it.UpdatedAt = timeOrNil(due), timeOrNil(evidenceExpires), timeOrNil(updatedAt)
 	if approver.Valid {
 		it.Waiver = &raci.Waiver{Reason: reason.String, ApprovedBy: approver.String, Expires: fromNanos(waiverExpires.Int64)}
 	}

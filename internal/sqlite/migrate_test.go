@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"io/fs"
 	"path/filepath"
 	"slices"
@@ -267,8 +268,8 @@ func TestOpenUpgradesADatabaseWithoutChecklists(t *testing.T) {
 		t.Fatalf("Open of a database without checklists: %v", err)
 	}
 	defer db.Close()
-	if got := appliedVersions(t, db.write); !slices.Equal(got, []int{1, 2, 3, 4, 8}) {
-		t.Errorf("applied versions = %v, want [1 2 3 4 8]", got)
+	if got := appliedVersions(t, db.write); !slices.Equal(got, []int{1, 2, 3, 4, 6, 7, 8}) {
+		t.Errorf("applied versions = %v, want [1 2 3 4 6 7 8]", got)
 	}
 	// A tenant written before descriptions and sources existed has neither.
 	if tn, err := db.FindTenant(ctx, "acme"); err != nil || tn.Description != "" || tn.Source != nil {
@@ -277,6 +278,60 @@ func TestOpenUpgradesADatabaseWithoutChecklists(t *testing.T) {
 	c := &raci.Checklist{Tenant: "acme", Key: "infra", Title: "Infra", Items: []raci.ChecklistItem{{Key: "dns", Title: "DNS", Owner: "customer", Required: true}}}
 	if _, _, err := db.PutChecklist(ctx, c, raci.Precondition{}); err != nil {
 		t.Fatalf("PutChecklist after the upgrade: %v", err)
+	}
+}
+
+// TestOpenNumbersTheItemsOfAnOlderDatabase opens a file written before items had
+// positions and progress stamps: each checklist keeps its order (positions 1, 2,
+// 3, ... as written), its ticks, and names nobody for them.
+func TestOpenNumbersTheItemsOfAnOlderDatabase(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "raci.db")
+	raw := openRaw(t, path)
+	older := fstest.MapFS{}
+	for _, name := range []string{"0001_init.sql", "0002_checklists.sql", "0003_tokens_events.sql", "0004_tenant_source.sql"} {
+		body, err := fs.ReadFile(migrationFiles, "migrations/"+name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		older[name] = &fstest.MapFile{Data: body}
+	}
+	if err := migrate(ctx, raw, older); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.ExecContext(ctx, `INSERT INTO tenants (name, display_name, customer, deployment_model, environments, labels, scheme, version, created_at, updated_at)
+			VALUES ('acme', '', '', 'private_saas', '[]', '{}', 'RACI', 1, 0, 0);
+		INSERT INTO parties VALUES ('acme', 'customer', '', 'customer', '[]', 1, 0, 0);
+		INSERT INTO checklists VALUES ('acme', 'infra', 'Infra', '', '', 1, 0, 0);
+		INSERT INTO checklist_items (tenant, checklist, position, key, title, owner, required, status, evidence)
+			VALUES ('acme', 'infra', 0, 'vpn', 'VPN', 'customer', 1, 'pending', ''),
+			       ('acme', 'infra', 1, 'dns', 'DNS', 'customer', 1, 'done', 'INFRA-7'),
+			       ('acme', 'infra', 2, 'access', 'Access', 'customer', 0, 'pending', '')`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open of a database without item positions: %v", err)
+	}
+	defer db.Close()
+	c, err := db.FindChecklist(ctx, "acme", "infra")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, it := range c.Items {
+		got = append(got, fmt.Sprintf("%s@%d", it.Key, it.Position))
+		if it.UpdatedBy != "" || it.UpdatedAt != nil {
+			t.Errorf("item %q names %q at %v for its progress; want nobody", it.Key, it.UpdatedBy, it.UpdatedAt)
+		}
+	}
+	if want := []string{"vpn@1", "dns@2", "access@3"}; !slices.Equal(got, want) {
+		t.Errorf("items after the upgrade = %q, want %q", got, want)
+	}
+	if dns := c.Item("dns"); dns.Status != raci.Done || dns.Evidence != "INFRA-7" {
+		t.Errorf("dns after the upgrade = %s %q, want done INFRA-7", dns.Status, dns.Evidence)
 	}
 }
 

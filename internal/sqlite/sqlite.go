@@ -200,6 +200,7 @@ var queries = []string{
 	qFindChecklist, qListChecklists, qFindChecklistItems, qListChecklistItems,
 	qInsertChecklist, qUpdateChecklist, qDeleteChecklist, qDeleteChecklistItems, qInsertChecklistItem, qItemsNamingParty,
 	qInsertToken, qTokenExists, qListTokens, qDeleteToken, qFindTokenBySecret, qCountTokens,
+	qFindSession, qDeleteTokenSessions, qSetSessionFlash, qSessionFlash,
 	qInsertEvent, qTenantRevision, qListEvents, qListObjectEvents, qListEventsNewest, qListObjectEventsNewest,
 }
 

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -418,5 +419,22 @@ func TestTokenConformance(t *testing.T) {
 func TestEventConformance(t *testing.T) {
 	racitest.RunEvents(t, func(t *testing.T) racitest.EventStore {
 		return open(t, filepath.Join(t.TempDir(), "raci.db"))
+	})
+}
+
+func TestSessionConformance(t *testing.T) {
+	var mu sync.Mutex
+	paths := map[racitest.SessionStore]string{}
+	racitest.RunSessions(t, func(t *testing.T) racitest.SessionStore {
+		path := filepath.Join(t.TempDir(), "raci.db")
+		db := open(t, path)
+		mu.Lock()
+		defer mu.Unlock()
+		paths[db] = path
+		return db
+	}, func(t *testing.T, s racitest.SessionStore) racitest.SessionStore {
+		mu.Lock()
+		defer mu.Unlock()
+		return open(t, paths[s]) // a second process on the same file
 	})
 }

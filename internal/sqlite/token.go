@@ -68,7 +68,8 @@ func (db *DB) ListTokens(ctx context.Context) ([]*raci.Token, error) {
 	return tokens, nil
 }
 
-// DeleteToken revokes the token: its secret stops working at once.
+// DeleteToken revokes the token: its secret stops working at once, and the web
+// sessions signed in with it end in the same transaction.
 func (db *DB) DeleteToken(ctx context.Context, name string) error {
 	return db.update(ctx, func(tx *tx) error {
 		ok, err := tokenExists(ctx, tx, name)
@@ -80,6 +81,9 @@ func (db *DB) DeleteToken(ctx context.Context, name string) error {
 		}
 		if err := tx.exec(ctx, qDeleteToken, name); err != nil {
 			return fmt.Errorf("delete token %q: %w", name, err)
+		}
+		if err := tx.exec(ctx, qDeleteTokenSessions, name); err != nil {
+			return fmt.Errorf("end the sessions of token %q: %w", name, err)
 		}
 		return nil
 	})

@@ -345,9 +345,19 @@ func (w *Writes) renameInChecklists(ctx context.Context, tx Tx, tenant, from, to
 		if old == nil {
 			continue
 		}
+		// Written as it is, not through writeChecklist: a renamed waiver approver is
+		// no new report, so each item keeps who last reported on it, and when.
 		c := old.Clone()
 		c.RenameParty(from, to)
-		if err := w.writeChecklist(ctx, tx, c, old); err != nil {
+		c.Version, c.UpdatedAt = old.Version+1, w.now()
+		if err := tx.WriteChecklist(ctx, c, false); err != nil {
+			return fmt.Errorf("rename party %q in checklist %q: %w", tenant+"/"+from, tenant+"/"+c.Key, err)
+		}
+		stored, err := tx.FindChecklist(ctx, tenant, c.Key)
+		if err != nil {
+			return err
+		}
+		if err := appendEvent(ctx, w, tx, tenant, raci.ChecklistObject(c.Key), old, stored); err != nil {
 			return err
 		}
 	}
@@ -603,6 +613,8 @@ func (w *Writes) writeChecklist(ctx context.Context, tx Tx, c, old *raci.Checkli
 	if old != nil {
 		c.Version, c.CreatedAt = old.Version+1, old.CreatedAt
 	}
+	c.SortItems()
+	c.StampProgress(old, raci.ActorFrom(ctx), now)
 	if err := tx.WriteChecklist(ctx, c, old == nil); err != nil {
 		return fmt.Errorf("put checklist %q: %w", c.Tenant+"/"+c.Key, err)
 	}

@@ -74,11 +74,14 @@ func TestBrowserTenantPage(t *testing.T) {
 	}
 
 	h := New(f.db, f.db, Options{})
-	sess := h.sessions.create(&raci.Token{Name: "acme-checklist", Scopes: []raci.Scope{raci.TenantScope("acme", raci.AccessChecklist)}})
+	_, secret, err := f.db.CreateSession(ctx, &raci.Token{Name: "acme-checklist", Scopes: []raci.Scope{raci.TenantScope("acme", raci.AccessChecklist)}}, time.Hour, "")
+	if err != nil {
+		t.Fatal(err)
+	}
 	// Chromium's command line cannot set a cookie, so this test-only wrapper adds the
 	// session cookie to every request; the handler itself has no such hook.
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.AddCookie(&http.Cookie{Name: sessionCookie, Value: sess.id})
+		r.AddCookie(&http.Cookie{Name: sessionCookie, Value: secret})
 		h.ServeHTTP(w, r)
 	}))
 	defer srv.Close()

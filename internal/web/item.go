@@ -53,11 +53,15 @@ func (h *Handler) updateItem(w http.ResponseWriter, r *http.Request) {
 		WaiverApprovedBy: strings.TrimSpace(r.PostFormValue("waiver_approved_by")),
 		WaiverExpires:    strings.TrimSpace(r.PostFormValue("waiver_expires")),
 	}
-	waiving := form.WaiverReason != "" || form.WaiverApprovedBy != "" || form.WaiverExpires != "" ||
-		(form.Status == string(raci.Waived) && item.Status != raci.Waived)
-	if waiving && !tok.Can(tenant, raci.AccessWrite) {
-		h.errorPage(w, r, http.StatusForbidden, fmt.Sprintf("Token %q may tick items of tenant %q but not waive them: a waiver needs the scope %q.",
-			tok.Name, tenant, raci.TenantScope(tenant, raci.AccessWrite)))
+	// What takes write is the domain's rule, as in the API.
+	status := raci.ItemStatus(form.Status)
+	wants := raci.ItemPatch{Status: &status}
+	if form.WaiverReason != "" || form.WaiverApprovedBy != "" || form.WaiverExpires != "" {
+		wants.Waiver = &raci.Waiver{}
+	}
+	if what := item.NeedsWrite(wants); what != "" && !tok.Can(tenant, raci.AccessWrite) {
+		h.errorPage(w, r, http.StatusForbidden, fmt.Sprintf("Token %q may tick items of tenant %q but not %s: that needs the scope %q.",
+			tok.Name, tenant, what, raci.TenantScope(tenant, raci.AccessWrite)))
 		return
 	}
 
@@ -87,7 +91,7 @@ func (h *Handler) updateItem(w http.ResponseWriter, r *http.Request) {
 		h.showTenant(w, r, sess, http.StatusUnprocessableEntity, failed)
 		return
 	}
-	h.sessions.setFlash(sess, fmt.Sprintf("Saved %q of %s: %s.", item.Title, c.Title, strings.ReplaceAll(form.Status, "_", " ")))
+	h.setFlash(r.Context(), sess, fmt.Sprintf("Saved %q of %s: %s.", item.Title, c.Title, strings.ReplaceAll(form.Status, "_", " ")))
 	http.Redirect(w, r, "/tenants/"+tenant+"#checklist-"+key, http.StatusSeeOther)
 }
 

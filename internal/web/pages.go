@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"html/template"
 	"log/slog"
+	"math"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -112,6 +114,15 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 	if !h.readForm(w, r) {
 		return
 	}
+	// A client that failed too often is refused before its token is looked at.
+	client := clientKey(r, h.trusted)
+	if wait := h.limiter.blocked(client); wait > 0 {
+		secs := int(math.Ceil(wait.Seconds()))
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		h.errorPage(w, r, http.StatusTooManyRequests, fmt.Sprintf(
+			"Too many failed sign-ins from your address: wait %d seconds, then try again with a valid token.", secs))
+		return
+	}
 	c, err := r.Cookie(signinCSRFCookie)
 	if err != nil || !validCSRF(r, c.Value) {
 		h.errorPage(w, r, http.StatusForbidden, "The sign-in form expired or did not come from this site. Open the sign-in page again.")
@@ -120,18 +131,35 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 	tok, err := h.authenticate(r.Context(), strings.TrimSpace(r.PostFormValue("token")))
 	if err != nil {
 		if raci.ErrorCode(err) == raci.EUNAUTHORIZED {
+			h.limiter.fail(client)
 			h.showSignin(w, r, http.StatusUnauthorized, raci.ErrorMessage(err))
 			return
 		}
 		h.internalError(w, r, err)
 		return
 	}
-	if old := h.currentSession(r); old != nil {
-		h.sessions.delete(old.id)
+	if h.sessions == nil {
+		h.internalError(w, r, errors.New("the store keeps no web sessions"))
+		return
 	}
-	sess := h.sessions.create(tok)
+	// A browser that signs in again ends the session it held.
+	var replaces string
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		replaces = c.Value
+	}
+	_, secret, err := h.sessions.CreateSession(r.Context(), tok, h.sessionTTL, replaces)
+	if err != nil {
+		if raci.ErrorCode(err) == raci.EUNAUTHORIZED {
+			// The token was revoked since it was checked.
+			h.showSignin(w, r, http.StatusUnauthorized, tokenInvalid)
+			return
+		}
+		h.internalError(w, r, fmt.Errorf("create session: %w", err))
+		return
+	}
+	noteActor(r, tok.Name)
 	h.setCookie(w, r, signinCSRFCookie, "", -1)
-	h.setCookie(w, r, sessionCookie, sess.id, int(h.sessions.ttl.Seconds()))
+	h.setCookie(w, r, sessionCookie, secret, int(h.sessionTTL.Seconds()))
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
@@ -148,7 +176,11 @@ func (h *Handler) signout(w http.ResponseWriter, r *http.Request) {
 		h.errorPage(w, r, http.StatusForbidden, "The form expired or did not come from this site. Reload the page and try again.")
 		return
 	}
-	h.sessions.delete(sess.id)
+	// Ended in the store, the session ends on every server at once.
+	if err := h.sessions.EndSession(r.Context(), sess.secret); err != nil {
+		h.internalError(w, r, fmt.Errorf("end session: %w", err))
+		return
+	}
 	h.setCookie(w, r, sessionCookie, "", -1)
 	http.Redirect(w, r, "/signin", http.StatusSeeOther)
 }
@@ -181,11 +213,11 @@ func (h *Handler) tenants(w http.ResponseWriter, r *http.Request) {
 		}
 		opts.After = pg.Next
 	}
-	h.render(w, r, http.StatusOK, "tenants", h.page(sess, "Tenants", tenantsView{Tenants: visible}))
+	h.render(w, r, http.StatusOK, "tenants", h.page(r.Context(), sess, "Tenants", tenantsView{Tenants: visible}))
 }
 
-func (h *Handler) page(sess *session, title string, data any) page {
-	return page{Title: title, User: sess.token.Name, CSRF: sess.csrf, Flash: h.sessions.takeFlash(sess), Data: data}
+func (h *Handler) page(ctx context.Context, sess *session, title string, data any) page {
+	return page{Title: title, User: sess.token.Name, CSRF: sess.csrf, Flash: h.takeFlash(ctx, sess), Data: data}
 }
 
 // tenantView is a tenant's page.
@@ -300,7 +332,7 @@ func (h *Handler) showTenant(w http.ResponseWriter, r *http.Request, sess *sessi
 	if title == "" {
 		title = view.Tenant.Name
 	}
-	h.render(w, r, status, "tenant", h.page(sess, title, view))
+	h.render(w, r, status, "tenant", h.page(r.Context(), sess, title, view))
 }
 
 func (h *Handler) tenantView(ctx context.Context, tok *raci.Token, name string, failed *failedForm) (*tenantView, error) {
@@ -317,8 +349,9 @@ func (h *Handler) tenantView(ctx context.Context, tok *raci.Token, name string, 
 		CanEdit:  tok.Can(name, raci.AccessChecklist),
 		CanWaive: tok.Can(name, raci.AccessWrite),
 	}
+	// Waived and not applicable let a gate open without the work: write only.
 	for _, s := range raci.ItemStatuses {
-		if s != raci.Waived || v.CanWaive {
+		if (s != raci.Waived && s != raci.NotApplicable) || v.CanWaive {
 			v.Statuses = append(v.Statuses, s)
 		}
 	}

@@ -1,39 +1,30 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
-	"sync"
-	"time"
+	"net/http"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 )
 
-// session is what the server remembers of a signed-in browser. It holds the token's
-// name and scopes, never its secret: the cookie carries only the session id.
+// session is a signed-in browser as one request sees it. The store keeps it
+// (raci.SessionService), so that every server on the database knows it and it ends
+// everywhere at once: at sign-out, when an administrator ends it, or when its token
+// is revoked. The browser's cookie holds the session's secret, of which the store
+// keeps only a hash.
 type session struct {
-	id      string
-	token   *raci.Token
-	csrf    string
-	expires time.Time
-	flash   string
+	id     string
+	secret string
+	token  *raci.Token
+	csrf   string
+	flash  string
 }
 
-// sessions keeps sessions in memory. They do not survive a restart and are not
-// shared between replicas: people sign in again, which is cheap.
-type sessions struct {
-	mu  sync.Mutex
-	m   map[string]*session
-	ttl time.Duration
-	now func() time.Time
-}
-
-func newSessions(ttl time.Duration, now func() time.Time) *sessions {
-	return &sessions{m: map[string]*session{}, ttl: ttl, now: now}
-}
-
-// randomToken returns 32 random bytes, URL-safe base64: unguessable session ids
-// and CSRF tokens.
+// randomToken returns 32 random bytes, URL-safe base64: the sign-in form's CSRF
+// token.
 func randomToken() string {
 	b := make([]byte, 32)
 	// crypto/rand.Read never fails on supported platforms (it panics instead).
@@ -41,64 +32,59 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// create starts a session for the token, with a fresh id and CSRF token, and
-// forgets expired sessions while it holds the lock.
-func (s *sessions) create(tok *raci.Token) *session {
-	now := s.now()
-	scopes := append([]raci.Scope(nil), tok.Scopes...)
-	sess := &session{
-		id:      randomToken(),
-		token:   &raci.Token{Name: tok.Name, Scopes: scopes},
-		csrf:    randomToken(),
-		expires: now.Add(s.ttl),
+// sessionCSRF is the CSRF token of the session with this secret: derived from the
+// secret, so that every server computes the same one and the store keeps none, and
+// one way, so that a page that shows it gives the secret away.
+func sessionCSRF(secret string) string {
+	sum := sha256.Sum256([]byte("raci csrf\x00" + secret))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
+// findSession returns the live session whose secret the cookie holds, or nil.
+// A session of the bootstrap credential lasts only while this server accepts that
+// credential. A store error is logged and reads as no session: the person is sent
+// to sign in, rather than shown someone's page.
+func (h *Handler) findSession(r *http.Request, secret string) *session {
+	if secret == "" || h.sessions == nil {
+		return nil
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for id, old := range s.m {
-		if !now.Before(old.expires) {
-			delete(s.m, id)
+	s, err := h.sessions.FindSession(r.Context(), secret)
+	if err != nil {
+		if raci.ErrorCode(err) != raci.EUNAUTHORIZED {
+			h.logger.ErrorContext(r.Context(), "find web session", "error", err)
 		}
-	}
-	s.m[sess.id] = sess
-	return sess
-}
-
-// get returns the unexpired session with this id, or nil.
-func (s *sessions) get(id string) *session {
-	if id == "" {
 		return nil
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sess := s.m[id]
-	if sess == nil {
+	if s.Token == raci.BootstrapTokenName && h.tokenHash == nil {
 		return nil
 	}
-	if !s.now().Before(sess.expires) {
-		delete(s.m, id)
-		return nil
+	noteActor(r, s.Token)
+	return &session{
+		id:     s.ID,
+		secret: secret,
+		token:  &raci.Token{Name: s.Token, Scopes: s.Scopes},
+		csrf:   sessionCSRF(secret),
+		flash:  s.Flash,
 	}
-	return sess
 }
 
-func (s *sessions) delete(id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.m, id)
+// setFlash keeps a message for the session's next page.
+func (h *Handler) setFlash(ctx context.Context, sess *session, msg string) {
+	if err := h.sessions.SetSessionFlash(ctx, sess.id, msg); err != nil {
+		h.logger.ErrorContext(ctx, "keep the message of a web session", "error", err)
+	}
 }
 
-// setFlash stores a message shown once, on the next page the session sees.
-func (s *sessions) setFlash(sess *session, msg string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sess.flash = msg
-}
-
-// takeFlash returns the session's message and forgets it.
-func (s *sessions) takeFlash(sess *session) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	msg := sess.flash
+// takeFlash returns the session's message, if any, and forgets it.
+func (h *Handler) takeFlash(ctx context.Context, sess *session) string {
+	if sess.flash == "" {
+		return ""
+	}
+	msg, err := h.sessions.TakeSessionFlash(ctx, sess.id)
+	if err != nil {
+		h.logger.ErrorContext(ctx, "take the message of a web session", "error", err)
+		return ""
+	}
 	sess.flash = ""
 	return msg
 }

@@ -4,8 +4,10 @@
 // with html/template and work without JavaScript.
 //
 // People sign in with an API token. The browser then holds only a random session
-// id in an HttpOnly, SameSite=Strict cookie; the server maps it to the token's
-// name and scopes. Every form carries a CSRF token checked on every POST.
+// secret in an HttpOnly, SameSite=Strict cookie; the store maps its hash to the
+// session, and the session to its token, so that every server on the database
+// shares it and revoking the token ends it. Every form carries a CSRF token checked
+// on every POST.
 package web
 
 import (
@@ -19,6 +21,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
@@ -55,8 +58,18 @@ type Options struct {
 	Logger *slog.Logger
 	// SessionTTL is how long a sign-in lasts; zero means DefaultSessionTTL.
 	SessionTTL time.Duration
-	// Now is the clock readiness and sessions are judged by; nil means time.Now.
+	// Now is the clock readiness and sign-in limits are judged by; nil means
+	// time.Now. Sessions expire by the store's clock.
 	Now func() time.Time
+	// SignInFailures is how many failed sign-ins a client address may make in a
+	// minute before its sign-ins are refused for the rest of it; zero means
+	// DefaultSignInFailures.
+	SignInFailures int
+	// TrustedProxies are the addresses of the reverse proxies in front of the
+	// server: their X-Forwarded-Proto says whether the browser used HTTPS (then
+	// cookies are Secure), and their X-Forwarded-For names the client whose failed
+	// sign-ins count. Nobody else's are believed.
+	TrustedProxies []netip.Prefix
 }
 
 // Handler serves the web pages. It is an http.Handler.
@@ -66,15 +79,20 @@ type Handler struct {
 	tokenHash []byte
 	logger    *slog.Logger
 	now       func() time.Time
-	sessions  *sessions
-	pages     map[string]*template.Template
-	mux       *http.ServeMux
+	// sessions is the store's, nil when it keeps none: then nobody can sign in.
+	sessions   raci.SessionService
+	sessionTTL time.Duration
+	limiter    *signInLimiter
+	trusted    []netip.Prefix
+	pages      map[string]*template.Template
+	mux        *http.ServeMux
 }
 
 var _ http.Handler = (*Handler)(nil)
 
 // New returns the web pages for svc. tokens authenticates sign-ins besides
-// opts.Token; it may be nil. With neither, nobody can sign in.
+// opts.Token; it may be nil. Sessions are kept by tokens when it is a
+// raci.SessionService, else by svc; without one, nobody can sign in.
 func New(svc raci.Service, tokens raci.TokenService, opts Options) *Handler {
 	h := &Handler{
 		svc:    svc,
@@ -97,7 +115,18 @@ func New(svc raci.Service, tokens raci.TokenService, opts Options) *Handler {
 	if ttl <= 0 {
 		ttl = DefaultSessionTTL
 	}
-	h.sessions = newSessions(ttl, h.now)
+	h.sessionTTL = ttl
+	failures := opts.SignInFailures
+	if failures <= 0 {
+		failures = DefaultSignInFailures
+	}
+	h.limiter = newSignInLimiter(failures, h.now)
+	h.trusted = opts.TrustedProxies
+	if ss, ok := tokens.(raci.SessionService); ok {
+		h.sessions = ss
+	} else if ss, ok := svc.(raci.SessionService); ok {
+		h.sessions = ss
+	}
 	h.pages = parsePages()
 
 	static, err := fs.Sub(staticFiles, "static")
@@ -114,9 +143,76 @@ func New(svc raci.Service, tokens raci.TokenService, opts Options) *Handler {
 	return h
 }
 
-// ServeHTTP sets the headers every page shares, then routes the request; paths no
-// route knows get the HTML 404 page rather than ServeMux's plain text.
+// ServeHTTP logs the request as the API logs its own, then serves it.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w}
+	info := &requestInfo{}
+	r = r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info))
+	defer func() {
+		// The route pattern, not the path; the session's token by name. Never a
+		// header, a cookie or a form value: they carry secrets.
+		attrs := []slog.Attr{
+			slog.String("method", r.Method),
+			slog.String("route", r.Pattern),
+			slog.Int("status", rec.statusCode()),
+			slog.Duration("duration", time.Since(start)),
+		}
+		if info.actor != "" {
+			attrs = append(attrs, slog.String("actor", info.actor))
+		}
+		h.logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
+	}()
+	h.serve(rec, r)
+}
+
+// requestInfo is what a request's handlers learn that its log line shows.
+type requestInfo struct {
+	actor string
+}
+
+type requestInfoKey struct{}
+
+// noteActor names the request's token in its log line.
+func noteActor(r *http.Request, name string) {
+	if info, ok := r.Context().Value(requestInfoKey{}).(*requestInfo); ok {
+		info.actor = name
+	}
+}
+
+// statusRecorder remembers the status written, for the request log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	if r.status == 0 {
+		r.status = status
+	}
+	r.ResponseWriter.WriteHeader(status)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *statusRecorder) statusCode() int {
+	if r.status == 0 {
+		return http.StatusOK
+	}
+	return r.status
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// serve sets the headers every page shares, then routes the request; paths no
+// route knows get the HTML 404 page rather than ServeMux's plain text.
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 	hdr := w.Header()
 	hdr.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	hdr.Set("X-Content-Type-Options", "nosniff")
@@ -168,8 +264,11 @@ func (h *Handler) authenticate(ctx context.Context, secret string) (*raci.Token,
 			return nil, fmt.Errorf("authenticate token: %w", err)
 		}
 	}
-	return nil, raci.Errorf(raci.EUNAUTHORIZED, "That token is not valid for this server: check it, or ask an administrator for a new one.")
+	return nil, raci.Errorf(raci.EUNAUTHORIZED, tokenInvalid)
 }
+
+// tokenInvalid is what the sign-in page says of a token it does not take.
+const tokenInvalid = "That token is not valid for this server: check it, or ask an administrator for a new one."
 
 // currentSession returns the request's session, or nil when it has none.
 func (h *Handler) currentSession(r *http.Request) *session {
@@ -177,7 +276,7 @@ func (h *Handler) currentSession(r *http.Request) *session {
 	if err != nil {
 		return nil
 	}
-	return h.sessions.get(c.Value)
+	return h.findSession(r, c.Value)
 }
 
 // requireSession returns the request's session, or redirects to the sign-in page
@@ -206,7 +305,7 @@ func (h *Handler) setCookie(w http.ResponseWriter, r *http.Request, name, value 
 		Path:     "/",
 		MaxAge:   maxAge,
 		HttpOnly: true,
-		Secure:   r.TLS != nil,
+		Secure:   OverHTTPS(r, h.trusted),
 		SameSite: http.SameSiteStrictMode,
 	})
 }

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 	"github.com/raci-dev/terraform-provider-raci/internal/sqlite"
@@ -22,6 +23,7 @@ import (
 // globex, and a token per kind of person.
 type fixture struct {
 	db      *sqlite.DB
+	dbPath  string
 	srv     *httptest.Server
 	secrets map[string]string // token name → secret
 }
@@ -29,14 +31,15 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "raci.db"))
+	path := filepath.Join(t.TempDir(), "raci.db")
+	db, err := sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
 	seed(t, db)
 
-	f := &fixture{db: db, secrets: map[string]string{}}
+	f := &fixture{db: db, dbPath: path, secrets: map[string]string{}}
 	for name, scopes := range map[string][]raci.Scope{
 		"acme-reader":    {raci.TenantScope("acme", raci.AccessRead)},
 		"acme-checklist": {raci.TenantScope("acme", raci.AccessChecklist)},
@@ -365,7 +368,7 @@ func TestTickItem(t *testing.T) {
 	b.signInAs("acme-checklist")
 	p := b.get("/tenants/acme")
 	wantContains(t, p, `<label for="infrastructure-dns-status">Status</label>`, `<label for="infrastructure-dns-evidence">Evidence</label>`)
-	wantNotContains(t, p, "waiver_reason", `<option value="waived"`)
+	wantNotContains(t, p, "waiver_reason", `<option value="waived"`, `<option value="not_applicable"`)
 
 	for _, item := range []string{"dns", "firewall"} {
 		r := b.post("/tenants/acme/checklists/infrastructure/items/"+item, url.Values{
@@ -381,6 +384,8 @@ func TestTickItem(t *testing.T) {
 		"Progress: 2/2 required items ready", `<span class="readiness ready">Ready</span>`,
 		"https://tickets.example/dns",
 		`<th scope="row">acme-checklist</th><td>update checklist/infrastructure</td>`,
+		// Who ticked each item, and when.
+		`<span class="description reported">by acme-checklist, 20`,
 	)
 	// The flash is shown once.
 	wantNotContains(t, b.get("/tenants/acme"), `class="flash"`)
@@ -462,12 +467,36 @@ func TestChecklistScopeCannotWaiveOrEditRows(t *testing.T) {
 	for _, form := range []url.Values{
 		{"csrf": {csrf}, "status": {"waived"}},
 		{"csrf": {csrf}, "status": {"pending"}, "waiver_reason": {"no"}, "waiver_approved_by": {"auth0"}, "waiver_expires": {"2099-01-01"}},
+		{"csrf": {csrf}, "status": {"not_applicable"}},
 	} {
 		wantStatus(t, b.post("/tenants/acme/checklists/infrastructure/items/dns", form), http.StatusForbidden)
 	}
+	// It may tick an item a write token waived: the waiver ends with the waived
+	// status, so that nothing is left to waive the item again on.
+	ctx := raci.WithActor(context.Background(), "acme-writer")
+	waived := raci.Waived
+	if _, err := f.db.UpdateChecklistItem(ctx, "acme", "infrastructure", "firewall", raci.ItemPatch{Status: &waived,
+		Waiver: &raci.Waiver{Reason: "vendor-managed", ApprovedBy: "auth0", Expires: time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)}}, raci.Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+	// Its form keeps the status it may not choose, so that saving evidence keeps it.
+	p = b.get("/tenants/acme")
+	wantContains(t, p, `<option value="waived" selected>waived</option>`)
+	wantStatus(t, b.post("/tenants/acme/checklists/infrastructure/items/firewall", url.Values{"csrf": {csrf}, "status": {"waived"}, "evidence": {"FW-1"}}), http.StatusSeeOther)
 	c, _ := f.db.FindChecklist(context.Background(), "acme", "infrastructure")
-	if it := c.Item("dns"); it.Status != raci.Pending || it.Waiver != nil || c.Version != 1 {
+	if it := c.Item("firewall"); it.Status != raci.Waived || it.Waiver == nil || it.Evidence != "FW-1" {
+		t.Errorf("firewall = %+v, want still waived, with the evidence", it)
+	}
+	wantStatus(t, b.post("/tenants/acme/checklists/infrastructure/items/firewall", url.Values{"csrf": {csrf}, "status": {"pending"}}), http.StatusSeeOther)
+	r := b.post("/tenants/acme/checklists/infrastructure/items/firewall", url.Values{"csrf": {csrf}, "status": {"waived"}})
+	wantStatus(t, r, http.StatusForbidden)
+	wantContains(t, r, "but not mark it waived", "tenant:acme:write")
+	c, _ = f.db.FindChecklist(context.Background(), "acme", "infrastructure")
+	if it := c.Item("dns"); it.Status != raci.Pending || it.Waiver != nil {
 		t.Errorf("a checklist session waived an item: %+v", it)
+	}
+	if it := c.Item("firewall"); it.Status != raci.Pending || it.Waiver != nil || c.Version != 4 {
+		t.Errorf("firewall = %+v (version %d), want pending without the waiver", it, c.Version)
 	}
 
 	// There is no route that changes a row, a party or a tenant.
@@ -483,10 +512,10 @@ func TestChecklistScopeCannotWaiveOrEditRows(t *testing.T) {
 	}
 
 	// A reader may not tick at all.
-	r := f.browser(t)
-	r.signInAs("acme-reader")
-	rp := r.get("/tenants/acme")
-	wantStatus(t, r.post("/tenants/acme/checklists/infrastructure/items/dns", url.Values{"csrf": {rp.csrf(t)}, "status": {"done"}}), http.StatusForbidden)
+	reader := f.browser(t)
+	reader.signInAs("acme-reader")
+	rp := reader.get("/tenants/acme")
+	wantStatus(t, reader.post("/tenants/acme/checklists/infrastructure/items/dns", url.Values{"csrf": {rp.csrf(t)}, "status": {"done"}}), http.StatusForbidden)
 }
 
 func TestSecurityHeaders(t *testing.T) {

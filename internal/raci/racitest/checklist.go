@@ -29,6 +29,7 @@ func RunChecklists(t *testing.T, open func(t *testing.T) ChecklistStore) {
 
 	run("Checklist/CreateFindReplace", testChecklistCreateFindReplace)
 	run("Checklist/ItemOrder", testChecklistItemOrder)
+	run("Checklist/ItemPosition", testChecklistItemPosition)
 	run("Checklist/Normalized", testChecklistNormalized)
 	run("Checklist/Preconditions", testChecklistPreconditions)
 	run("Checklist/Missing", testChecklistMissing)
@@ -48,6 +49,7 @@ func RunChecklists(t *testing.T, open func(t *testing.T) ChecklistStore) {
 	run("ChecklistItem/Invalid", testItemInvalid)
 	run("ChecklistItem/Preconditions", testItemPreconditions)
 	run("ChecklistItem/Missing", testItemMissing)
+	run("ChecklistItem/ProgressStamp", testItemProgressStamp)
 
 	run("Readiness", testReadiness)
 
@@ -277,6 +279,109 @@ func testChecklistItemOrder(t *testing.T, s ChecklistStore) {
 	}
 }
 
+// Items are kept by position, whatever order they are sent in; items with the same
+// position keep the order they were sent in. Positions round trip.
+func testChecklistItemPosition(t *testing.T, s ChecklistStore) {
+	setupTenant(t, s, "acme", raci.RACI)
+	at := func(key string, position int64) raci.ChecklistItem {
+		it := newItem(key, "customer")
+		it.Position = position
+		return it
+	}
+	stored := mustPutChecklist(t, s, newChecklist("acme", "infrastructure",
+		at("tls", 30), at("vpn", 10), at("dns", 20), at("sso", 20), at("access", 1000000000)))
+	want := []string{"vpn", "dns", "sso", "tls", "access"}
+	found := mustFindChecklist(t, s, "acme", "infrastructure")
+	for name, c := range map[string]*raci.Checklist{"stored": stored, "found": found} {
+		if got := itemKeys(c); !slices.Equal(got, want) {
+			t.Errorf("%s items = %q, want %q (by position, ties as sent)", name, got, want)
+		}
+		positions := make([]int64, len(c.Items))
+		for i, it := range c.Items {
+			positions[i] = it.Position
+		}
+		if wantPos := []int64{10, 20, 20, 30, 1000000000}; !slices.Equal(positions, wantPos) {
+			t.Errorf("%s positions = %v, want %v", name, positions, wantPos)
+		}
+	}
+	page, err := s.ListChecklists(ctx(t), "acme", raci.ListOptions{})
+	if err != nil || len(page.Items) != 1 {
+		t.Fatalf("ListChecklists = %+v, %v; want one checklist", page, err)
+	}
+	if got := itemKeys(page.Items[0]); !slices.Equal(got, want) {
+		t.Errorf("listed items = %q, want %q", got, want)
+	}
+
+	// Moving one item is a change of its position alone; its progress goes with it.
+	mustUpdateItem(t, s, "acme", "infrastructure", "tls", raci.ItemPatch{Status: ptr(raci.Done)})
+	moved := mustPutChecklist(t, s, newChecklist("acme", "infrastructure",
+		at("tls", 5), at("vpn", 10), at("dns", 20), at("sso", 20), at("access", 1000000000)))
+	if got, want := itemKeys(moved), []string{"tls", "vpn", "dns", "sso", "access"}; !slices.Equal(got, want) {
+		t.Errorf("items after moving tls = %q, want %q", got, want)
+	}
+	if st := moved.Item("tls").Status; st != raci.Done {
+		t.Errorf("tls after moving = %q, want it still done", st)
+	}
+}
+
+// Who last changed an item's progress, and when, is recorded by the store: by a
+// patch, or by a replace that sets a different status; never by one that leaves
+// the progress as it is, and never taken from what the writer sends.
+func testItemProgressStamp(t *testing.T, s ChecklistStore) {
+	setupTenant(t, s, "acme", raci.RACI)
+	lastActor := func() string {
+		t.Helper()
+		events, err := s.ListEvents(ctx(t), "acme", raci.EventFilter{Object: raci.ChecklistObject("infrastructure"), Newest: true, Limit: 1})
+		if err != nil || len(events) != 1 {
+			t.Fatalf("ListEvents = %v, %v; want the newest event", events, err)
+		}
+		return events[0].Actor
+	}
+	forged := newItem("tls", "customer")
+	forged.UpdatedBy, forged.UpdatedAt = "mallory", ptr(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC))
+	created := mustPutChecklist(t, s, newChecklist("acme", "infrastructure", newItem("dns", "customer"), forged))
+	for _, it := range created.Items {
+		if it.UpdatedBy != "" || it.UpdatedAt != nil {
+			t.Errorf("new pending item %q has a progress stamp %q at %v; want none (nobody reported on it)", it.Key, it.UpdatedBy, it.UpdatedAt)
+		}
+	}
+
+	patched := mustUpdateItem(t, s, "acme", "infrastructure", "dns", raci.ItemPatch{Status: ptr(raci.Done), Evidence: ptr("INFRA-7")})
+	ticker := lastActor()
+	dns := patched.Item("dns")
+	if dns.UpdatedBy != ticker || dns.UpdatedAt == nil || !dns.UpdatedAt.Equal(patched.UpdatedAt) {
+		t.Fatalf("ticked item stamped %q at %v; want %q at %v, the patch's time", dns.UpdatedBy, dns.UpdatedAt, ticker, patched.UpdatedAt)
+	}
+	if tls := patched.Item("tls"); tls.UpdatedBy != "" || tls.UpdatedAt != nil {
+		t.Errorf("untouched item stamped %q at %v", tls.UpdatedBy, tls.UpdatedAt)
+	}
+	found := mustFindChecklist(t, s, "acme", "infrastructure")
+	if got := found.Item("dns"); got.UpdatedBy != ticker || got.UpdatedAt == nil || !got.UpdatedAt.Equal(*dns.UpdatedAt) {
+		t.Errorf("stamp read back as %q at %v; want %q at %v", got.UpdatedBy, got.UpdatedAt, ticker, dns.UpdatedAt)
+	}
+
+	// A new definition that leaves progress to people, or sets what is held, keeps
+	// the stamp; so does a writer that sends another one.
+	redefined := newChecklist("acme", "infrastructure", newItem("dns", "customer"), newItem("tls", "vendor"))
+	redefined.Items[0].Title = "DNS records created"
+	redefined.Items[0].UpdatedBy = "mallory"
+	kept := mustPutChecklist(t, s, redefined)
+	if got := kept.Item("dns"); got.UpdatedBy != ticker || got.UpdatedAt == nil || !got.UpdatedAt.Equal(*dns.UpdatedAt) {
+		t.Errorf("after a new definition dns is stamped %q at %v; want still %q at %v", got.UpdatedBy, got.UpdatedAt, ticker, dns.UpdatedAt)
+	}
+	same := newChecklist("acme", "infrastructure", withStatus(newItem("dns", "customer"), raci.Done), newItem("tls", "vendor"))
+	if got := mustPutChecklist(t, s, same).Item("dns"); got.UpdatedAt == nil || !got.UpdatedAt.Equal(*dns.UpdatedAt) {
+		t.Errorf("setting the status held moved the stamp to %v; want %v", got.UpdatedAt, dns.UpdatedAt)
+	}
+
+	// A replace that sets another status is a report too.
+	failed := newChecklist("acme", "infrastructure", withStatus(newItem("dns", "customer"), raci.Failed), newItem("tls", "vendor"))
+	stored := mustPutChecklist(t, s, failed)
+	if got := stored.Item("dns"); got.UpdatedBy != lastActor() || got.UpdatedAt == nil || !got.UpdatedAt.Equal(stored.UpdatedAt) {
+		t.Errorf("after a replace that fails dns it is stamped %q at %v; want %q at %v", got.UpdatedBy, got.UpdatedAt, lastActor(), stored.UpdatedAt)
+	}
+}
+
 func testChecklistNormalized(t *testing.T, s ChecklistStore) {
 	setupTenant(t, s, "acme", raci.RACI)
 	empty := newChecklist("acme", "empty")
@@ -404,6 +509,10 @@ func testChecklistInvalid(t *testing.T, s ChecklistStore) {
 		}, "items[0].waiver.approved_by", nil},
 		{"waiver approved by the owner", func(c *raci.Checklist) { c.Items[0] = waivedWith(waiver("customer", farFuture)) },
 			"items[0].waiver.approved_by", []string{`"dns"`, `"infrastructure"`, `"customer"`, "another party"}},
+		{"negative position", func(c *raci.Checklist) { c.Items[1].Position = -1 }, "items[1].position",
+			[]string{`"tls"`, "-1", "from 0 to"}},
+		{"position too large", func(c *raci.Checklist) { c.Items[0].Position = raci.MaxItemPosition + 1 }, "items[0].position",
+			[]string{`"dns"`, "from 0 to"}},
 		{"too many items", func(c *raci.Checklist) {
 			c.Items = nil
 			for i := range raci.MaxChecklistItems + 1 {
@@ -720,6 +829,15 @@ func testItemWaiver(t *testing.T, s ChecklistStore) {
 	if dns := got.Item("dns"); dns.Status != raci.Waived || dns.Waiver.Reason != renewed.Reason || !dns.Waiver.Expires.Equal(renewed.Expires) {
 		t.Errorf("item dns = %+v; want waived with the renewed waiver", dns)
 	}
+
+	// Moving off waived ends the waiver, so that a later change to waived cannot
+	// rely on it.
+	got = mustUpdateItem(t, s, "acme", "infrastructure", "dns", raci.ItemPatch{Status: ptr(raci.Pending)})
+	if dns := got.Item("dns"); dns.Status != raci.Pending || dns.Waiver != nil {
+		t.Errorf("item dns after pending = %+v; want pending without a waiver", dns)
+	}
+	_, err := s.UpdateChecklistItem(ctx(t), "acme", "infrastructure", "dns", raci.ItemPatch{Status: ptr(raci.Waived)}, raci.Precondition{})
+	wantProblem(t, err, "items[1].waiver")
 }
 
 func testItemInvalid(t *testing.T, s ChecklistStore) {

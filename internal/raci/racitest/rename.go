@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 )
@@ -80,6 +81,12 @@ func testPartyRename(t *testing.T, s raci.Service) {
 	}
 	if it := gotInfra.Item("tls"); it == nil || it.Owner != "customer" || it.Waiver == nil || it.Waiver.ApprovedBy != "vendor-new" || it.Status != raci.Waived {
 		t.Errorf("item tls after the rename = %+v, want owner customer, still waived, approved by vendor-new", it)
+	}
+	// A renamed approver is no new report: who reported on the item, and when,
+	// stay as they were.
+	if got, was := gotInfra.Item("tls"), infraBefore.Item("tls"); got != nil && was != nil &&
+		(got.UpdatedBy != was.UpdatedBy || !sameTimePtr(got.UpdatedAt, was.UpdatedAt)) {
+		t.Errorf("item tls reported by %q at %v after the rename, want %q at %v as before", got.UpdatedBy, got.UpdatedAt, was.UpdatedBy, was.UpdatedAt)
 	}
 	if gotInfra.Version != infraBefore.Version+1 {
 		t.Errorf("checklist infra version %d after the rename, want %d", gotInfra.Version, infraBefore.Version+1)
@@ -199,4 +206,11 @@ func containsAll(s string, parts ...string) bool {
 		}
 	}
 	return true
+}
+
+func sameTimePtr(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
 }
