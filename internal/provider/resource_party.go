@@ -230,7 +230,7 @@ func (r *partyResource) Update(ctx context.Context, req resource.UpdateRequest, 
 // version; one changed by anyone else meanwhile does not match and still fails as
 // changed since plan.
 func (r *partyResource) rename(ctx context.Context, tenant, from, to string, version int64) (*raci.Party, error) {
-	var rewritten []versionStepOf
+	var rewritten []objectVersion
 	if snap, err := raci.ReadSnapshot(ctx, r.svc, tenant); err == nil {
 		rewritten = namingObjects(snap, from)
 	}
@@ -245,26 +245,27 @@ func (r *partyResource) rename(ctx context.Context, tenant, from, to string, ver
 	return renamed, nil
 }
 
-// versionStepOf is an object of a tenant and the version it was read at.
-type versionStepOf struct {
+// objectVersion names an object of a tenant ("responsibility/backup") and the
+// version it was read at.
+type objectVersion struct {
 	object  string
 	version int64
 }
 
 // namingObjects returns the rows and checklists of the snapshot that name the
 // party, which a rename of it rewrites.
-func namingObjects(snap *raci.Snapshot, party string) []versionStepOf {
-	var out []versionStepOf
+func namingObjects(snap *raci.Snapshot, party string) []objectVersion {
+	var out []objectVersion
 	for _, row := range snap.Responsibilities {
 		if slices.ContainsFunc(row.Assignments, func(a raci.Assignment) bool { return a.Party == party }) {
-			out = append(out, versionStepOf{raci.ResponsibilityObject(row.Key), row.Version})
+			out = append(out, objectVersion{raci.ResponsibilityObject(row.Key), row.Version})
 		}
 	}
 	for _, c := range snap.Checklists {
 		if slices.ContainsFunc(c.Items, func(it raci.ChecklistItem) bool {
 			return it.Owner == party || it.Waiver != nil && it.Waiver.ApprovedBy == party
 		}) {
-			out = append(out, versionStepOf{raci.ChecklistObject(c.Key), c.Version})
+			out = append(out, objectVersion{raci.ChecklistObject(c.Key), c.Version})
 		}
 	}
 	return out
