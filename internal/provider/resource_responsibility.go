@@ -238,10 +238,12 @@ func rowRuleErrors(diags *diag.Diagnostics, problems []raci.Problem) {
 	attributeErrors(diags, path.Root("accountability"), "Invalid Responsibility", onAccountability)
 }
 
-// ModifyPlan checks the row against its tenant's scheme when the tenant already
-// exists: a letter the scheme does not have, or the doer letter it needs. It also
-// adds the review warnings of reviewResponsibilityChange (accountability moving, a
-// party losing its last Responsible row), on updates and on destroy.
+// ModifyPlan checks the row against the scheme its tenant will have: a letter the
+// scheme does not have, or the doer letter it needs (checkRowScheme); and warns about
+// parties the tenant does not have and the plan does not create (checkRowParties).
+// It also adds the review warnings of reviewResponsibilityChange (accountability
+// moving, a party losing its last Responsible row), on updates and on destroy; a
+// party the plan renames counts as the same party.
 func (r *responsibilityResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if r.svc == nil {
 		return
@@ -272,22 +274,27 @@ func (r *responsibilityResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if !known {
 		return
 	}
-	var scheme raci.Scheme
+	// What other resources of this plan do to the tenant and its parties, as far as
+	// they were planned before this row (plans.go).
+	plans := plansOf(r.svc)
 	tenant, err := r.svc.FindTenant(ctx, row.Tenant)
 	switch {
 	case err == nil:
-		scheme = tenant.Scheme
 	case raci.ErrorCode(err) == raci.ENOTFOUND:
 		// Created in the same apply: the server checks the scheme when the row is written.
+		tenant = nil
 	default:
 		addServiceError(&resp.Diagnostics, "read", tenantWhat(row.Tenant), err)
 		return
 	}
-	rowRuleErrors(&resp.Diagnostics, rowRuleProblems(row, scheme))
+	checkRowScheme(&resp.Diagnostics, row, tenant, plans)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(reviewResponsibilityChange(ctx, r.svc, prior, row)...)
+	if tenant != nil {
+		checkRowParties(ctx, &resp.Diagnostics, r.svc, row, plans)
+	}
+	resp.Diagnostics.Append(reviewRenamedChange(ctx, r.svc, prior, row, plans.renamesIn(row.Tenant))...)
 }
 
 // rowRuleProblems returns the problems of the row's assignments under scheme ("" when
@@ -349,7 +356,20 @@ func (r *responsibilityResource) Update(ctx context.Context, req resource.Update
 		return
 	}
 	row, _ := plan.toDomain()
-	stored, _, err := r.svc.PutResponsibility(ctx, row, raci.Precondition{IfMatch: state.Version.ValueInt64()})
+	known := state.Version.ValueInt64()
+	stored, _, err := r.svc.PutResponsibility(ctx, row, raci.Precondition{IfMatch: known})
+	if raci.ErrorCode(err) == raci.EPRECONDITION {
+		// A party rename applied earlier in this apply rewrote the row, as the plan
+		// shows: take what the rename stored when it is what the plan wants, or
+		// write over the rename's version. A change by anyone else still fails.
+		adopted, version := adoptRewrittenRow(ctx, r.svc, row, known)
+		switch {
+		case adopted != nil:
+			stored, err = adopted, nil
+		case version != 0:
+			stored, _, err = r.svc.PutResponsibility(ctx, row, raci.Precondition{IfMatch: version})
+		}
+	}
 	if err != nil {
 		addServiceError(&resp.Diagnostics, "update", responsibilityWhat(row.Tenant, row.Key), err)
 		return

@@ -26,9 +26,24 @@ import (
 // changed in the same plan do not see each other: a party whose R moves from one row
 // to another in one apply may be reported as losing its last one.
 func reviewResponsibilityChange(ctx context.Context, svc raci.Service, prior, planned *raci.Responsibility) diag.Diagnostics {
+	return reviewRenamedChange(ctx, svc, prior, planned, nil)
+}
+
+// reviewRenamedChange is reviewResponsibilityChange in a plan that renames parties
+// of the tenant (renames maps old names to new): a renamed party is the same party,
+// so a row whose A goes from "osirium" to "vendor-new" because of the rename moves
+// nobody's accountability, and a party keeps the Responsible rows it had under its
+// old name.
+func reviewRenamedChange(ctx context.Context, svc raci.Service, prior, planned *raci.Responsibility, renames map[string]string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if prior == nil {
 		return diags
+	}
+	if len(renames) > 0 {
+		prior = prior.Clone()
+		for from, to := range renames {
+			prior.RenameParty(from, to)
+		}
 	}
 	if planned != nil {
 		if detail := accountabilityMove(prior, planned); detail != "" {
@@ -53,7 +68,7 @@ func reviewResponsibilityChange(ctx context.Context, svc raci.Service, prior, pl
 	}
 	doer := snap.Tenant.Scheme.Doer()
 	for _, party := range lost {
-		if !doesWorkElsewhere(snap, party, prior, planned) {
+		if !doesWorkElsewhere(snap, party, prior, planned, renames) {
 			diags.AddAttributeWarning(path.Root("assignments"), "Party Loses Its Last Responsible Row",
 				fmt.Sprintf("Party %q is no longer %s for any row of tenant %q. Check that this is intended: "+
 					"the party still exists, but does no work in the matrix.", party, doer.Name(), prior.Tenant))
@@ -152,15 +167,20 @@ func doers(r *raci.Responsibility) map[string]bool {
 }
 
 // doesWorkElsewhere reports whether a row of the snapshot other than this one (under
-// its prior or planned key) gives the party the scheme's doer letter.
-func doesWorkElsewhere(snap *raci.Snapshot, party string, prior, planned *raci.Responsibility) bool {
+// its prior or planned key) gives the party the scheme's doer letter; a row of the
+// snapshot that names it by the old name of a planned rename counts.
+func doesWorkElsewhere(snap *raci.Snapshot, party string, prior, planned *raci.Responsibility, renames map[string]string) bool {
 	doer := snap.Tenant.Scheme.Doer()
 	for _, r := range snap.Responsibilities {
 		if r.Key == prior.Key || planned != nil && planned.Tenant == prior.Tenant && r.Key == planned.Key {
 			continue
 		}
 		for _, a := range r.Assignments {
-			if a.Party == party && a.Has(doer) {
+			name := a.Party
+			if to, ok := renames[name]; ok {
+				name = to
+			}
+			if name == party && a.Has(doer) {
 				return true
 			}
 		}

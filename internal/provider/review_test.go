@@ -333,6 +333,24 @@ func (s *recordingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadR
 	return resp, err
 }
 
+// ApplyResourceChange and ReadDataSource may warn too: a test that wants no
+// warning at all must see those.
+func (s *recordingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	resp, err := s.ProviderServer.ApplyResourceChange(ctx, req)
+	if resp != nil {
+		s.rec.keep(resp.Diagnostics)
+	}
+	return resp, err
+}
+
+func (s *recordingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	resp, err := s.ProviderServer.ReadDataSource(ctx, req)
+	if resp != nil {
+		s.rec.keep(resp.Diagnostics)
+	}
+	return resp, err
+}
+
 func (w *warningRecorder) keep(diags []*tfprotov6.Diagnostic) {
 	w.mu.Lock()
 	defer w.mu.Unlock()

@@ -195,6 +195,18 @@ var cacheWrites = map[string]cacheWrite{
 			return wantCacheNotFound(c.FindParty(ctx, "initech", "spare"))
 		},
 	},
+	"RenameParty": {
+		write: func(ctx context.Context, c *snapshotCache) error {
+			_, err := c.RenameParty(ctx, "initech", "spare", "standby", raci.Precondition{})
+			return err
+		},
+		check: func(ctx context.Context, c *snapshotCache) error {
+			if _, err := c.FindParty(ctx, "initech", "standby"); err != nil {
+				return fmt.Errorf("FindParty of the new name: %v", err)
+			}
+			return wantCacheNotFound(c.FindParty(ctx, "initech", "spare"))
+		},
+	},
 	"PutResponsibility": {
 		write: func(ctx context.Context, c *snapshotCache) error {
 			row := cacheTestRow()

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -313,6 +314,9 @@ type eventView struct {
 	Actor  string
 	Action string
 	Object string
+	// Was is a renamed party's old object name ("party/osirium"), shown beside the
+	// new one.
+	Was string
 }
 
 // failedForm is a submission to show again with its errors.
@@ -427,7 +431,16 @@ func (h *Handler) tenantView(ctx context.Context, tok *raci.Token, name string, 
 	}
 
 	for _, e := range events {
-		v.Events = append(v.Events, eventView{Seq: e.Seq, At: e.At, Actor: e.Actor, Action: e.Action, Object: e.Object})
+		ev := eventView{Seq: e.Seq, At: e.At, Actor: e.Actor, Action: e.Action, Object: e.Object}
+		if e.Action == raci.ActionRename {
+			var was struct {
+				Name string `json:"name"`
+			}
+			if json.Unmarshal(e.Before, &was) == nil && was.Name != "" {
+				ev.Was = raci.PartyObject(was.Name)
+			}
+		}
+		v.Events = append(v.Events, ev)
 	}
 	return v, nil
 }

@@ -294,6 +294,21 @@ func TestTenantListShowsOnlyVisibleTenants(t *testing.T) {
 	wantNotContains(t, p, "globex", "Globex")
 }
 
+// A renamed party shows under its new name, and the log says what it was called.
+func TestRenamedPartyInRecentChanges(t *testing.T) {
+	f := newFixture(t)
+	ctx := raci.WithActor(context.Background(), "terraform")
+	if _, err := f.db.RenameParty(ctx, "acme", "auth0", "okta", raci.Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+	b := f.browser(t)
+	b.signInAs("acme-reader")
+	p := b.get("/tenants/acme")
+	wantStatus(t, p, http.StatusOK)
+	wantContains(t, p, `<th scope="row">terraform</th><td>rename party/auth0 to party/okta</td>`,
+		`<th scope="row">terraform</th><td>update responsibility/`)
+}
+
 func TestMatrixPage(t *testing.T) {
 	f := newFixture(t)
 	b := f.browser(t)

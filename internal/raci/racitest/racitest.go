@@ -43,6 +43,8 @@ func Run(t *testing.T, open func(t *testing.T) raci.Service) {
 	run("Party/DeleteAssigned", testPartyDeleteAssigned)
 	run("Party/TenantsAreSeparate", testPartyTenantsAreSeparate)
 	run("Party/List", testPartyList)
+	run("Party/Rename", testPartyRename)
+	run("Party/RenameRefused", testPartyRenameRefused)
 
 	run("Responsibility/CreateFindReplace", testResponsibilityCreateFindReplace)
 	run("Responsibility/Normalized", testResponsibilityNormalized)
