@@ -27,6 +27,10 @@
 //	}
 //
 // and each test calls pg.NewDatabase(t) for the URL of its own database.
+//
+// That server runs with fsync and synchronous_commit off, to keep up on a busy
+// machine. A test about durability calls StartDurable instead: a server of its own,
+// run as users run PostgreSQL, that it may kill and start again.
 package pgtest
 
 import (
