@@ -718,7 +718,8 @@ func (rv *Review) effects(tenant string, priorRows, plannedRows map[string]*row,
 			if !after[p] {
 				detail := fmt.Sprintf("Party %q loses its last %s row in tenant %q.", p, priorLetter.Name(), tenant)
 				if len(uncertain) > 0 {
-					detail += " Unless a row known only after apply gives it one: " + strings.Join(uncertain, ", ") + "."
+					detail = fmt.Sprintf("Party %q may lose its last %s row in tenant %q: it depends on %s, known only after apply.",
+						p, priorLetter.Name(), tenant, strings.Join(uncertain, ", "))
 				}
 				rv.Effects = append(rv.Effects, Effect{Tenant: tenant, Kind: EffectLosesLast, Party: p, Letter: string(priorLetter),
 					Detail: detail, Uncertain: uncertain})
@@ -783,10 +784,14 @@ func (rv *Review) violations(tenant string, scheme raci.Scheme, plannedRows map[
 		}
 		snap.Checklists = append(snap.Checklists, c)
 	}
+	// A configuration that manages none of the tenant's parties says nothing about
+	// which parties it has.
+	partiesUnknown := uncertainParties || len(snap.Parties) == 0
 	for _, v := range raci.Violations(snap) {
 		switch {
-		case v.Rule == raci.RuleIdleParty && uncertainRows,
-			(v.Rule == raci.RuleUnknownParty || v.Rule == raci.RuleChecklistOwner) && uncertainParties:
+		case (v.Rule == raci.RuleUnknownParty || v.Rule == raci.RuleChecklistOwner) && partiesUnknown:
+			continue
+		case v.Rule == raci.RuleIdleParty && uncertainRows:
 			continue
 		case v.Rule == raci.RuleOneAccountable && accountability[v.Row] != "single" && accountability[v.Row] != "":
 			// A row whose accountability is shared or unassigned on purpose.
