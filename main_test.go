@@ -9,7 +9,7 @@ import (
 // A first argument that is no command prints the usage and exits 2, rather than
 // starting the plugin server (which only Terraform can talk to).
 func TestRunUnknownCommandPrintsUsage(t *testing.T) {
-	for _, args := range [][]string{{"reveiw"}, {"plan.json"}, {"-bogus"}} {
+	for _, args := range [][]string{{"reviews"}, {"plan.json"}, {"-bogus"}} {
 		var stdout, stderr bytes.Buffer
 		code := run(args, &stdout, &stderr)
 		if code != 2 || !strings.Contains(stderr.String(), "Usage:") || !strings.Contains(stderr.String(), "terraform-provider-raci review") {

@@ -163,10 +163,10 @@ func (rv *Review) tenantMarkdown(b *strings.Builder, tenant string) {
 		if t.Tenant != tenant {
 			continue
 		}
-		switch {
-		case t.Action == ActionCreate:
+		switch t.Action {
+		case ActionCreate:
 			fmt.Fprintf(b, "\nThe tenant is created, scheme %s.\n", t.SchemeTo)
-		case t.Action == ActionDelete:
+		case ActionDelete:
 			b.WriteString("\nThe tenant is **deleted**.\n")
 		default:
 			fmt.Fprintf(b, "\nThe scheme changes from %s to **%s**.\n", t.SchemeFrom, t.SchemeTo)

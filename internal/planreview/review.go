@@ -247,7 +247,7 @@ func review(p *plan) *Review {
 	plannedChecklists := map[string]value{}
 	touched := map[string]bool{}
 	for addr, r := range prior {
-		v := value{v: map[string]any(r.Values)}
+		v := value{v: r.Values}
 		switch r.Type {
 		case "raci_responsibility":
 			priorRows[addr], plannedRows[addr] = readRow(addr, v), readRow(addr, v)
