@@ -105,7 +105,7 @@ func change(typ, name string, actions []string, before, after, afterUnknown any)
 		"change": map[string]any{"actions": actions, "before": before, "after": after, "after_unknown": afterUnknown}}
 }
 
-func rowValues(key, title string, assignments ...map[string]any) map[string]any {
+func rowValues(key string, title any, assignments ...map[string]any) map[string]any {
 	as := make([]any, len(assignments))
 	for i, a := range assignments {
 		as[i] = a
@@ -337,4 +337,58 @@ func FuzzParse(f *testing.F) {
 			rv.Occurs(k)
 		}
 	})
+}
+
+// A row whose key changes in the configuration is replaced at the same address:
+// that is a rekey too, and a row moved to another tenant is a replace.
+func TestReview_replaceAtSameAddress(t *testing.T) {
+	before := rowValues("backing-up", "Backing Up", as("vendor", "A", "R"))
+	rekeyed := rowValues("backups", "Backing Up", as("vendor", "A", "R"))
+	moved := rowValues("backing-up", "Backing Up", as("vendor", "A", "R"))
+	moved["tenant"] = "initech"
+	for _, tc := range []struct {
+		after      map[string]any
+		action     string
+		changes    int
+		md         string
+		tenantRows int
+	}{
+		{rekeyed, ActionRekey, 0, "re-keyed from `backing-up`", 0},
+		{moved, ActionReplace, 2, "replaced (from tenant `acme`)", 0},
+	} {
+		rv := testPlan{
+			prior:   []map[string]any{res("raci_responsibility", "row", before)},
+			changes: []map[string]any{change("raci_responsibility", "row", []string{"delete", "create"}, before, tc.after, nil)},
+		}.review(t)
+		if len(rv.Rows) != 1 || rv.Rows[0].Action != tc.action {
+			t.Errorf("rows %+v; want one %s", rv.Rows, tc.action)
+		}
+		if len(rv.Changes) != tc.changes {
+			t.Errorf("%s: changes %+v; want %d", tc.action, rv.Changes, tc.changes)
+		}
+		if !strings.Contains(rv.Markdown(), tc.md) {
+			t.Errorf("%s: Markdown lacks %q:\n%s", tc.action, tc.md, rv.Markdown())
+		}
+	}
+}
+
+// Known values are read as known even when a sibling attribute is unknown; a row
+// whose title is unknown is named, and its letters still compared.
+func TestReview_unknownTitleKeepsLetters(t *testing.T) {
+	before := rowValues("patch", "Patch", as("vendor", "R"), as("customer", "A"))
+	after := rowValues("patch", nil, as("vendor", "R", "A"))
+	delete(after, "title")
+	rv := testPlan{
+		prior:   []map[string]any{res("raci_responsibility", "patch", before)},
+		changes: []map[string]any{change("raci_responsibility", "patch", []string{"update"}, before, after, map[string]any{"title": true})},
+	}.review(t)
+	if len(rv.Unknown) != 1 || strings.Join(rv.Unknown[0].Attributes, ",") != "title" {
+		t.Errorf("unknown %+v; want the title", rv.Unknown)
+	}
+	if len(rv.Accountability) != 1 || rv.Accountability[0].From != "customer" || rv.Accountability[0].To != "vendor" {
+		t.Errorf("accountability %+v; want customer to vendor", rv.Accountability)
+	}
+	if !strings.Contains(rv.Markdown(), "title known after apply") {
+		t.Errorf("Markdown does not name the unknown title:\n%s", rv.Markdown())
+	}
 }
