@@ -286,6 +286,15 @@ func (r *row) knownAssignments() bool {
 	return true
 }
 
+func (r *row) titleUnknown() bool {
+	for _, u := range r.unknown {
+		if u == "title" {
+			return true
+		}
+	}
+	return false
+}
+
 func (r *row) known() bool { return len(r.unknown) == 0 }
 
 // domain returns the row as the domain type, for the rules.

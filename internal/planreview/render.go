@@ -329,6 +329,8 @@ func (rv *Review) matrixMarkdown(b *strings.Builder, tenant string) {
 		}
 		what := c.action
 		switch {
+		case c.action == ActionRekey && c.before.title != c.after.title && !c.after.titleUnknown():
+			what = fmt.Sprintf("re-keyed from `%s` %s", code(c.before.key), cell(c.before.title))
 		case c.action == ActionRekey:
 			what = fmt.Sprintf("re-keyed from `%s`", code(c.before.key))
 		case c.action == ActionDelete:

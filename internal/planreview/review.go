@@ -58,14 +58,16 @@ type TenantChange struct {
 }
 
 // RowChange is one row of a matrix the plan changes. FromRow is the key it had
-// before a rekey (or a replace that changes the key).
+// before a rekey.
 type RowChange struct {
 	Tenant  string `json:"tenant"`
 	Row     string `json:"row"`
 	Title   string `json:"title"`
 	Action  string `json:"action"`
 	FromRow string `json:"from_row,omitempty"`
-	Address string `json:"address"`
+	// FromTitle is the title before, when the plan changes it.
+	FromTitle string `json:"from_title,omitempty"`
+	Address   string `json:"address"`
 }
 
 // The kinds of LetterChange.
@@ -604,6 +606,9 @@ func (rv *Review) reviewRow(c *rowChange) {
 	rc := RowChange{Tenant: c.tenant(), Row: c.key(), Title: c.title(), Action: c.action, Address: c.address()}
 	if c.before != nil && c.after != nil && c.before.key != c.after.key {
 		rc.FromRow = c.before.key
+	}
+	if c.before != nil && c.after != nil && !c.after.titleUnknown() && c.before.title != c.after.title {
+		rc.FromTitle = c.before.title
 	}
 	if c.action == ActionUpdate && c.before != nil && c.after != nil && c.after.knownAssignments() &&
 		sameAssignments(c.before.assignments, c.after.assignments) && c.before.title == c.after.title &&
