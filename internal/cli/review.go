@@ -31,6 +31,14 @@ wrong), 1 on bad input, 0 otherwise.
 
 `
 
+// failWords says what each -fail-on kind found, for the message of a failing run.
+var failWords = map[string]string{
+	planreview.FailAccountability: "an accountability move",
+	planreview.FailRemoval:        "a removal",
+	planreview.FailViolation:      "a rule violation",
+	planreview.FailUnassigned:     "a row left without an Accountable party",
+}
+
 // Review prints the review of a plan's JSON and returns the exit status.
 func Review(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("review", flag.ContinueOnError)
@@ -107,11 +115,11 @@ func Review(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var occurred []string
 	for _, k := range kinds {
 		if rv.Occurs(k) {
-			occurred = append(occurred, k)
+			occurred = append(occurred, failWords[k]+" ("+k+")")
 		}
 	}
 	if len(occurred) > 0 {
-		fmt.Fprintf(stderr, "terraform-provider-raci review: the plan has %s (-fail-on)\n", strings.Join(occurred, ", "))
+		fmt.Fprintf(stderr, "terraform-provider-raci review: -fail-on: the plan has %s\n", strings.Join(occurred, ", "))
 		return ReviewFailed
 	}
 	return ReviewOK

@@ -44,7 +44,7 @@ func TestReviewFailOnExitStatus(t *testing.T) {
 		if !strings.HasPrefix(stdout, "**RACI plan review:** 2 rows") {
 			t.Errorf("-fail-on %q: the review is printed whatever the status; got %q", tc.failOn, stdout)
 		}
-		if tc.want == 2 && !strings.Contains(stderr, "(-fail-on)") {
+		if tc.want == 2 && !strings.Contains(stderr, "-fail-on: the plan has") {
 			t.Errorf("-fail-on %q: stderr does not say why it failed: %q", tc.failOn, stderr)
 		}
 	}
