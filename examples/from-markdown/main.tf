@@ -47,6 +47,14 @@ resource "raci_responsibility" "row" {
   notes       = each.value.notes
   assignments = each.value.assignments
 
+  # As the table has it: "unassigned" for the three rows that name no Accountable
+  # party, "single" for the others; "if required" for User Migration; and each row's
+  # place in the table, so that renderings keep the document's order.
+  accountability = each.value.accountability
+  optional       = each.value.optional
+  when           = each.value.when
+  position       = each.value.position
+
   # The rows name their parties by the table's headings, not through the resources:
   # this makes Terraform create the parties first and destroy them last.
   depends_on = [raci_party.auth0, raci_party.subscriber]
@@ -64,4 +72,17 @@ data "raci_matrix" "initech" {
 output "matrix" {
   description = "The tenant's matrix as a Markdown table, as the server holds it."
   value       = data.raci_matrix.initech.markdown
+}
+
+output "open_points" {
+  description = "What the published matrix leaves for Auth0 and the subscriber to settle."
+  value       = [for v in data.raci_matrix.initech.violations : v.detail if v.kind == "open_point"]
+}
+
+# Rules the matrix breaks, as opposed to the open points it records as written.
+check "matrix" {
+  assert {
+    condition     = length([for v in data.raci_matrix.initech.violations : v if v.kind == "violation"]) == 0
+    error_message = "The matrix breaks a rule: see data.raci_matrix.initech.violations."
+  }
 }

@@ -80,11 +80,12 @@ locals {
       category = "Deployment"
       title    = "Configuration of Development and Production environments"
       notes    = "The Auth0 CSE will show the subscriber's infrastructure engineer [how to upload the SSL certificates, enter the SMTP credentials, and add administrators](/private-saas/dashboard)."
+      # The published matrix names no Accountable party here: recorded as written,
+      # an open point for the parties to settle.
+      accountability = "unassigned"
       assignments = [
         { party = local.auth0, roles = ["C"] },
-        # The source matrix names no Accountable party here; the provider requires
-        # one, so the subscriber, who is Responsible, is also Accountable.
-        { party = local.subscriber, roles = ["R", "A"] },
+        { party = local.subscriber, roles = ["R"] },
       ]
     }
 
@@ -92,9 +93,10 @@ locals {
       category = "Operations"
       title    = "Operations Handover"
       notes    = "Auth0 Customer Success Engineers will provide a 90-minute Operations Handover meeting to review information regarding Private SaaS monitoring, backup, and updates, as well as answer questions."
+      # No Accountable party in the published matrix: an open point.
+      accountability = "unassigned"
       assignments = [
-        # No Accountable party in the source matrix; Auth0, which is Responsible, gets A.
-        { party = local.auth0, roles = ["R", "A"] },
+        { party = local.auth0, roles = ["R"] },
         { party = local.subscriber, roles = ["C"] },
       ]
     }
@@ -176,9 +178,10 @@ locals {
       category = "Support"
       title    = "Issue Resolution"
       notes    = "Auth0 will provide support for issues within the *core* of the Private SaaS. Auth0 will *consult* on issues pertaining to integration between Auth0 APIs and Dashboards."
+      # No Accountable party in the published matrix: an open point.
+      accountability = "unassigned"
       assignments = [
-        # No Accountable party in the source matrix; Auth0, which is Responsible, gets A.
-        { party = local.auth0, roles = ["R", "A"] },
+        { party = local.auth0, roles = ["R"] },
         { party = local.subscriber, roles = ["C"] },
       ]
     }
@@ -194,4 +197,7 @@ resource "raci_responsibility" "row" {
   category    = each.value.category
   notes       = each.value.notes
   assignments = each.value.assignments
+
+  # Only the rows that name no Accountable party set it; the others are "single".
+  accountability = try(each.value.accountability, null)
 }

@@ -4,7 +4,7 @@ output "tenant" {
 }
 
 output "accountable" {
-  description = "For each row, the party that answers for it."
+  description = "For each row, the party that answers for it; null for a row whose matrix names none."
   value = {
     for key, row in raci_responsibility.row :
     key => one([for a in row.assignments : a.party if contains(a.roles, "A")])

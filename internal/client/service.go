@@ -118,6 +118,24 @@ func (c *Client) DeleteParty(ctx context.Context, tenant, name string, pre raci.
 	return err
 }
 
+// RenameParty gives the party a new name, with every row and checklist item that
+// names it, and returns the party as the server stored it. The request is not sent
+// twice: a rename that reached the server but whose answer was lost would, resent,
+// find no party by the old name.
+func (c *Client) RenameParty(ctx context.Context, tenant, from, to string, pre raci.Precondition) (*raci.Party, error) {
+	if err := routable("tenant", tenant, "name", from); err != nil {
+		return nil, err
+	}
+	var stored raci.Party
+	body := struct {
+		Name string `json:"name"`
+	}{to}
+	if _, err := c.do(ctx, request{method: http.MethodPost, path: []string{"tenants", tenant, "parties", from, "rename"}, body: body, pre: pre}, &stored); err != nil {
+		return nil, err
+	}
+	return &stored, nil
+}
+
 // FindResponsibility returns the row, or ENOTFOUND.
 func (c *Client) FindResponsibility(ctx context.Context, tenant, key string) (*raci.Responsibility, error) {
 	var r raci.Responsibility

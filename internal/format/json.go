@@ -15,8 +15,8 @@ const JSONVersion = 1
 
 // JSONDocument is the document JSON writes: the tenant's matrix for
 // programs (jq, scripts, other tools). Every key is always present; text a row or
-// party does not have is "". Parties are ordered by name, rows by category then key
-// (the Markdown's order), assignments by party, then unconditional before
+// party does not have is "". Parties are ordered by name, rows as raci.SortRows
+// orders them (the Markdown's order), assignments by party, then unconditional before
 // conditional, then condition and holder; letters in the scheme's order (R, A, C, I).
 type JSONDocument struct {
 	FormatVersion int          `json:"format_version"`
@@ -35,6 +35,16 @@ type JSONTenant struct {
 	DeploymentModel raci.DeploymentModel `json:"deployment_model"`
 	Environments    []string             `json:"environments"`
 	Labels          map[string]string    `json:"labels"`
+	Description     string               `json:"description"`
+	// Source is the document the matrix comes from, its fields "" when it names none.
+	Source JSONSource `json:"source"`
+}
+
+// JSONSource names the document a JSONDocument's matrix comes from.
+type JSONSource struct {
+	Title    string `json:"title"`
+	URL      string `json:"url"`
+	Revision string `json:"revision"`
 }
 
 // JSONParty is a column of a JSONDocument.
@@ -48,11 +58,18 @@ type JSONParty struct {
 // JSONRow is a row of a JSONDocument. Cells maps each party's name to its cell
 // as the Markdown spells it ("" for a party that holds nothing in the row).
 type JSONRow struct {
-	Key         string            `json:"key"`
-	Title       string            `json:"title"`
-	Category    string            `json:"category"`
-	Description string            `json:"description"`
-	Notes       string            `json:"notes"`
+	Key         string `json:"key"`
+	Title       string `json:"title"`
+	Category    string `json:"category"`
+	Description string `json:"description"`
+	Notes       string `json:"notes"`
+	// Accountability is "single", "shared" or "unassigned"; the last two are open
+	// points for the parties to settle.
+	Accountability raci.Accountability `json:"accountability"`
+	// Optional, When and Position are as on the row: false, "" and 0 when unset.
+	Optional    bool              `json:"optional"`
+	When        string            `json:"when"`
+	Position    int               `json:"position"`
 	Assignments []JSONAssignment  `json:"assignments"`
 	Cells       map[string]string `json:"cells"`
 }
@@ -94,6 +111,10 @@ func JSON(s *raci.Snapshot) string {
 			DeploymentModel: t.DeploymentModel,
 			Environments:    raci.SortedSet(t.Environments),
 			Labels:          map[string]string{},
+			Description:     t.Description,
+		}
+		if src := t.Source; src != nil {
+			doc.Tenant.Source = JSONSource{Title: src.Title, URL: src.URL, Revision: src.Revision}
 		}
 		for k, v := range t.Labels {
 			doc.Tenant.Labels[k] = v
@@ -113,6 +134,7 @@ func JSON(s *raci.Snapshot) string {
 	for _, r := range matrixRows(s) {
 		row := JSONRow{
 			Key: r.Key, Title: r.Title, Category: r.Category, Description: r.Description, Notes: r.Notes,
+			Accountability: rowAccountability(r), Optional: r.Optional, When: r.When, Position: r.Position,
 			Assignments: []JSONAssignment{},
 			Cells:       map[string]string{},
 		}

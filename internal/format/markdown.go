@@ -10,14 +10,23 @@ import (
 // Markdown returns the tenant's matrix as a Markdown table in the shape vendors
 // publish theirs (seed 003): a Task column, a Category column when any row has a
 // category, one column per party headed by its display name (or name), the letters
-// in the cells, and a Notes column when any row has notes. Rows are ordered by
-// category then key and parties by name, so the same snapshot always renders the
-// same text and a diff of two renderings shows only what changed.
+// in the cells, and a Notes column when any row has notes. Rows are in the order of
+// raci.SortRows (categories as they first appear, then position, then key) and
+// parties by name, so the same snapshot always renders the same text and a diff of
+// two renderings shows only what changed.
+//
+// Before the table come the tenant's description and a line naming the document the
+// matrix comes from (its source), when the tenant has them.
 //
 // A cell holds the party's unconditional letters, followed by " (holder)" when the
 // assignment names a holder, then each letter of each conditional assignment with
 // its holder and " (when)": "C, I (in the event that there are issues)". Assignments
 // of parties the snapshot does not list are left out.
+//
+// After the table, a list of open points names every row recorded with
+// accountability shared (its Accountable parties) or unassigned, for the parties to
+// settle; ParseMarkdown reads the table alone, and gives each row its accountability
+// back from its letters.
 //
 // ParseMarkdown reads the table back into the same rows (see FuzzMarkdownRoundTrip):
 // every cell escapes backslashes and pipes; titles, categories, headings, holders and
@@ -45,6 +54,7 @@ func Markdown(s *raci.Snapshot) string {
 	}
 
 	var b strings.Builder
+	writeMarkdownIntro(&b, s.Tenant)
 	header := []string{"Task"}
 	if withCategory {
 		header = append(header, "Category")
@@ -61,7 +71,7 @@ func Markdown(s *raci.Snapshot) string {
 	writeMarkdownRow(&b, rule)
 
 	for _, r := range rows {
-		cells := []string{markdownText(rowTitle(r), false)}
+		cells := []string{markdownTask(r)}
 		if withCategory {
 			cells = append(cells, markdownText(r.Category, false))
 		}
@@ -73,7 +83,117 @@ func Markdown(s *raci.Snapshot) string {
 		}
 		writeMarkdownRow(&b, cells)
 	}
+	writeOpenPoints(&b, rows, parties)
 	return b.String()
+}
+
+// sourceLine names the document a matrix comes from, for people: "Source: title,
+// revision (url)"; "" when there is none.
+func sourceLine(src *raci.Source) string {
+	if src.IsZero() {
+		return ""
+	}
+	var parts []string
+	for _, p := range []string{cleanText(src.Title), cleanText(src.Revision)} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	line := strings.Join(parts, ", ")
+	if u := strings.TrimSpace(src.URL); u != "" {
+		if line == "" {
+			line = u
+		} else {
+			line += " (" + u + ")"
+		}
+	}
+	return "Source: " + line
+}
+
+// writeMarkdownIntro writes, before the table, the tenant's description and the
+// document its matrix comes from, when it has them. ParseMarkdown skips the text
+// before a table.
+func writeMarkdownIntro(b *strings.Builder, t *raci.Tenant) {
+	if t == nil {
+		return
+	}
+	if d := strings.TrimSpace(t.Description); d != "" {
+		// A description is Markdown, but it must not start a table, nor open a code
+		// block, which would make ParseMarkdown miss the matrix.
+		lines := strings.Split(strings.ReplaceAll(d, "\r\n", "\n"), "\n")
+		for i, l := range lines {
+			l = strings.ReplaceAll(l, "|", `\|`)
+			if fenceOf(strings.TrimSpace(l)) != "" {
+				l = `\` + strings.TrimSpace(l)
+			}
+			lines[i] = l
+		}
+		b.WriteString(strings.Join(lines, "\n") + "\n\n")
+	}
+	if src := t.Source; !src.IsZero() {
+		text := "Source: "
+		var parts []string
+		for _, p := range []string{cleanText(src.Title), cleanText(src.Revision)} {
+			if p != "" {
+				parts = append(parts, markdownText(p, false))
+			}
+		}
+		title := strings.Join(parts, ", ")
+		switch u := strings.TrimSpace(src.URL); {
+		case u != "" && title != "":
+			text += "[" + title + "](<" + u + ">)"
+		case u != "":
+			text += "<" + u + ">"
+		default:
+			text += title
+		}
+		b.WriteString(text + "\n\n")
+	}
+}
+
+// rowAccountability is the row's accountability, single when it records none.
+func rowAccountability(r *raci.Responsibility) raci.Accountability {
+	if r.Accountability == "" {
+		return raci.DefaultAccountability
+	}
+	return r.Accountability
+}
+
+// openPointText says, for people, what a shared or unassigned row leaves open, naming
+// its Accountable parties by column; "" for a row that leaves nothing open.
+func openPointText(r *raci.Responsibility, parties []*raci.Party) string {
+	switch rowAccountability(r) {
+	case raci.AccountabilityShared:
+		var names []string
+		for _, p := range parties {
+			for _, a := range r.Assignments {
+				if a.Party == p.Name && a.When == "" && a.Has(raci.Accountable) {
+					names = append(names, cleanText(partyColumn(p)))
+					break
+				}
+			}
+		}
+		return "Accountable together: " + strings.Join(names, ", ") + "; who answers for what is for the parties to settle."
+	case raci.AccountabilityUnassigned:
+		return "no party is Accountable; who answers is for the parties to settle."
+	}
+	return ""
+}
+
+// writeOpenPoints writes the list of open points after the table, if any row has one.
+func writeOpenPoints(b *strings.Builder, rows []*raci.Responsibility, parties []*raci.Party) {
+	first := true
+	for _, r := range rows {
+		text := openPointText(r, parties)
+		if text == "" {
+			continue
+		}
+		if first {
+			b.WriteString("\nOpen points:\n\n")
+			first = false
+		}
+		b.WriteString("- **" + markdownText(rowTitle(r), false) + "**: " + markdownText(text, false) + "\n")
+	}
 }
 
 // snapshotScheme is the tenant's scheme, or "" when the snapshot has no tenant.
@@ -97,22 +217,11 @@ func matrixParties(s *raci.Snapshot) []*raci.Party {
 	return parties
 }
 
-// matrixRows returns the snapshot's rows ordered by category then key: the matrix's
-// rows in every rendering.
+// matrixRows returns the snapshot's rows in the order of raci.SortRows (categories
+// in order of first appearance, then position, then key): the matrix's rows in
+// every rendering.
 func matrixRows(s *raci.Snapshot) []*raci.Responsibility {
-	rows := make([]*raci.Responsibility, 0, len(s.Responsibilities))
-	for _, r := range s.Responsibilities {
-		if r != nil {
-			rows = append(rows, r)
-		}
-	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		if rows[i].Category != rows[j].Category {
-			return rows[i].Category < rows[j].Category
-		}
-		return rows[i].Key < rows[j].Key
-	})
-	return rows
+	return raci.SortRows(s.Responsibilities)
 }
 
 // partyColumn heads a party's column: its display name, or its name without one.
@@ -258,6 +367,36 @@ func markdownAssignments(scheme raci.Scheme, assignments []raci.Assignment, part
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// markdownTask writes a row's task cell so that readTaskCell reads it back:
+// "[Optional] " for an optional duty, the title, and the row's condition in a
+// trailing parenthesis, labelled "when:" where its words would not read as one. A
+// title whose own trailing parenthesis would read as a condition has its
+// parentheses escaped.
+func markdownTask(r *raci.Responsibility) string {
+	title, when := cleanText(rowTitle(r)), cleanText(r.When)
+	write := func(parens bool) string {
+		cell := markdownText(title, parens)
+		if r.Optional {
+			cell = "[Optional] " + cell
+		}
+		if when != "" {
+			w := when
+			if read, ok := taskCondition(w); !ok || read != w {
+				w = conditionLabel + " " + w
+			}
+			cell += " (" + markdownText(w, true) + ")"
+		}
+		return cell
+	}
+	// Parentheses in the title are written as they are, unless they would be read
+	// as the row's condition or upset the reading of it: then they are escaped.
+	cell := write(false)
+	if gotTitle, gotWhen, _ := readTaskCell(cell); gotTitle != title || gotWhen != when {
+		cell = write(true)
+	}
+	return cell
 }
 
 // markdownParenthesis writes a holder or condition so that ParseMarkdown files it

@@ -1,6 +1,7 @@
 package format_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/format"
@@ -18,7 +19,7 @@ func TestMarkdownSeedShape(t *testing.T) {
 		},
 		Responsibilities: []*raci.Responsibility{
 			{
-				Key: "code-integration", Title: "Code Integration into Applications", Category: "operation",
+				Key: "code-integration", Title: "Code Integration into Applications", Category: "operation", Position: 3,
 				Notes: "The subscriber is responsible for Auth0 code integration.",
 				Assignments: []raci.Assignment{
 					{Party: "auth0", Roles: []raci.Role{raci.Informed}, When: "in the event that there are issues"},
@@ -27,14 +28,14 @@ func TestMarkdownSeedShape(t *testing.T) {
 				},
 			},
 			{
-				Key: "backing-up", Title: "Backing Up", Category: "operation",
+				Key: "backing-up", Title: "Backing Up", Category: "operation", Position: 2,
 				Assignments: []raci.Assignment{
 					{Party: "auth0", Roles: []raci.Role{raci.Informed}, When: "in the event that there are issues"},
 					{Party: "subscriber", Roles: []raci.Role{raci.Responsible, raci.Accountable}},
 				},
 			},
 			{
-				Key: "preparing-vm-infrastructure", Title: "Preparing VM Infrastructure", Category: "deployment",
+				Key: "preparing-vm-infrastructure", Title: "Preparing VM Infrastructure", Category: "deployment", Position: 1,
 				Notes: "The subscriber will submit the Private SaaS Infrastructure Checklist.",
 				Assignments: []raci.Assignment{
 					{Party: "auth0", Roles: []raci.Role{raci.Consulted}},
@@ -51,6 +52,56 @@ func TestMarkdownSeedShape(t *testing.T) {
 		"|Code Integration into Applications|operation|C, I (in the event that there are issues)|R, A|The subscriber is responsible for Auth0 code integration.|\n"
 	if got := format.Markdown(s); got != want {
 		t.Errorf("Markdown() =\n%s\nwant\n%s", got, want)
+	}
+}
+
+// Rows recorded as shared or unassigned are listed after the table as open points,
+// the shared ones with their Accountable parties; a conditional A leaves nothing open.
+func TestMarkdownOpenPoints(t *testing.T) {
+	s := &raci.Snapshot{
+		Tenant: &raci.Tenant{Name: "acme", Scheme: raci.RACI},
+		Parties: []*raci.Party{
+			{Tenant: "acme", Name: "vendor", DisplayName: "Workato"},
+			{Tenant: "acme", Name: "customer", DisplayName: "Customer"},
+		},
+		Responsibilities: []*raci.Responsibility{
+			{Key: "security", Title: "Security and *data* management", Accountability: raci.AccountabilityShared, Assignments: []raci.Assignment{
+				{Party: "vendor", Roles: []raci.Role{raci.Responsible, raci.Accountable}},
+				{Party: "customer", Roles: []raci.Role{raci.Responsible, raci.Accountable}},
+			}},
+			{Key: "configuration", Title: "Configuration", Accountability: raci.AccountabilityUnassigned, Assignments: []raci.Assignment{
+				{Party: "vendor", Roles: []raci.Role{raci.Consulted}},
+				{Party: "customer", Roles: []raci.Role{raci.Responsible}},
+			}},
+			{Key: "backup", Title: "Backup", Assignments: []raci.Assignment{
+				{Party: "vendor", Roles: []raci.Role{raci.Responsible, raci.Accountable}},
+				{Party: "customer", Roles: []raci.Role{raci.Accountable}, When: "if clients store backups locally"},
+			}},
+		},
+	}
+	want := "" +
+		"|Task|Customer|Workato|\n" +
+		"|---|---|---|\n" +
+		"|Backup|A (if clients store backups locally)|R, A|\n" +
+		"|Configuration|R|C|\n" +
+		"|Security and \\*data\\* management|R, A|R, A|\n" +
+		"\n" +
+		"Open points:\n" +
+		"\n" +
+		"- **Configuration**: no party is Accountable; who answers is for the parties to settle.\n" +
+		"- **Security and \\*data\\* management**: Accountable together: Customer, Workato; who answers for what is for the parties to settle.\n"
+	got := format.Markdown(s)
+	if got != want {
+		t.Errorf("Markdown() =\n%s\nwant\n%s", got, want)
+	}
+	rows, err := format.ParseMarkdown(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []raci.Accountability{raci.AccountabilitySingle, raci.AccountabilityUnassigned, raci.AccountabilityShared} {
+		if rows[i].Accountability != want {
+			t.Errorf("row %q parsed back with accountability %q, want %q", rows[i].Key, rows[i].Accountability, want)
+		}
 	}
 }
 
@@ -100,5 +151,39 @@ func TestMarkdownEmptyTenant(t *testing.T) {
 	s := &raci.Snapshot{Tenant: &raci.Tenant{Name: "acme"}}
 	if got, want := format.Markdown(s), "|Task|\n|---|\n"; got != want {
 		t.Errorf("Markdown() = %q, want %q", got, want)
+	}
+}
+
+// The tenant's description and source come before the table, and neither a table
+// nor a code fence in the description keeps ParseMarkdown from the matrix.
+func TestMarkdownIntro(t *testing.T) {
+	s := &raci.Snapshot{
+		Tenant: &raci.Tenant{Name: "acme", Scheme: raci.RACI,
+			Description: "Our *contract*.\n| a | b |\n|---|---|\n| x | y |\n```\nnot closed",
+			Source:      &raci.Source{Title: "Roles [and] Responsibilities", URL: "https://vendor.example/raci", Revision: "v2"}},
+		Parties: []*raci.Party{{Tenant: "acme", Name: "vendor", DisplayName: "Vendor"}},
+		Responsibilities: []*raci.Responsibility{{Tenant: "acme", Key: "backups", Title: "Backups",
+			Assignments: []raci.Assignment{{Party: "vendor", Roles: []raci.Role{raci.Responsible, raci.Accountable}}}}},
+	}
+	got := format.Markdown(s)
+	want := "Our *contract*.\n\\| a \\| b \\|\n\\|---\\|---\\|\n\\| x \\| y \\|\n\\```\nnot closed\n\n" +
+		"Source: [Roles \\[and\\] Responsibilities, v2](<https://vendor.example/raci>)\n\n" +
+		"|Task|Vendor|\n|---|---|\n|Backups|R, A|\n"
+	if got != want {
+		t.Errorf("Markdown() =\n%s\nwant\n%s", got, want)
+	}
+	rows, err := format.ParseMarkdown(got)
+	if err != nil || len(rows) != 1 || rows[0].Key != "backups" {
+		t.Errorf("ParseMarkdown of the rendering = %+v, %v; want the one row", rows, err)
+	}
+	// A source with a URL only is an autolink; without a URL, the title alone.
+	s.Tenant.Description = ""
+	s.Tenant.Source = &raci.Source{URL: "https://vendor.example/raci"}
+	if got := format.Markdown(s); !strings.HasPrefix(got, "Source: <https://vendor.example/raci>\n\n|Task|") {
+		t.Errorf("Markdown() with a URL-only source =\n%s", got)
+	}
+	s.Tenant.Source = &raci.Source{Title: "Contract", Revision: "2026-03"}
+	if got := format.Markdown(s); !strings.HasPrefix(got, "Source: Contract, 2026-03\n\n|Task|") {
+		t.Errorf("Markdown() with a source without URL =\n%s", got)
 	}
 }

@@ -28,7 +28,10 @@ const OSCALNamespace = "urn:raci-dev:raci:oscal"
 //   - metadata.roles: one role per letter of the scheme ("responsible",
 //     "accountable", ...), each with a "letter" prop;
 //   - components: one "process-procedure" component per row (title, description,
-//     "key" and "category" props, the notes as remarks), whose responsible-roles give
+//     "key", "category", "accountability", "optional", "when" and "position" props,
+//     and an "open-point" prop saying
+//     what a shared or unassigned row leaves for the parties to settle; the notes as
+//     remarks), whose responsible-roles give
 //     each letter the parties holding it. An assignment's holder and condition are
 //     "party", "holder" and "when" props of that responsible-role sharing a "group",
 //     and the role's remarks spell the cells out as the Markdown does.
@@ -60,6 +63,12 @@ func OSCAL(s *raci.Snapshot) string {
 		Version:      modified,
 		OSCALVersion: OSCALVersion,
 		Props:        tenantProps(s),
+		Remarks:      tenantRemarks(s.Tenant),
+	}
+	if t := s.Tenant; t != nil && t.Source != nil {
+		if src := t.Source; oscalLine(src.URL) != "" {
+			md.Links = append(md.Links, oscalLink{Href: src.URL, Rel: "reference", Text: oscalLine(src.Title)})
+		}
 	}
 
 	parties := matrixParties(s)
@@ -82,7 +91,11 @@ func OSCAL(s *raci.Snapshot) string {
 
 	def := oscalComponentDefinition{Metadata: md}
 	for _, r := range rows {
-		def.Components = append(def.Components, oscalComponentFrom(tenant, scheme, letters, r, partyUUID))
+		c := oscalComponentFrom(tenant, scheme, letters, r, partyUUID)
+		if text := openPointText(r, parties); text != "" {
+			c.Props = append(c.Props, prop("open-point", strings.ToUpper(text[:1])+text[1:], ""))
+		}
+		def.Components = append(def.Components, c)
 	}
 
 	// The document's uuid is a digest of everything else in it.
@@ -118,8 +131,32 @@ type oscalMetadata struct {
 	Version      string       `json:"version"`
 	OSCALVersion string       `json:"oscal-version"`
 	Props        []oscalProp  `json:"props,omitempty"`
+	Links        []oscalLink  `json:"links,omitempty"`
 	Roles        []oscalRole  `json:"roles,omitempty"`
 	Parties      []oscalParty `json:"parties,omitempty"`
+	Remarks      string       `json:"remarks,omitempty"`
+}
+
+type oscalLink struct {
+	Href string `json:"href"`
+	Rel  string `json:"rel,omitempty"`
+	Text string `json:"text,omitempty"`
+}
+
+// tenantRemarks is the tenant's description, then a line naming the document its
+// matrix comes from.
+func tenantRemarks(t *raci.Tenant) string {
+	if t == nil {
+		return ""
+	}
+	var parts []string
+	if d := strings.TrimSpace(t.Description); d != "" {
+		parts = append(parts, d)
+	}
+	if line := sourceLine(t.Source); line != "" {
+		parts = append(parts, line)
+	}
+	return strings.Join(parts, "\n\n")
 }
 
 type oscalRole struct {
@@ -212,6 +249,10 @@ func tenantProps(s *raci.Snapshot) []oscalProp {
 	add("customer", t.Customer)
 	add("deployment-model", string(t.DeploymentModel))
 	add("scheme", string(t.Scheme))
+	if src := t.Source; src != nil {
+		add("source-title", src.Title)
+		add("source-revision", src.Revision)
+	}
 	for _, env := range raci.SortedSet(t.Environments) {
 		add("environment", env)
 	}
@@ -262,6 +303,16 @@ func oscalComponentFrom(tenant string, scheme raci.Scheme, letters []raci.Role, 
 	}
 	if oscalLine(r.Category) != "" {
 		c.Props = append(c.Props, prop("category", r.Category, ""))
+	}
+	c.Props = append(c.Props, prop("accountability", string(rowAccountability(r)), ""))
+	if r.Optional {
+		c.Props = append(c.Props, prop("optional", "true", ""))
+	}
+	if oscalLine(r.When) != "" {
+		c.Props = append(c.Props, prop("when", r.When, ""))
+	}
+	if r.Position > 0 {
+		c.Props = append(c.Props, prop("position", fmt.Sprint(r.Position), ""))
 	}
 
 	// Assignments of parties the snapshot does not list are left out, as in the

@@ -11,14 +11,25 @@ import (
 )
 
 // ParsedRow is one row of a matrix read from Markdown: the task as titled in the
-// table, a key made from that title, its category, the row's notes as written, and
-// what each party column holds, in column order.
+// table, a key made from that title, its category, the row's notes as written, its
+// accountability as its letters show it (raci.AccountabilityOf: unassigned without an
+// A, shared with A on two or more parties without a condition), and what each party
+// column holds, in column order.
+//
+// The task cell may also say that the duty is optional, with "[Optional]" first,
+// and that it exists only under a condition, with a trailing parenthesis that reads
+// as one (see readTaskCell): "[Optional] User Migration (if required)". Position is
+// the row's place in the table, from 1.
 type ParsedRow struct {
-	Key         string
-	Title       string
-	Category    string
-	Notes       string
-	Assignments []raci.Assignment
+	Key            string
+	Title          string
+	Category       string
+	Notes          string
+	Accountability raci.Accountability
+	Optional       bool
+	When           string
+	Position       int
+	Assignments    []raci.Assignment
 }
 
 // maxParseProblems bounds the problems reported for one table: past a few, people fix
@@ -303,6 +314,7 @@ func (t markdownTable) parse(cols matrixColumns) ([]ParsedRow, error) {
 			}
 			keyRow[row.Key] = len(rows)
 		}
+		row.Position = len(rows) + 1
 		rows = append(rows, row)
 		rowNumbers = append(rowNumbers, number)
 	}
@@ -339,7 +351,8 @@ func allBlank(cells []string) bool {
 
 func parseMatrixRow(number int, mr markdownRow, cols matrixColumns) (ParsedRow, problems) {
 	var ps problems
-	row := ParsedRow{Title: plainText(mr.cells[0]), Assignments: []raci.Assignment{}}
+	title, when, optional := readTaskCell(mr.cells[0])
+	row := ParsedRow{Title: title, When: when, Optional: optional, Assignments: []raci.Assignment{}}
 	field := func(i int) string { return fmt.Sprintf("row %d, %s", number, cols.column(i)) }
 	if row.Title == "" {
 		ps.add(field(0), "Row %d (line %d) has no task: write the task or deliverable in the first column.", number, mr.line)
@@ -362,7 +375,86 @@ func parseMatrixRow(number int, mr markdownRow, cols matrixColumns) (ParsedRow, 
 			row.Assignments = append(row.Assignments, assignments...)
 		}
 	}
+	row.Accountability = raci.AccountabilityOf(row.Assignments)
 	return row, ps
+}
+
+// optionalMark starts the task cell of an optional duty, as seed 004 marks them.
+const optionalMark = "[optional]"
+
+// taskConditionWords start a trailing parenthesis of a task that is a condition on
+// the whole duty: "User Migration (if required)". Fewer than a cell's, since a
+// title's parenthesis is more often part of its name: "Command-Line Interface (CLI)",
+// "Backups (daily)".
+var (
+	taskConditionWords   = map[string]bool{"if": true, "when": true, "whenever": true, "unless": true, "where": true, "wherever": true}
+	taskConditionPhrases = []string{"in the event", "in case", "in the case", "only if", "only when", "only where"}
+)
+
+// readTaskCell reads a task cell: its title, the condition of a trailing
+// parenthesis that reads as one (taskConditionWords, or labelled "when:"), and
+// whether it starts with "[Optional]" (an unescaped bracket: "\[Optional]" is
+// part of the title). A parenthesis that is all the title has stays the title.
+func readTaskCell(cell string) (title, when string, optional bool) {
+	s := cleanText(stripMarkdown(cell))
+	if len(s) >= len(optionalMark) && strings.EqualFold(s[:len(optionalMark)], optionalMark) {
+		optional = true
+		s = strings.TrimSpace(s[len(optionalMark):])
+	}
+	if open := trailingParenthesis(s); open > 0 {
+		text := cleanText(unescape(s[open+1 : len(s)-1]))
+		if before := cleanText(unescape(s[:open])); before != "" {
+			if cond, ok := taskCondition(text); ok {
+				return before, cond, optional
+			}
+		}
+	}
+	return cleanText(unescape(s)), "", optional
+}
+
+// trailingParenthesis returns the index of the parenthesis that opens the group
+// closing at the end of s, or -1 when s does not end in an unescaped ")".
+func trailingParenthesis(s string) int {
+	depth, open, last := 0, -1, -1
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '(':
+			if depth == 0 {
+				open = i
+			}
+			depth++
+		case ')':
+			if depth > 0 {
+				depth--
+				if depth == 0 {
+					last = i
+				}
+			}
+		}
+	}
+	if depth != 0 || last != len(s)-1 {
+		return -1
+	}
+	return open
+}
+
+// taskCondition returns the condition a task's trailing parenthesis states, without
+// its label, and whether it states one.
+func taskCondition(text string) (string, bool) {
+	if len(text) >= len(conditionLabel) && strings.EqualFold(text[:len(conditionLabel)], conditionLabel) {
+		rest := strings.TrimSpace(text[len(conditionLabel):])
+		return rest, rest != ""
+	}
+	lower := strings.ToLower(text)
+	for _, p := range taskConditionPhrases {
+		if lower == p || strings.HasPrefix(lower, p+" ") {
+			return text, true
+		}
+	}
+	first, _, _ := strings.Cut(lower, " ")
+	return text, taskConditionWords[strings.TrimRight(first, ",:;")]
 }
 
 // rowKey makes a row's key from its title. A title too long for a slug is cut after

@@ -22,8 +22,8 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 
 // seed003Snapshot is the tenant of seed 003 (Auth0 Private SaaS) as published: three rows
 // (configuration, operations-handover, issue-resolution) name no Accountable party,
-// which no store would accept but a parsed table can hold. Rows and parties are out
-// of order on purpose.
+// recorded as written with accountability unassigned. Rows and parties are out of
+// order on purpose.
 func seed003Snapshot() *raci.Snapshot {
 	at := func(day, hour int) time.Time { return time.Date(2026, time.March, day, hour, 0, 0, 0, time.UTC) }
 	a := func(party string, roles string, holder, when string) raci.Assignment {
@@ -77,6 +77,17 @@ func seed003Snapshot() *raci.Snapshot {
 			"The subscriber is responsible for submitting issues via the [Support Center](/onboarding/enterprise-support).",
 			a("auth0", "C", "", ""), a("subscriber", "R,A", "", "")),
 	}
+	published := []string{"preparing-vm-infrastructure", "deployment", "configuration", "operations-handover", "monitoring",
+		"backing-up", "code-integration", "user-migration", "updates", "testing-updates", "issue-identification", "issue-resolution"}
+	for _, r := range rows {
+		switch r.Key {
+		case "configuration", "operations-handover", "issue-resolution":
+			r.Accountability = raci.AccountabilityUnassigned
+		case "user-migration":
+			r.Title, r.When = "User Migration", "if required"
+		}
+		r.Position = slices.Index(published, r.Key) + 1
+	}
 	// The latest change in the tenant: last-modified follows it.
 	rows[5].UpdatedAt = time.Date(2026, time.March, 4, 16, 30, 15, 0, time.UTC)
 	return &raci.Snapshot{
@@ -84,6 +95,9 @@ func seed003Snapshot() *raci.Snapshot {
 			Name: "initech", DisplayName: "Initech Private SaaS", Customer: "Initech",
 			DeploymentModel: raci.PrivateSaaS, Environments: []string{"production", "development"},
 			Labels: map[string]string{"region": "eu"}, Scheme: raci.RACI,
+			Description: "Who is responsible for what aspects of Initech's Private SaaS installation.",
+			Source: &raci.Source{Title: "Auth0 Private SaaS: Roles and Responsibilities", URL: "https://auth0.com/docs/private-saas",
+				Revision: "2026-03"},
 			Version: 3, CreatedAt: at(1, 8), UpdatedAt: at(2, 8),
 		},
 		Parties: []*raci.Party{
@@ -246,9 +260,10 @@ func TestJSON(t *testing.T) {
 			}
 		}
 	}
-	// The Markdown's order: by category, then key.
-	want := []string{"configuration", "deployment", "preparing-vm-infrastructure", "code-integration", "user-migration",
-		"backing-up", "monitoring", "operations-handover", "issue-identification", "issue-resolution", "testing-updates", "updates"}
+	// The Markdown's order: categories as they first appear, then position: here the
+	// published table's order, in which each category's rows are together.
+	want := []string{"preparing-vm-infrastructure", "deployment", "configuration", "operations-handover", "monitoring",
+		"backing-up", "code-integration", "user-migration", "updates", "testing-updates", "issue-identification", "issue-resolution"}
 	if !slices.Equal(keys, want) {
 		t.Errorf("rows = %q, want %q", keys, want)
 	}
@@ -414,7 +429,27 @@ func validateOSCAL(t *testing.T, out string) map[string]any {
 	v.uuid("component-definition.uuid", def["uuid"])
 
 	md, _ := def["metadata"].(map[string]any)
-	v.object("metadata", md, []string{"title", "last-modified", "version", "oscal-version"}, []string{"props", "roles", "parties"})
+	v.object("metadata", md, []string{"title", "last-modified", "version", "oscal-version"}, []string{"props", "links", "roles", "parties", "remarks"})
+	for i, l := range v.list("metadata.links", md["links"]) {
+		at := fmt.Sprintf("metadata.links[%d]", i)
+		link := v.asObject(at, l)
+		v.object(at, link, []string{"href"}, []string{"rel", "text"})
+		if href, _ := link["href"].(string); href == "" {
+			t.Errorf("%s.href is empty", at)
+		}
+		if _, ok := link["rel"]; ok {
+			v.token(at+".rel", link["rel"])
+		}
+		if _, ok := link["text"]; ok {
+			v.line(at+".text", link["text"])
+		}
+	}
+	// remarks is markup-multiline: any non-empty text.
+	if r, ok := md["remarks"]; ok {
+		if s, _ := r.(string); strings.TrimSpace(s) == "" {
+			t.Errorf("metadata.remarks = %v, want text", r)
+		}
+	}
 	v.line("metadata.title", md["title"])
 	if s, _ := md["last-modified"].(string); !oscalDateTime.MatchString(s) {
 		t.Errorf("metadata.last-modified %q is not a date and time with a time zone", s)
@@ -625,9 +660,9 @@ func TestCSV_guardsFormulas(t *testing.T) {
 	}
 	want := [][]string{
 		{"Task", "Key", "Category", "'@ops", "Notes"},
-		// Rows without a category come first.
-		{"'\tTabbed", "b", "", "R, A", "'\rReturn"},
+		// Without positions, categories come in the order of their first keys.
 		{`'=HYPERLINK("https://example.com","x")`, "a", "'+1", "R, A", "'-2+3"},
+		{"'\tTabbed", "b", "", "R, A", "'\rReturn"},
 		{"Plain = text", "c", "Ops", "R, A", "a@b, 1+1"},
 	}
 	if len(records) != len(want) {

@@ -68,7 +68,10 @@ func (m *matrixBytes) snapshot() *raci.Snapshot {
 	for i := range 1 + m.pick(4) {
 		r := &raci.Responsibility{
 			Tenant: "acme", Key: fmt.Sprintf("row-%d", i), Title: m.text(4) + fmt.Sprintf("t%d", i),
-			Category: m.text(2), Notes: m.lines(5),
+			Category: m.text(2), Notes: m.lines(5), Optional: m.pick(2) == 1, Position: m.pick(4),
+		}
+		if m.pick(2) == 1 {
+			r.When = m.text(3) + "w"
 		}
 		for _, p := range s.Parties {
 			used := map[string]bool{}
@@ -91,12 +94,47 @@ func (m *matrixBytes) snapshot() *raci.Snapshot {
 				}
 			}
 		}
-		// Exactly one Accountable and someone doing the work, as Validate demands.
+		// Accountable parties as the row's accountability records them, and someone
+		// doing the work, as Validate demands.
 		if len(r.Assignments) == 0 {
 			r.Assignments = append(r.Assignments, raci.Assignment{Party: s.Parties[0].Name})
 		}
-		accountable := &r.Assignments[m.pick(len(r.Assignments))]
-		accountable.Roles = append(accountable.Roles, raci.Accountable)
+		var plain, conditional []int // indexes of the assignments without and with a condition
+		for i, a := range r.Assignments {
+			if a.When == "" {
+				plain = append(plain, i)
+			} else {
+				conditional = append(conditional, i)
+			}
+		}
+		switch m.pick(3) {
+		case 1:
+			if len(plain) >= 2 {
+				// Shared: A on two or more parties without a condition.
+				r.Accountability = raci.AccountabilityShared
+				for _, i := range plain[:2+m.pick(len(plain)-1)] {
+					r.Assignments[i].Roles = append(r.Assignments[i].Roles, raci.Accountable)
+				}
+				break
+			}
+			fallthrough
+		case 0:
+			// Single: one party without a condition, and maybe one under a condition,
+			// who answers instead when it holds.
+			if len(plain) == 0 {
+				r.Assignments = append(r.Assignments, raci.Assignment{Party: s.Parties[m.pick(len(s.Parties))].Name})
+				plain = append(plain, len(r.Assignments)-1)
+			}
+			i := plain[m.pick(len(plain))]
+			r.Assignments[i].Roles = append(r.Assignments[i].Roles, raci.Accountable)
+			if len(conditional) > 0 && m.pick(2) == 1 {
+				i := conditional[m.pick(len(conditional))]
+				r.Assignments[i].Roles = append(r.Assignments[i].Roles, raci.Accountable)
+			}
+		default:
+			// Unassigned: the document names nobody.
+			r.Accountability = raci.AccountabilityUnassigned
+		}
 		doer := &r.Assignments[m.pick(len(r.Assignments))]
 		doer.Roles = append(doer.Roles, scheme.Doer())
 		s.Responsibilities = append(s.Responsibilities, r)
@@ -109,14 +147,23 @@ func (m *matrixBytes) snapshot() *raci.Snapshot {
 // parser's rule; parties named by their column's heading.
 type comparableRow struct {
 	Key, Title, Category, Notes string
+	Accountability              raci.Accountability
+	Optional                    bool
+	When                        string
+	Position                    int
 	Assignments                 []raci.Assignment
 }
 
-func expectedRow(r *raci.Responsibility, partyColumn map[string]string) comparableRow {
+// expectedRow is what row r, rendered at place position of the table, parses back as.
+func expectedRow(r *raci.Responsibility, position int, partyColumn map[string]string) comparableRow {
 	title := cleanText(rowTitle(r))
 	row := comparableRow{
 		Key: rowKey(title), Title: title, Category: cleanText(r.Category),
-		Notes: strings.TrimSpace(strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(r.Notes)),
+		Notes:          strings.TrimSpace(strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(r.Notes)),
+		Accountability: rowAccountability(r),
+		Optional:       r.Optional,
+		When:           cleanText(r.When),
+		Position:       position,
 	}
 	for _, a := range r.Assignments {
 		row.Assignments = append(row.Assignments, raci.Assignment{
@@ -205,7 +252,7 @@ func assertRoundTrip(t *testing.T, s *raci.Snapshot) {
 		t.Fatalf("%d rows came back, want %d:\n%s", len(parsed), len(rows), markdown)
 	}
 	for i, r := range rows {
-		got, want := parsedComparable(parsed[i]), expectedRow(r, partyColumn)
+		got, want := parsedComparable(parsed[i]), expectedRow(r, i+1, partyColumn)
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("row %d came back as\n%#v\nwant\n%#v\nfrom\n%s", i+1, got, want, markdown)
 		}
@@ -233,6 +280,29 @@ func TestMarkdownRoundTripCases(t *testing.T) {
 		}},
 		"a holder that reads as a condition": {Parties: parties("vendor"), Responsibilities: []*raci.Responsibility{
 			row("Audit", holds("vendor", "R, A", "outside counsel", "")),
+		}},
+		"accountability shared, unassigned and conditional": {Parties: parties("vendor", "customer"), Responsibilities: []*raci.Responsibility{
+			{Tenant: "acme", Key: "security", Title: "Security", Accountability: raci.AccountabilityShared, Assignments: []raci.Assignment{
+				holds("vendor", "R, A", "", ""), holds("customer", "R, A", "security officer", ""),
+			}},
+			{Tenant: "acme", Key: "configuration", Title: "Configuration", Accountability: raci.AccountabilityUnassigned, Assignments: []raci.Assignment{
+				holds("vendor", "C", "", ""), holds("customer", "R", "", ""),
+			}},
+			{Tenant: "acme", Key: "backup", Title: "Backup", Assignments: []raci.Assignment{
+				holds("vendor", "R, A", "", ""), holds("customer", "R, A", "", "if clients store backups locally"),
+			}},
+		}},
+		"optional, a condition on the row, and titles ending in parentheses": {Parties: parties("vendor"), Responsibilities: []*raci.Responsibility{
+			{Tenant: "acme", Key: "user-migration", Title: "User Migration", When: "if required", Optional: true, Position: 1,
+				Assignments: []raci.Assignment{holds("vendor", "R, A", "", "")}},
+			{Tenant: "acme", Key: "cli", Title: "Command-Line Interface (CLI)", Position: 2,
+				Assignments: []raci.Assignment{holds("vendor", "R, A", "", "")}},
+			{Tenant: "acme", Key: "backups", Title: "Backups (if the disk fills)", Position: 3,
+				Assignments: []raci.Assignment{holds("vendor", "R, A", "", "")}},
+			{Tenant: "acme", Key: "restores", Title: "[Optional] restores", When: "quarterly (on request)", Position: 4,
+				Assignments: []raci.Assignment{holds("vendor", "R, A", "", "")}},
+			{Tenant: "acme", Key: "label", Title: "Audit", When: "when: x", Position: 5,
+				Assignments: []raci.Assignment{holds("vendor", "R, A", "", "")}},
 		}},
 		"values ending in a backslash": {Parties: parties("vendor", "customer"), Responsibilities: []*raci.Responsibility{
 			{Tenant: "acme", Key: "paths", Title: `C:\`, Category: `ops\`, Notes: `see C:\`, Assignments: []raci.Assignment{

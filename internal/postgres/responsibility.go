@@ -13,7 +13,7 @@ import (
 )
 
 const (
-	responsibilityColumns = `tenant, key, title, category, description, notes, version, created_at, updated_at`
+	responsibilityColumns = `tenant, key, title, category, description, notes, accountability, optional, condition, position, version, created_at, updated_at`
 	assignmentColumns     = `responsibility, party, roles, holder, condition`
 )
 
@@ -27,9 +27,9 @@ const (
 	// The assignments of a page of rows: those whose row key lies in (after, last].
 	qListAssignments = `SELECT ` + assignmentColumns + ` FROM assignments
 		WHERE tenant = $1 AND responsibility > $2 AND responsibility <= $3 ORDER BY responsibility, position`
-	qInsertResponsibility = `INSERT INTO responsibilities (` + responsibilityColumns + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
+	qInsertResponsibility = `INSERT INTO responsibilities (` + responsibilityColumns + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`
 	qUpdateResponsibility = `UPDATE responsibilities SET title = $1, category = $2, description = $3, notes = $4,
-		version = $5, updated_at = $6 WHERE tenant = $7 AND key = $8`
+		accountability = $5, optional = $6, condition = $7, position = $8, version = $9, updated_at = $10 WHERE tenant = $11 AND key = $12`
 	qDeleteResponsibility = `DELETE FROM responsibilities WHERE tenant = $1 AND key = $2`
 	qDeleteAssignments    = `DELETE FROM assignments WHERE tenant = $1 AND responsibility = $2`
 	qInsertAssignment     = `INSERT INTO assignments (tenant, responsibility, position, party, roles, holder, condition)
@@ -42,10 +42,10 @@ func (q conn) WriteResponsibility(ctx context.Context, r *raci.Responsibility, i
 	var err error
 	if isNew {
 		_, err = q.Exec(ctx, qInsertResponsibility, r.Tenant, r.Key, r.Title, r.Category, r.Description, r.Notes,
-			r.Version, r.CreatedAt.UnixNano(), r.UpdatedAt.UnixNano())
+			string(r.Accountability), r.Optional, r.When, r.Position, r.Version, r.CreatedAt.UnixNano(), r.UpdatedAt.UnixNano())
 	} else if _, err = q.Exec(ctx, qDeleteAssignments, r.Tenant, r.Key); err == nil {
 		_, err = q.Exec(ctx, qUpdateResponsibility, r.Title, r.Category, r.Description, r.Notes,
-			r.Version, r.UpdatedAt.UnixNano(), r.Tenant, r.Key)
+			string(r.Accountability), r.Optional, r.When, r.Position, r.Version, r.UpdatedAt.UnixNano(), r.Tenant, r.Key)
 	}
 	if err != nil || len(r.Assignments) == 0 {
 		return err
@@ -106,7 +106,7 @@ func scanResponsibility(s store.Scanner) (*raci.Responsibility, error) {
 		r                raci.Responsibility
 		created, updated int64
 	)
-	if err := s.Scan(&r.Tenant, &r.Key, &r.Title, &r.Category, &r.Description, &r.Notes, &r.Version, &created, &updated); err != nil {
+	if err := s.Scan(&r.Tenant, &r.Key, &r.Title, &r.Category, &r.Description, &r.Notes, &r.Accountability, &r.Optional, &r.When, &r.Position, &r.Version, &created, &updated); err != nil {
 		return nil, err
 	}
 	r.CreatedAt, r.UpdatedAt = fromNanos(created), fromNanos(updated)

@@ -35,6 +35,7 @@ type matrixModel struct {
 }
 
 var violationType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"kind":   types.StringType,
 	"rule":   types.StringType,
 	"row":    types.StringType,
 	"party":  types.StringType,
@@ -49,7 +50,8 @@ func (d *matrixDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A tenant's whole matrix, rendered: Markdown for a pull-request comment or a wiki page, CSV " +
 			"for a spreadsheet, JSON for scripts and OSCAL for compliance tools, plus the rules the matrix breaks as a " +
-			"whole. Rows are ordered by category then key and parties by name in every format, so two renderings of " +
+			"whole. Rows are ordered by category (categories in the order they first appear, by their rows' `position`), " +
+			"then `position`, then key, and parties by name, in every format, so two renderings of " +
 			"the same matrix are byte for byte the same. The data source reads what the server holds: to render rows " +
 			"created in the same configuration, reference the tenant through its resource and add the rows to " +
 			"`depends_on`.",
@@ -90,18 +92,29 @@ func (d *matrixDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 				Computed: true,
 			},
 			"violations": schema.ListNestedAttribute{
-				MarkdownDescription: "The rules the matrix breaks, rows first (by key), then parties (by name). Empty when " +
-					"there are none: use it in a `check` block. The server refuses rows that break a row's own rules, so on a " +
-					"stored tenant this mostly finds parties that hold nothing.",
+				MarkdownDescription: "The rules the matrix breaks, and the points it leaves open, rows first (by key), then " +
+					"parties (by name). Empty when there are none. The server refuses rows that break a row's own rules, so " +
+					"on a stored tenant this mostly finds parties that hold nothing, and the open points: every row recorded " +
+					"with `accountability = \"shared\"` or `\"unassigned\"`, which the parties have yet to settle. In a " +
+					"`check` block, filter on `kind`: `[for v in data.raci_matrix.m.violations : v if v.kind == \"violation\"]`.",
 				Computed: true,
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
+						"kind": schema.StringAttribute{
+							MarkdownDescription: "`" + raci.KindViolation + "` for a rule broken, to fix; `" + raci.KindOpenPoint +
+								"` for a point the document leaves for the parties to settle, recorded as written.",
+							Computed: true,
+						},
 						"rule": schema.StringAttribute{
 							MarkdownDescription: "The rule broken, for programs to match: `" + raci.RuleOneAccountable + "` (a row " +
-								"needs exactly one Accountable party), `" + raci.RuleDoer + "` (a row needs a Responsible party, " +
+								"with `accountability = \"single\"` needs exactly one Accountable party without a condition, and at " +
+								"most one per condition), `" + raci.RuleAccountability + "` (a row's `accountability` contradicts " +
+								"its letters), `" + raci.RuleDoer + "` (a row needs a Responsible party, " +
 								"Driver in DACI), `" + raci.RuleUnknownParty + "` (a row assigns a party the tenant does not have), `" +
 								raci.RuleIdleParty + "` (a party holds nothing in any row), `" + raci.RuleChecklistOwner +
-								"` (a checklist item's owner is not a party of the tenant).",
+								"` (a checklist item's owner is not a party of the tenant). The open points: `" +
+								raci.RuleSharedAccountability + "` (the parties answer for the row together) and `" +
+								raci.RuleUnassignedAccountability + "` (nobody answers for the row).",
 							Computed: true,
 						},
 						"row": schema.StringAttribute{
@@ -141,6 +154,7 @@ func (d *matrixDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	violations := make([]attr.Value, 0)
 	for _, v := range raci.Violations(snap) {
 		violations = append(violations, types.ObjectValueMust(violationType.AttrTypes, map[string]attr.Value{
+			"kind":   types.StringValue(v.Kind),
 			"rule":   types.StringValue(v.Rule),
 			"row":    optionalString(v.Row),
 			"party":  optionalString(v.Party),

@@ -35,11 +35,15 @@ type responsibilitiesModel struct {
 }
 
 var responsibilityEntryType = types.ObjectType{AttrTypes: map[string]attr.Type{
-	"key":         types.StringType,
-	"title":       types.StringType,
-	"category":    types.StringType,
-	"roles":       types.SetType{ElemType: types.StringType},
-	"assignments": types.SetType{ElemType: assignmentType},
+	"key":            types.StringType,
+	"title":          types.StringType,
+	"category":       types.StringType,
+	"accountability": types.StringType,
+	"optional":       types.BoolType,
+	"when":           types.StringType,
+	"position":       types.Int64Type,
+	"roles":          types.SetType{ElemType: types.StringType},
+	"assignments":    types.SetType{ElemType: assignmentType},
 }}
 
 func (d *responsibilitiesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -91,6 +95,23 @@ func (d *responsibilitiesDataSource) Schema(_ context.Context, _ datasource.Sche
 						"category": schema.StringAttribute{
 							MarkdownDescription: "Category of the row; null when it has none.",
 							Computed:            true,
+						},
+						"optional": schema.BoolAttribute{
+							MarkdownDescription: "Whether the document lists the duty as optional.",
+							Computed:            true,
+						},
+						"when": schema.StringAttribute{
+							MarkdownDescription: "The condition under which the duty exists; null when it always does.",
+							Computed:            true,
+						},
+						"position": schema.Int64Attribute{
+							MarkdownDescription: "The row's place in its document; null when unset.",
+							Computed:            true,
+						},
+						"accountability": schema.StringAttribute{
+							MarkdownDescription: "How the row's document assigns `A`: `single`, `shared` or `unassigned` (see " +
+								"`raci_responsibility.accountability`).",
+							Computed: true,
 						},
 						"roles": schema.SetAttribute{
 							MarkdownDescription: "The letters `party` holds in the row (every letter held in the row, " +
@@ -175,11 +196,15 @@ func (d *responsibilitiesDataSource) Read(ctx context.Context, req datasource.Re
 			}
 		}
 		entries = append(entries, types.ObjectValueMust(responsibilityEntryType.AttrTypes, map[string]attr.Value{
-			"key":         types.StringValue(r.row.Key),
-			"title":       types.StringValue(r.row.Title),
-			"category":    optionalString(r.row.Category),
-			"roles":       stringSet(letters),
-			"assignments": types.SetValueMust(assignmentType, assignments),
+			"key":            types.StringValue(r.row.Key),
+			"title":          types.StringValue(r.row.Title),
+			"category":       optionalString(r.row.Category),
+			"accountability": types.StringValue(string(accountabilityOrDefault(r.row.Accountability))),
+			"optional":       types.BoolValue(r.row.Optional),
+			"when":           optionalString(r.row.When),
+			"position":       optionalPosition(r.row.Position),
+			"roles":          stringSet(letters),
+			"assignments":    types.SetValueMust(assignmentType, assignments),
 		}))
 	}
 	config.Responsibilities = types.ListValueMust(responsibilityEntryType, entries)

@@ -13,11 +13,16 @@ import (
 // assignments (see assignment in resource_responsibility_test.go).
 func entry(key, title, category string, roles []string, assignments ...knownvalue.Check) knownvalue.Check {
 	return knownvalue.ObjectExact(map[string]knownvalue.Check{
-		"key":         knownvalue.StringExact(key),
-		"title":       knownvalue.StringExact(title),
-		"category":    knownvalue.StringExact(category),
-		"roles":       letters(roles...),
-		"assignments": knownvalue.SetExact(assignments),
+		"key":      knownvalue.StringExact(key),
+		"title":    knownvalue.StringExact(title),
+		"category": knownvalue.StringExact(category),
+		// Every row of matrixRows has one Accountable party.
+		"accountability": knownvalue.StringExact("single"),
+		"optional":       knownvalue.Bool(false),
+		"when":           knownvalue.Null(),
+		"position":       knownvalue.Null(),
+		"roles":          letters(roles...),
+		"assignments":    knownvalue.SetExact(assignments),
 	})
 }
 

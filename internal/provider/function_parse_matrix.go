@@ -31,11 +31,15 @@ var parsedAssignmentType = types.ObjectType{AttrTypes: map[string]attr.Type{
 }}
 
 var parsedRowType = types.ObjectType{AttrTypes: map[string]attr.Type{
-	"key":         types.StringType,
-	"title":       types.StringType,
-	"category":    types.StringType,
-	"notes":       types.StringType,
-	"assignments": types.ListType{ElemType: parsedAssignmentType},
+	"key":            types.StringType,
+	"title":          types.StringType,
+	"category":       types.StringType,
+	"notes":          types.StringType,
+	"accountability": types.StringType,
+	"optional":       types.BoolType,
+	"when":           types.StringType,
+	"position":       types.Int64Type,
+	"assignments":    types.ListType{ElemType: parsedAssignmentType},
 }}
 
 func (f *parseMatrixFunction) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
@@ -49,9 +53,18 @@ func (f *parseMatrixFunction) Definition(_ context.Context, _ function.Definitio
 			"roles and responsibilities matrix, and returns its rows in table order, ready for `for_each` on " +
 			"`raci_responsibility`: `{ for r in provider::raci::parse_matrix(file(\"matrix.md\")) : r.key => r }`.\n\n" +
 			"The first column is the task: its text is the row's `title` and a slug of it the `key` " +
-			"(\"Backing Up\" is `backing-up`). A column headed `Notes` gives `notes`, as written, and one headed " +
+			"(\"Backing Up\" is `backing-up`). `[Optional]` at its start sets `optional`, and a trailing parenthesis " +
+			"that states a condition on the whole duty sets `when`: one starting with \"if\", \"when\", \"whenever\", " +
+			"\"unless\", \"where\", \"wherever\", \"in the event\", \"in case\", \"only if\" or \"only when\", or labelled " +
+			"`when:`. So \"[Optional] User Migration (if required)\" is the optional task \"User Migration\" under the " +
+			"condition \"if required\", while \"Command-Line Interface (CLI)\" stays a title. `position` is the row's place " +
+			"in the table, from 1. A column headed `Notes` gives `notes`, as written, and one headed " +
 			"`Category` gives `category`. Every other column is a party, named by a slug of its heading " +
 			"(\"Auth0\" is `auth0`).\n\n" +
+			"Each row's `accountability` is what its cells show, for `raci_responsibility.accountability`: " +
+			"`unassigned` when no cell holds `A` (the document names nobody), `shared` when two or more parties " +
+			"hold `A` without a condition, `single` otherwise. So a published table applies as it is written, and " +
+			"`raci_matrix.violations` lists its shared and unassigned rows as open points.\n\n" +
 			"A cell lists letters (`R`, `A`, `S`, `C`, `I`, `D`) separated by commas. A parenthesis after a " +
 			"letter is a condition (`when`) when it reads as one, e.g. \"(in the event that there are issues)\", " +
 			"\"(if ...)\", \"(only ...)\", and otherwise the `holder` inside the party, as is text after a dash: " +
@@ -125,11 +138,15 @@ func parsedRowsValue(rows []format.ParsedRow) types.List {
 			})
 		}
 		elems[i] = types.ObjectValueMust(parsedRowType.AttrTypes, map[string]attr.Value{
-			"key":         types.StringValue(r.Key),
-			"title":       types.StringValue(r.Title),
-			"category":    optionalString(r.Category),
-			"notes":       optionalString(r.Notes),
-			"assignments": types.ListValueMust(parsedAssignmentType, assignments),
+			"key":            types.StringValue(r.Key),
+			"title":          types.StringValue(r.Title),
+			"category":       optionalString(r.Category),
+			"notes":          optionalString(r.Notes),
+			"accountability": types.StringValue(string(r.Accountability)),
+			"optional":       types.BoolValue(r.Optional),
+			"when":           optionalString(r.When),
+			"position":       types.Int64Value(int64(r.Position)),
+			"assignments":    types.ListValueMust(parsedAssignmentType, assignments),
 		})
 	}
 	return types.ListValueMust(parsedRowType, elems)

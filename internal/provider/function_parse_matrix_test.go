@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -81,7 +82,11 @@ output "first" {
 					"key": knownvalue.StringExact("preparing-vm-infrastructure-including-memory-storage-processors"),
 					"title": knownvalue.StringExact("Preparing VM Infrastructure, including: memory, storage, processors, load balances, " +
 						"networks, SSL certificates, DNS records, SMTP servers, enabling Auth0 access via Jumphost/VPN"),
-					"category": knownvalue.Null(),
+					"category":       knownvalue.Null(),
+					"accountability": knownvalue.StringExact("single"),
+					"optional":       knownvalue.Bool(false),
+					"when":           knownvalue.Null(),
+					"position":       knownvalue.Int64Exact(1),
 					"notes": knownvalue.StringExact("The subscriber will submit the Private SaaS Infrastructure Checklist when the VMs " +
 						"are ready and the [infrastructure requirements](/private-saas/infrastructure) are met."),
 					"assignments": knownvalue.ListExact([]knownvalue.Check{
@@ -100,6 +105,20 @@ output "first" {
 						parsedAssignment("auth0", []string{"I"}, "", issues),
 						parsedAssignment("subscriber", []string{"R", "A"}, "", ""),
 					})),
+				// Published without an Accountable party: unassigned, as written.
+				statecheck.ExpectKnownOutputValueAtPath("by_key", tfjsonpath.New("operations-handover").AtMapKey("accountability"),
+					knownvalue.StringExact("unassigned")),
+				statecheck.ExpectKnownOutputValueAtPath("by_key", tfjsonpath.New("issue-resolution").AtMapKey("accountability"),
+					knownvalue.StringExact("unassigned")),
+				statecheck.ExpectKnownOutputValueAtPath("by_key", tfjsonpath.New("backing-up").AtMapKey("accountability"),
+					knownvalue.StringExact("single")),
+				// "User Migration (if required)": the duty exists only if required.
+				statecheck.ExpectKnownOutputValueAtPath("by_key", tfjsonpath.New("user-migration").AtMapKey("title"),
+					knownvalue.StringExact("User Migration")),
+				statecheck.ExpectKnownOutputValueAtPath("by_key", tfjsonpath.New("user-migration").AtMapKey("when"),
+					knownvalue.StringExact("if required")),
+				statecheck.ExpectKnownOutputValueAtPath("by_key", tfjsonpath.New("user-migration").AtMapKey("position"),
+					knownvalue.Int64Exact(8)),
 				statecheck.ExpectKnownOutputValueAtPath("by_key", tfjsonpath.New("backing-up").AtMapKey("assignments"),
 					knownvalue.ListExact([]knownvalue.Check{
 						parsedAssignment("auth0", []string{"I"}, "", issues),
@@ -124,6 +143,7 @@ output "rows" {
     Task | Category | **Vendor** | Customer | Hosting Provider
     :--- | :--- | :---: | :---: | :---:
     [Network](/docs/network) | *Connectivity* | s | R, A | C (only for the edge), I
+    [Optional] Security (where the customer runs an edge) | | R, A | R, A | A (if the edge fails)
     EOT
   )
 }
@@ -131,15 +151,36 @@ output "rows" {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownOutputValue("rows", knownvalue.ListExact([]knownvalue.Check{
 					knownvalue.ObjectExact(map[string]knownvalue.Check{
-						"key":      knownvalue.StringExact("network"),
-						"title":    knownvalue.StringExact("Network"),
-						"category": knownvalue.StringExact("Connectivity"),
-						"notes":    knownvalue.Null(),
+						"key":            knownvalue.StringExact("network"),
+						"title":          knownvalue.StringExact("Network"),
+						"category":       knownvalue.StringExact("Connectivity"),
+						"notes":          knownvalue.Null(),
+						"accountability": knownvalue.StringExact("single"),
+						"optional":       knownvalue.Bool(false),
+						"when":           knownvalue.Null(),
+						"position":       knownvalue.Int64Exact(1),
 						"assignments": knownvalue.ListExact([]knownvalue.Check{
 							parsedAssignment("vendor", []string{"S"}, "", ""),
 							parsedAssignment("customer", []string{"R", "A"}, "", ""),
 							parsedAssignment("hosting-provider", []string{"I"}, "", ""),
 							parsedAssignment("hosting-provider", []string{"C"}, "", "only for the edge"),
+						}),
+					}),
+					// Two parties answer without a condition: shared, as written; the
+					// conditional A does not count.
+					knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"key":            knownvalue.StringExact("security"),
+						"title":          knownvalue.StringExact("Security"),
+						"category":       knownvalue.Null(),
+						"notes":          knownvalue.Null(),
+						"accountability": knownvalue.StringExact("shared"),
+						"optional":       knownvalue.Bool(true),
+						"when":           knownvalue.StringExact("where the customer runs an edge"),
+						"position":       knownvalue.Int64Exact(2),
+						"assignments": knownvalue.ListExact([]knownvalue.Check{
+							parsedAssignment("vendor", []string{"R", "A"}, "", ""),
+							parsedAssignment("customer", []string{"R", "A"}, "", ""),
+							parsedAssignment("hosting-provider", []string{"A"}, "", "if the edge fails"),
 						}),
 					}),
 				})),
@@ -210,6 +251,13 @@ func TestAccFromMarkdownExample(t *testing.T) {
 				})),
 				serverCheck(func(ctx context.Context) error { return checkFromMarkdownRows(ctx, srv) }),
 				renderedMatrixReadsBack{output: "matrix", source: filepath.Join(dir, "matrix.md")},
+				// The three rows that name no Accountable party are open points, and
+				// nothing else is reported.
+				statecheck.ExpectKnownOutputValue("open_points", knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.StringRegexp(regexp.MustCompile(`^Row "configuration-of-development-and-production-environments" .* names no Accountable party, as the document has it: an open point`)),
+					knownvalue.StringRegexp(regexp.MustCompile(`^Row "issue-resolution" \(Issue Resolution\) names no Accountable party`)),
+					knownvalue.StringRegexp(regexp.MustCompile(`^Row "operations-handover" \(Operations Handover\) names no Accountable party`)),
+				})),
 			},
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -227,8 +275,9 @@ func TestAccFromMarkdownExample(t *testing.T) {
 	})
 }
 
-// checkFromMarkdownRows checks what the server holds: twelve rows, each with exactly
-// one Accountable party, the three the README lists included.
+// checkFromMarkdownRows checks what the server holds: the table's twelve rows as
+// published, the three that name no Accountable party recorded as unassigned and
+// the others with exactly one.
 func checkFromMarkdownRows(ctx context.Context, srv *testServer) error {
 	page, err := srv.API.ListResponsibilities(ctx, "initech", raci.ListOptions{})
 	if err != nil {
@@ -237,22 +286,29 @@ func checkFromMarkdownRows(ctx context.Context, srv *testServer) error {
 	if len(page.Items) != 12 || page.Next != "" {
 		return fmt.Errorf("server holds %d rows (next %q), want the table's 12", len(page.Items), page.Next)
 	}
-	accountable := map[string]string{}
+	unassigned := map[string]bool{
+		"configuration-of-development-and-production-environments": true,
+		"operations-handover": true,
+		"issue-resolution":    true,
+	}
 	for _, row := range page.Items {
+		accountable := ""
 		for _, a := range row.Assignments {
 			if a.Has(raci.Accountable) {
-				accountable[row.Key] += a.Party
+				accountable += a.Party
 			}
 		}
-	}
-	for key, party := range map[string]string{
-		"configuration-of-development-and-production-environments": "subscriber",
-		"operations-handover": "auth0",
-		"issue-resolution":    "auth0",
-		"backing-up":          "subscriber",
-	} {
-		if accountable[key] != party {
-			return fmt.Errorf("row %q: accountable %q, want %q", key, accountable[key], party)
+		want := raci.AccountabilitySingle
+		if unassigned[row.Key] {
+			want = raci.AccountabilityUnassigned
+		}
+		switch {
+		case row.Accountability != want:
+			return fmt.Errorf("row %q: accountability %q, want %q", row.Key, row.Accountability, want)
+		case want == raci.AccountabilityUnassigned && accountable != "":
+			return fmt.Errorf("row %q: accountable %q, want nobody, as published", row.Key, accountable)
+		case row.Key == "backing-up" && accountable != "subscriber":
+			return fmt.Errorf("row %q: accountable %q, want subscriber", row.Key, accountable)
 		}
 	}
 	return nil
@@ -306,7 +362,8 @@ func (c renderedMatrixReadsBack) CheckState(_ context.Context, req statecheck.Ch
 func rowsByKey(rows []format.ParsedRow) map[string]raci.Responsibility {
 	out := map[string]raci.Responsibility{}
 	for _, r := range rows {
-		row := raci.Responsibility{Key: r.Key, Title: r.Title, Notes: r.Notes, Assignments: slices.Clone(r.Assignments)}
+		row := raci.Responsibility{Key: r.Key, Title: r.Title, Notes: r.Notes, Accountability: r.Accountability,
+			Optional: r.Optional, When: r.When, Assignments: slices.Clone(r.Assignments)}
 		row.Normalize()
 		out[r.Key] = row
 	}

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -47,6 +48,39 @@ func warnDeleted(ctx context.Context, svc raci.Service, diags *diag.Diagnostics,
 			w.resourceType, w.id, e.Actor, e.At.UTC().Format(time.RFC3339)))
 	}
 }
+
+// warnRenamed adds a warning when the party is gone because someone renamed it,
+// naming the new name, who and when, and reports whether it did. It looks at the
+// tenant's newest events only: a rename older than those is reported as a deletion,
+// or not at all.
+func warnRenamed(ctx context.Context, svc raci.Service, diags *diag.Diagnostics, w changeWitness, name string) bool {
+	events, err := svc.ListEvents(ctx, w.tenant, raci.EventFilter{Newest: true, Limit: renameLookBack})
+	if err != nil {
+		tflog.Debug(ctx, "cannot look for a rename of the party", map[string]any{"object": w.id, "error": err.Error()})
+		return false
+	}
+	for _, e := range events {
+		if e.Action != raci.ActionRename {
+			continue
+		}
+		var before, after struct {
+			Name string `json:"name"`
+		}
+		if json.Unmarshal(e.Before, &before) != nil || json.Unmarshal(e.After, &after) != nil || before.Name != name {
+			continue
+		}
+		diags.AddWarning("Renamed Outside Terraform", fmt.Sprintf(
+			"%s %q was renamed to %q outside Terraform by %s at %s, with the rows and checklist items that name it. "+
+				"Set name = %q in the configuration to keep the rename (then import %q); otherwise the next apply "+
+				"creates a party named %q again, beside it.",
+			w.resourceType, w.id, after.Name, e.Actor, e.At.UTC().Format(time.RFC3339), after.Name, w.tenant+"/"+after.Name, name))
+		return true
+	}
+	return false
+}
+
+// renameLookBack is how many of a tenant's newest events warnRenamed reads.
+const renameLookBack = 200
 
 // relevantEvents is how many of an object's newest events lastEvent looks through
 // for one that relevant accepts: enough for a busy day of ticks.

@@ -457,6 +457,11 @@ func (r *checklistResource) Update(ctx context.Context, req resource.UpdateReque
 	// The version read at plan time: a tick made since then fails the apply rather
 	// than making the result differ from the plan that was reviewed.
 	stored, _, err := r.svc.PutChecklist(ctx, c, raci.Precondition{IfMatch: state.Version.ValueInt64()})
+	if v, ok := plansOf(r.svc).rewrittenVersion(c.Tenant, raci.ChecklistObject(c.Key), state.Version.ValueInt64()); ok && raci.ErrorCode(err) == raci.EPRECONDITION {
+		// A party rename applied earlier in this apply rewrote the item owners or
+		// approvers, as the plan shows; nothing else changed since plan.
+		stored, _, err = r.svc.PutChecklist(ctx, c, raci.Precondition{IfMatch: v})
+	}
 	if err != nil {
 		addServiceError(&resp.Diagnostics, "update", checklistWhat(c.Tenant, c.Key), err)
 		return

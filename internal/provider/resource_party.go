@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -24,6 +25,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*partyResource)(nil)
 	_ resource.ResourceWithImportState = (*partyResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*partyResource)(nil)
 )
 
 func newPartyResource() resource.Resource { return &partyResource{} }
@@ -64,10 +66,11 @@ func (r *partyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the party inside the tenant: " + raci.SlugRule + ". Changing it replaces the party.",
-				Required:            true,
-				Validators:          slugValidators(),
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				MarkdownDescription: "Name of the party inside the tenant: " + raci.SlugRule + ". Changing it renames the party " +
+					"in place, with every row and checklist item that names it, in one transaction; rows that refer to it " +
+					"as `raci_party.<name>.name` follow in the same apply. The new name must not be another party's.",
+				Required:   true,
+				Validators: slugValidators(),
 			},
 			"display_name": schema.StringAttribute{
 				MarkdownDescription: "Name of the party for people, e.g. `Auth0`; rendered matrices use it as the column heading.",
@@ -102,6 +105,47 @@ func (r *partyResource) Configure(_ context.Context, req resource.ConfigureReque
 	r.svc = configureResource(req, resp)
 }
 
+// ModifyPlan records in the plan registry what the plan does to the party (creates
+// it, renames it), so that rows planned after it know; on a rename it plans the
+// new id, and warns when the new name is already taken on the server.
+func (r *partyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.svc == nil || req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan partyModel
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
+	if resp.Diagnostics.HasError() || plan.Tenant.IsUnknown() || plan.Name.IsUnknown() {
+		return
+	}
+	plans := plansOf(r.svc)
+	tenant, name := plan.Tenant.ValueString(), plan.Name.ValueString()
+	if req.State.Raw.IsNull() {
+		plans.planParty(tenant, name)
+		return
+	}
+	var state partyModel
+	resp.Diagnostics.Append(getModel(ctx, req.State.Schema, req.State.Raw, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	from := state.Name.ValueString()
+	if state.Tenant.ValueString() != tenant {
+		// Another tenant replaces the party: it is created there.
+		plans.planParty(tenant, name)
+		return
+	}
+	if from == name {
+		return
+	}
+	plans.planRename(tenant, from, name)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), tenant+"/"+name)...)
+	if _, err := r.svc.FindParty(ctx, tenant, name); err == nil {
+		resp.Diagnostics.AddAttributeWarning(path.Root("name"), "Party Name Taken",
+			fmt.Sprintf("Tenant %q already has a party named %q, so renaming %q to it fails at apply, unless this plan "+
+				"deletes or renames that party first. Choose another name, or remove the other party in an earlier apply.", tenant, name, from))
+	}
+}
+
 func (r *partyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan partyModel
 	resp.Diagnostics.Append(getModel(ctx, req.Plan.Schema, req.Plan.Raw, &plan)...)
@@ -131,7 +175,9 @@ func (r *partyResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	p, err := r.svc.FindParty(ctx, tenant, name)
 	if raci.ErrorCode(err) == raci.ENOTFOUND {
 		tflog.Debug(ctx, "party is gone from the server; removing it from state", map[string]any{"tenant": tenant, "party": name})
-		warnDeleted(ctx, r.svc, &resp.Diagnostics, witness)
+		if !warnRenamed(ctx, r.svc, &resp.Diagnostics, witness, name) {
+			warnDeleted(ctx, r.svc, &resp.Diagnostics, witness)
+		}
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -154,12 +200,82 @@ func (r *partyResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	stored, _, err := r.svc.PutParty(ctx, p, raci.Precondition{IfMatch: state.Version.ValueInt64()})
+	version := state.Version.ValueInt64()
+	if from := state.Name.ValueString(); from != p.Name {
+		renamed, err := r.rename(ctx, p.Tenant, from, p.Name, version)
+		if err != nil {
+			addServiceError(&resp.Diagnostics, "rename", partyWhat(p.Tenant, from), err)
+			return
+		}
+		// The party is renamed: save that now, so that a failure of what follows
+		// leaves a state that names the party as the server does.
+		resp.Diagnostics.Append(setState(ctx, &resp.State, partyModelFrom(renamed))...)
+		if sameParty(renamed, p) {
+			return
+		}
+		version = renamed.Version
+	}
+	stored, _, err := r.svc.PutParty(ctx, p, raci.Precondition{IfMatch: version})
 	if err != nil {
 		addServiceError(&resp.Diagnostics, "update", partyWhat(p.Tenant, p.Name), err)
 		return
 	}
 	resp.Diagnostics.Append(setState(ctx, &resp.State, partyModelFrom(stored))...)
+}
+
+// rename renames the party on the server and records in the plan registry the
+// version each row and checklist that named it had before and has after, so that
+// their own updates, planned against the version before, go through (see
+// planRegistry.rewrittenVersion). The rename gives each of them exactly the next
+// version; one changed by anyone else meanwhile does not match and still fails as
+// changed since plan.
+func (r *partyResource) rename(ctx context.Context, tenant, from, to string, version int64) (*raci.Party, error) {
+	var rewritten []objectVersion
+	if snap, err := raci.ReadSnapshot(ctx, r.svc, tenant); err == nil {
+		rewritten = namingObjects(snap, from)
+	}
+	renamed, err := r.svc.RenameParty(ctx, tenant, from, to, raci.Precondition{IfMatch: version})
+	if err != nil {
+		return nil, err
+	}
+	plans := plansOf(r.svc)
+	for _, o := range rewritten {
+		plans.recordRewrite(tenant, o.object, o.version, o.version+1)
+	}
+	return renamed, nil
+}
+
+// objectVersion names an object of a tenant ("responsibility/backup") and the
+// version it was read at.
+type objectVersion struct {
+	object  string
+	version int64
+}
+
+// namingObjects returns the rows and checklists of the snapshot that name the
+// party, which a rename of it rewrites.
+func namingObjects(snap *raci.Snapshot, party string) []objectVersion {
+	var out []objectVersion
+	for _, row := range snap.Responsibilities {
+		if slices.ContainsFunc(row.Assignments, func(a raci.Assignment) bool { return a.Party == party }) {
+			out = append(out, objectVersion{raci.ResponsibilityObject(row.Key), row.Version})
+		}
+	}
+	for _, c := range snap.Checklists {
+		if slices.ContainsFunc(c.Items, func(it raci.ChecklistItem) bool {
+			return it.Owner == party || it.Waiver != nil && it.Waiver.ApprovedBy == party
+		}) {
+			out = append(out, objectVersion{raci.ChecklistObject(c.Key), c.Version})
+		}
+	}
+	return out
+}
+
+// sameParty reports whether the stored party already holds what p asks for.
+func sameParty(stored, p *raci.Party) bool {
+	want := p.Clone()
+	want.Normalize()
+	return stored.DisplayName == want.DisplayName && stored.Kind == want.Kind && slices.Equal(stored.Contacts, want.Contacts)
 }
 
 func (r *partyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -2,12 +2,14 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
@@ -113,15 +115,51 @@ func TestAccParty_lifecycle(t *testing.T) {
 				},
 			},
 			{
+				// A new name renames the party in place, and a change of another
+				// attribute in the same plan follows the rename.
 				Config: partyConfig(srv, "okta", `
-  display_name = "Auth0 by Okta"
+  display_name = "Okta"
   kind         = "third_party"
 `),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionReplace)},
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact("initech/okta")),
+					},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact("initech/okta")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("display_name"), knownvalue.StringExact("Okta")),
+				},
+				Check: func(*terraform.State) error {
+					if _, err := srv.API.FindParty(context.Background(), "initech", "auth0"); raci.ErrorCode(err) != raci.ENOTFOUND {
+						return fmt.Errorf("party auth0 after the rename: %v, want it gone", err)
+					}
+					p, err := srv.API.FindParty(context.Background(), "initech", "okta")
+					if err != nil || p.DisplayName != "Okta" || p.Kind != raci.ThirdParty {
+						return fmt.Errorf("party okta after the rename = %+v, %v", p, err)
+					}
+					return nil
+				},
+			},
+			{
+				// Only the name: one rename, no other write.
+				Config: partyConfig(srv, "okta-new", `
+  display_name = "Okta"
+  kind         = "third_party"
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				Check: func(*terraform.State) error {
+					events, err := srv.API.ListEvents(context.Background(), "initech", raci.EventFilter{Object: raci.PartyObject("okta-new")})
+					if err != nil {
+						return err
+					}
+					if len(events) != 1 || events[0].Action != raci.ActionRename {
+						return fmt.Errorf("events of party okta-new = %d, want one rename", len(events))
+					}
+					return nil
 				},
 			},
 		},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -12,7 +13,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -37,15 +40,19 @@ type responsibilityResource struct {
 }
 
 type responsibilityModel struct {
-	ID          types.String `tfsdk:"id"`
-	Tenant      types.String `tfsdk:"tenant"`
-	Key         types.String `tfsdk:"key"`
-	Title       types.String `tfsdk:"title"`
-	Category    types.String `tfsdk:"category"`
-	Description types.String `tfsdk:"description"`
-	Notes       types.String `tfsdk:"notes"`
-	Assignments types.Set    `tfsdk:"assignments"`
-	Version     types.Int64  `tfsdk:"version"`
+	ID             types.String `tfsdk:"id"`
+	Tenant         types.String `tfsdk:"tenant"`
+	Key            types.String `tfsdk:"key"`
+	Title          types.String `tfsdk:"title"`
+	Category       types.String `tfsdk:"category"`
+	Description    types.String `tfsdk:"description"`
+	Notes          types.String `tfsdk:"notes"`
+	Accountability types.String `tfsdk:"accountability"`
+	Optional       types.Bool   `tfsdk:"optional"`
+	When           types.String `tfsdk:"when"`
+	Position       types.Int64  `tfsdk:"position"`
+	Assignments    types.Set    `tfsdk:"assignments"`
+	Version        types.Int64  `tfsdk:"version"`
 }
 
 var assignmentType = types.ObjectType{AttrTypes: map[string]attr.Type{
@@ -74,9 +81,9 @@ func (r *responsibilityResource) Metadata(_ context.Context, req resource.Metada
 func (r *responsibilityResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A responsibility is a row of a tenant's matrix: one task or deliverable, and the letters " +
-			"each party holds for it. Every row has exactly one Accountable party and at least one Responsible " +
-			"party (Driver in a DACI tenant), and uses only its tenant's letters; `terraform plan` fails with the " +
-			"row, the rule and the fix when it does not.",
+			"each party holds for it. Every row has its Accountable parties as `accountability` records them (by " +
+			"default exactly one), at least one Responsible party (Driver in a DACI tenant), and uses only its tenant's " +
+			"letters; `terraform plan` fails with the row, the rule and the fix when it does not.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<tenant>/<key>`, also the import id.",
@@ -114,6 +121,44 @@ func (r *responsibilityResource) Schema(_ context.Context, _ resource.SchemaRequ
 				MarkdownDescription: "Notes shown beside the row, such as the Notes column of a published matrix.",
 				Optional:            true,
 				Validators:          linesValidators(raci.MaxTextLength),
+			},
+			"accountability": schema.StringAttribute{
+				MarkdownDescription: "How the row's document assigns the letter `A` (Accountable; Approver in DACI), so that a " +
+					"contract can be recorded as written. `single` (the default): exactly one party holds `A` without a " +
+					"condition; other parties may hold `A` with a `when`, at most one per condition, and answer instead " +
+					"under it (\"if clients store backups locally, they become entirely responsible\"). A row whose only " +
+					"`A` has a condition is refused: someone must answer otherwise. `shared`: two or more parties hold `A` " +
+					"without a condition and answer together. `unassigned`: no party holds `A`; the document names none. " +
+					"A value the letters contradict is refused at plan time. `raci_matrix.violations` and the rendered " +
+					"matrices show every `shared` and `unassigned` row as an open point for the parties to settle.",
+				Optional: true,
+				Computed: true,
+				Default:  stringdefault.StaticString(string(raci.DefaultAccountability)),
+				Validators: []validator.String{
+					stringvalidator.OneOf(stringValues(raci.Accountabilities)...),
+				},
+			},
+			"optional": schema.BoolAttribute{
+				MarkdownDescription: "Whether the document lists the duty as optional (\"[Optional] Certificates\"): the " +
+					"parties take it on only if they choose to. Defaults to `false`.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+			"when": schema.StringAttribute{
+				MarkdownDescription: "A condition under which the whole duty exists, e.g. `if required` for \"User Migration " +
+					"(if required)\". An assignment's own `when` applies to its letters only.",
+				Optional:   true,
+				Validators: textValidators(raci.MaxConditionLength),
+			},
+			"position": schema.Int64Attribute{
+				MarkdownDescription: "The row's place in its document, from 1, as `parse_matrix` returns it. Every rendering " +
+					"orders rows by category (in the order categories first appear), then `position`, then `key`; rows " +
+					"without a position come after those with one.",
+				Optional: true,
+				Validators: []validator.Int64{
+					int64validator.Between(1, raci.MaxPosition),
+				},
 			},
 			"assignments": schema.SetNestedAttribute{
 				MarkdownDescription: "Who holds which letters. A party may appear in two assignments only with different `when` conditions, " +
@@ -163,8 +208,9 @@ func (r *responsibilityResource) Configure(_ context.Context, req resource.Confi
 	r.svc = configureResource(req, resp)
 }
 
-// ValidateConfig checks the rules that hold in every scheme (one Accountable, someone
-// doing the work, no party twice under one condition) from the configuration alone.
+// ValidateConfig checks the rules that hold in every scheme (Accountable parties as
+// accountability records them, someone doing the work, no party twice under one
+// condition) from the configuration alone.
 func (r *responsibilityResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	config, diags := getResponsibility(ctx, req.Config.Raw)
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
@@ -174,13 +220,30 @@ func (r *responsibilityResource) ValidateConfig(ctx context.Context, req resourc
 	if !known {
 		return
 	}
-	attributeErrors(&resp.Diagnostics, path.Root("assignments"), "Invalid Responsibility", rowRuleProblems(row, ""))
+	rowRuleErrors(&resp.Diagnostics, rowRuleProblems(row, ""))
 }
 
-// ModifyPlan checks the row against its tenant's scheme when the tenant already
-// exists: a letter the scheme does not have, or the doer letter it needs. It also
-// adds the review warnings of reviewResponsibilityChange (accountability moving, a
-// party losing its last Responsible row), on updates and on destroy.
+// rowRuleErrors adds the row's rule problems as errors on the attribute each is
+// about: accountability, or the assignments.
+func rowRuleErrors(diags *diag.Diagnostics, problems []raci.Problem) {
+	var onAccountability, onAssignments []raci.Problem
+	for _, p := range problems {
+		if p.Field == "accountability" {
+			onAccountability = append(onAccountability, p)
+		} else {
+			onAssignments = append(onAssignments, p)
+		}
+	}
+	attributeErrors(diags, path.Root("assignments"), "Invalid Responsibility", onAssignments)
+	attributeErrors(diags, path.Root("accountability"), "Invalid Responsibility", onAccountability)
+}
+
+// ModifyPlan checks the row against the scheme its tenant will have: a letter the
+// scheme does not have, or the doer letter it needs (checkRowScheme); and warns about
+// parties the tenant does not have and the plan does not create (checkRowParties).
+// It also adds the review warnings of reviewResponsibilityChange (accountability
+// moving, a party losing its last Responsible row), on updates and on destroy; a
+// party the plan renames counts as the same party.
 func (r *responsibilityResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if r.svc == nil {
 		return
@@ -211,22 +274,27 @@ func (r *responsibilityResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if !known {
 		return
 	}
-	var scheme raci.Scheme
+	// What other resources of this plan do to the tenant and its parties, as far as
+	// they were planned before this row (plans.go).
+	plans := plansOf(r.svc)
 	tenant, err := r.svc.FindTenant(ctx, row.Tenant)
 	switch {
 	case err == nil:
-		scheme = tenant.Scheme
 	case raci.ErrorCode(err) == raci.ENOTFOUND:
 		// Created in the same apply: the server checks the scheme when the row is written.
+		tenant = nil
 	default:
 		addServiceError(&resp.Diagnostics, "read", tenantWhat(row.Tenant), err)
 		return
 	}
-	attributeErrors(&resp.Diagnostics, path.Root("assignments"), "Invalid Responsibility", rowRuleProblems(row, scheme))
+	checkRowScheme(&resp.Diagnostics, row, tenant, plans)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(reviewResponsibilityChange(ctx, r.svc, prior, row)...)
+	if tenant != nil {
+		checkRowParties(ctx, &resp.Diagnostics, r.svc, row, plans)
+	}
+	resp.Diagnostics.Append(reviewRenamedChange(ctx, r.svc, prior, row, plans.renamesIn(row.Tenant))...)
 }
 
 // rowRuleProblems returns the problems of the row's assignments under scheme ("" when
@@ -236,7 +304,8 @@ func rowRuleProblems(row *raci.Responsibility, scheme raci.Scheme) []raci.Proble
 	row.Normalize()
 	var out []raci.Problem
 	for _, p := range raci.ErrorProblems(row.Validate(scheme)) {
-		if p.Field == "assignments" || scheme != "" && strings.HasSuffix(p.Field, ".roles") {
+		if p.Field == "assignments" || p.Field == "accountability" && row.Accountability.Valid() ||
+			scheme != "" && strings.HasSuffix(p.Field, ".roles") {
 			out = append(out, p)
 		}
 	}
@@ -287,7 +356,20 @@ func (r *responsibilityResource) Update(ctx context.Context, req resource.Update
 		return
 	}
 	row, _ := plan.toDomain()
-	stored, _, err := r.svc.PutResponsibility(ctx, row, raci.Precondition{IfMatch: state.Version.ValueInt64()})
+	known := state.Version.ValueInt64()
+	stored, _, err := r.svc.PutResponsibility(ctx, row, raci.Precondition{IfMatch: known})
+	if raci.ErrorCode(err) == raci.EPRECONDITION {
+		// A party rename applied earlier in this apply rewrote the row, as the plan
+		// shows: take what the rename stored when it is what the plan wants, or
+		// write over the rename's version. A change by anyone else still fails.
+		adopted, version := adoptRewrittenRow(ctx, r.svc, row, known)
+		switch {
+		case adopted != nil:
+			stored, err = adopted, nil
+		case version != 0:
+			stored, _, err = r.svc.PutResponsibility(ctx, row, raci.Precondition{IfMatch: version})
+		}
+	}
 	if err != nil {
 		addServiceError(&resp.Diagnostics, "update", responsibilityWhat(row.Tenant, row.Key), err)
 		return
@@ -330,9 +412,15 @@ func (m responsibilityModel) toDomain() (row *raci.Responsibility, known bool) {
 		Category:    m.Category.ValueString(),
 		Description: m.Description.ValueString(),
 		Notes:       m.Notes.ValueString(),
-		Assignments: []raci.Assignment{},
+		// Null (a configuration that leaves it out) is "", which the rules read as
+		// single, the default the plan gives it.
+		Accountability: raci.Accountability(m.Accountability.ValueString()),
+		Optional:       m.Optional.ValueBool(),
+		When:           m.When.ValueString(),
+		Position:       int(m.Position.ValueInt64()),
+		Assignments:    []raci.Assignment{},
 	}
-	known = !m.Tenant.IsUnknown() && !m.Key.IsUnknown() && !m.Assignments.IsUnknown()
+	known = !m.Tenant.IsUnknown() && !m.Key.IsUnknown() && !m.Assignments.IsUnknown() && !m.Accountability.IsUnknown()
 	if m.Assignments.IsNull() || m.Assignments.IsUnknown() {
 		return row, known
 	}
@@ -377,16 +465,37 @@ func responsibilityModelFrom(row *raci.Responsibility) responsibilityModel {
 		assignments[i] = assignmentValue(a)
 	}
 	return responsibilityModel{
-		ID:          types.StringValue(row.Tenant + "/" + row.Key),
-		Tenant:      types.StringValue(row.Tenant),
-		Key:         types.StringValue(row.Key),
-		Title:       types.StringValue(row.Title),
-		Category:    optionalString(row.Category),
-		Description: optionalString(row.Description),
-		Notes:       optionalString(row.Notes),
-		Assignments: types.SetValueMust(assignmentType, assignments),
-		Version:     types.Int64Value(row.Version),
+		ID:             types.StringValue(row.Tenant + "/" + row.Key),
+		Tenant:         types.StringValue(row.Tenant),
+		Key:            types.StringValue(row.Key),
+		Title:          types.StringValue(row.Title),
+		Category:       optionalString(row.Category),
+		Description:    optionalString(row.Description),
+		Notes:          optionalString(row.Notes),
+		Accountability: types.StringValue(string(accountabilityOrDefault(row.Accountability))),
+		Optional:       types.BoolValue(row.Optional),
+		When:           optionalString(row.When),
+		Position:       optionalPosition(row.Position),
+		Assignments:    types.SetValueMust(assignmentType, assignments),
+		Version:        types.Int64Value(row.Version),
 	}
+}
+
+// optionalPosition maps an unset position (0) to null.
+func optionalPosition(p int) types.Int64 {
+	if p == 0 {
+		return types.Int64Null()
+	}
+	return types.Int64Value(int64(p))
+}
+
+// accountabilityOrDefault reads a server's "" (one that predates accountability) as
+// the default.
+func accountabilityOrDefault(a raci.Accountability) raci.Accountability {
+	if a == "" {
+		return raci.DefaultAccountability
+	}
+	return a
 }
 
 // assignmentValue maps an assignment from the server to an element of

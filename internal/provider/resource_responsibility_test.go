@@ -178,6 +178,170 @@ func TestAccResponsibility_lifecycle(t *testing.T) {
 	})
 }
 
+// accountability records a row as its document has it: the default single, shared
+// (seed 004), unassigned (seed 003) and a conditional A (seed 000), each stored,
+// changed and imported as it is.
+func TestAccResponsibility_accountability(t *testing.T) {
+	srv := startServer(t)
+	const addr = "raci_responsibility.test"
+	body := func(accountability, assignments string) string {
+		out := "  title = \"Backing Up\"\n"
+		if accountability != "" {
+			out += "  accountability = \"" + accountability + "\"\n"
+		}
+		return out + "  assignments = [\n" + assignments + "  ]\n"
+	}
+	const (
+		single = `    { party = raci_party.auth0.name, roles = ["I"] },
+    { party = raci_party.subscriber.name, roles = ["R", "A"] },
+`
+		conditional = `    { party = raci_party.auth0.name, roles = ["R", "A"] },
+    { party = raci_party.subscriber.name, roles = ["R", "A"], when = "if clients store backups locally" },
+`
+		shared = `    { party = raci_party.auth0.name, roles = ["R", "A"] },
+    { party = raci_party.subscriber.name, roles = ["R", "A"] },
+`
+		unassigned = `    { party = raci_party.auth0.name, roles = ["R"] },
+    { party = raci_party.subscriber.name, roles = ["C"] },
+`
+	)
+	stored := func(want raci.Accountability) resource.TestCheckFunc {
+		return func(_ *terraform.State) error {
+			row, err := srv.API.FindResponsibility(context.Background(), "initech", "backing-up")
+			if err != nil {
+				return err
+			}
+			if row.Accountability != want {
+				return fmt.Errorf("server holds accountability %q, want %q", row.Accountability, want)
+			}
+			return nil
+		}
+	}
+	step := func(accountability, assignments string, want raci.Accountability, action plancheck.ResourceActionType) resource.TestStep {
+		return resource.TestStep{
+			Config: rowConfig(srv.providerBlock(), "backing-up", body(accountability, assignments)),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, action),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("accountability"), knownvalue.StringExact(string(want))),
+				},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("accountability"), knownvalue.StringExact(string(want))),
+			},
+			Check: stored(want),
+		}
+	}
+	importStep := resource.TestStep{ResourceName: addr, ImportState: true, ImportStateId: "initech/backing-up", ImportStateVerify: true}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			step("", single, raci.AccountabilitySingle, plancheck.ResourceActionCreate),
+			importStep,
+			// Seed 000: the subscriber answers instead if it stores backups locally.
+			step("", conditional, raci.AccountabilitySingle, plancheck.ResourceActionUpdate),
+			// Seed 004: shared, as the contract says.
+			step("shared", shared, raci.AccountabilityShared, plancheck.ResourceActionUpdate),
+			importStep,
+			// Seed 003: the document names nobody.
+			step("unassigned", unassigned, raci.AccountabilityUnassigned, plancheck.ResourceActionUpdate),
+			importStep,
+			// Left out again, it is the default: single, with one A.
+			step("", single, raci.AccountabilitySingle, plancheck.ResourceActionUpdate),
+			// Set to its default, nothing changes.
+			{
+				Config: rowConfig(srv.providerBlock(), "backing-up", body("single", single)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+// optional, when and position record a row as its document has it: set, changed,
+// imported and unset again.
+func TestAccResponsibility_asWritten(t *testing.T) {
+	srv := startServer(t)
+	const addr = "raci_responsibility.test"
+	body := func(extra string) string {
+		return `
+  title = "User Migration"
+  assignments = [
+    { party = raci_party.auth0.name, roles = ["C"] },
+    { party = raci_party.subscriber.name, roles = ["R", "A"] },
+  ]
+` + extra
+	}
+	stored := func(optional bool, when string, position int) resource.TestCheckFunc {
+		return func(_ *terraform.State) error {
+			row, err := srv.API.FindResponsibility(context.Background(), "initech", "user-migration")
+			if err != nil {
+				return err
+			}
+			if row.Optional != optional || row.When != when || row.Position != position {
+				return fmt.Errorf("server holds optional %v when %q position %d; want %v, %q, %d", row.Optional, row.When, row.Position, optional, when, position)
+			}
+			return nil
+		}
+	}
+	values := func(optional bool, when knownvalue.Check, position knownvalue.Check) []statecheck.StateCheck {
+		return []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("optional"), knownvalue.Bool(optional)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("when"), when),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("position"), position),
+		}
+	}
+	importStep := resource.TestStep{ResourceName: addr, ImportState: true, ImportStateId: "initech/user-migration", ImportStateVerify: true}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:            rowConfig(srv.providerBlock(), "user-migration", body("")),
+				ConfigStateChecks: values(false, knownvalue.Null(), knownvalue.Null()),
+				Check:             stored(false, "", 0),
+			},
+			{
+				Config: rowConfig(srv.providerBlock(), "user-migration", body(`
+  optional = true
+  when     = "if required"
+  position = 8
+`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: values(true, knownvalue.StringExact("if required"), knownvalue.Int64Exact(8)),
+				Check:             stored(true, "if required", 8),
+			},
+			importStep,
+			{
+				Config: rowConfig(srv.providerBlock(), "user-migration", body(`
+  when     = "where the subscriber has users elsewhere"
+  position = 2
+`)),
+				ConfigStateChecks: values(false, knownvalue.StringExact("where the subscriber has users elsewhere"), knownvalue.Int64Exact(2)),
+				Check:             stored(false, "where the subscriber has users elsewhere", 2),
+			},
+			importStep,
+			{
+				Config:      rowConfig(srv.providerBlock(), "user-migration", body("  position = 0\n")),
+				PlanOnly:    true,
+				ExpectError: errorLike(`Attribute position value must be between 1 and 100000, got: 0`),
+			},
+			{
+				Config:      rowConfig(srv.providerBlock(), "user-migration", body("  when = \"\"\n")),
+				PlanOnly:    true,
+				ExpectError: errorLike(`Attribute when string length must be between 1 and 500, got: 0`),
+			},
+			{
+				Config:            rowConfig(srv.providerBlock(), "user-migration", body("")),
+				ConfigStateChecks: values(false, knownvalue.Null(), knownvalue.Null()),
+				Check:             stored(false, "", 0),
+			},
+		},
+	})
+}
+
 // Rules that the configuration alone breaks fail the plan, naming the row, the rule
 // and the fix, before anything is written.
 func TestAccResponsibility_planTimeErrors(t *testing.T) {
@@ -192,13 +356,50 @@ func TestAccResponsibility_planTimeErrors(t *testing.T) {
   assignments = [
     { party = "auth0", roles = ["A", "I"] },
     { party = "subscriber", roles = ["R", "A"] },
-  ]`, `Row "backing-up" has 2 Accountable assignments (auth0, subscriber); every row needs exactly one: keep "A" on one party`},
+  ]`, `Row "backing-up" has 2 Accountable parties without a condition (auth0, subscriber), and accountability is "single": ` +
+			`keep "A" on one party and give the others R, C or I (or a "when" under which they answer instead), or set ` +
+			`accountability = "shared" if the contract makes them answer together.`},
 		"no accountable": {"operations-handover", `
   title = "Operations Handover"
   assignments = [
     { party = "auth0", roles = ["R"] },
     { party = "subscriber", roles = ["C"] },
-  ]`, `Row "operations-handover" has no Accountable party; every row needs exactly one: add "A"`},
+  ]`, `Row "operations-handover" has no Accountable party, and accountability is "single": add "A" to the roles of the ` +
+			`party that answers for the outcome, or set accountability = "unassigned" if the document names none.`},
+		"only accountable has a condition": {"backing-up", `
+  title = "Backing Up"
+  assignments = [
+    { party = "auth0", roles = ["R"] },
+    { party = "subscriber", roles = ["A"], when = "if clients store backups locally" },
+  ]`, `Row "backing-up" has no Accountable party without a condition ("subscriber" only "if clients store backups locally"): ` +
+			`who answers otherwise? Give "A" without a "when" to the party that answers when the condition does not hold`},
+		"two accountable under one condition": {"backing-up", `
+  title = "Backing Up"
+  assignments = [
+    { party = "auth0", roles = ["R", "A"] },
+    { party = "subscriber", roles = ["A"], when = "if clients store backups locally" },
+    { party = "msp", roles = ["A"], when = "if clients store backups locally" },
+  ]`, `Row "backing-up" gives "A" to 2 parties under the condition "if clients store backups locally" (msp, subscriber)`},
+		"shared with one accountable": {"security", `
+  title          = "Security"
+  accountability = "shared"
+  assignments = [
+    { party = "auth0", roles = ["R", "A"] },
+    { party = "subscriber", roles = ["R"] },
+  ]`, `Row "security" has accountability = "shared" but only "auth0" holds "A" without a condition: shared needs two or ` +
+			`more parties holding "A" without a condition. Add "A" to each party that answers together, or set accountability = "single".`},
+		"unassigned with an accountable": {"configuration", `
+  title          = "Configuration"
+  accountability = "unassigned"
+  assignments = [
+    { party = "auth0", roles = ["C"] },
+    { party = "subscriber", roles = ["R", "A"] },
+  ]`, `Row "configuration" has accountability = "unassigned" but gives "A" to subscriber: remove "A" if the document ` +
+			`names nobody, or set accountability = "single".`},
+		"unknown accountability": {"security", `
+  title          = "Security"
+  accountability = "joint"
+  assignments = [{ party = "subscriber", roles = ["R", "A"] }]`, `value must be one of: ["single" "shared" "unassigned"]`},
 		"no responsible": {"monitoring", `
   title = "Monitoring"
   assignments = [

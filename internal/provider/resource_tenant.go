@@ -27,6 +27,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*tenantResource)(nil)
 	_ resource.ResourceWithImportState = (*tenantResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*tenantResource)(nil)
 )
 
 func newTenantResource() resource.Resource { return &tenantResource{} }
@@ -168,6 +169,22 @@ func (r *tenantResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 
 func (r *tenantResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.svc = configureResource(req, resp)
+}
+
+// ModifyPlan records the scheme the plan gives the tenant in the plan registry, so
+// that rows planned after it are checked against that scheme rather than the one
+// the server holds now: a plan may change the scheme to RASCI and use S at once.
+func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.svc == nil || req.Plan.Raw.IsNull() {
+		return
+	}
+	var name, scheme types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("scheme"), &scheme)...)
+	if resp.Diagnostics.HasError() || name.IsUnknown() || scheme.IsUnknown() || scheme.IsNull() {
+		return
+	}
+	plansOf(r.svc).planScheme(name.ValueString(), raci.Scheme(scheme.ValueString()))
 }
 
 func (r *tenantResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

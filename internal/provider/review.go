@@ -3,7 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -24,19 +26,28 @@ import (
 // changed in the same plan do not see each other: a party whose R moves from one row
 // to another in one apply may be reported as losing its last one.
 func reviewResponsibilityChange(ctx context.Context, svc raci.Service, prior, planned *raci.Responsibility) diag.Diagnostics {
+	return reviewRenamedChange(ctx, svc, prior, planned, nil)
+}
+
+// reviewRenamedChange is reviewResponsibilityChange in a plan that renames parties
+// of the tenant (renames maps old names to new): a renamed party is the same party,
+// so a row whose A goes from "osirium" to "vendor-new" because of the rename moves
+// nobody's accountability, and a party keeps the Responsible rows it had under its
+// old name.
+func reviewRenamedChange(ctx context.Context, svc raci.Service, prior, planned *raci.Responsibility, renames map[string]string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if prior == nil {
 		return diags
 	}
+	if len(renames) > 0 {
+		prior = prior.Clone()
+		for from, to := range renames {
+			prior.RenameParty(from, to)
+		}
+	}
 	if planned != nil {
-		if from, to, moved := accountabilityMove(prior, planned); moved {
-			title := planned.Title
-			if title == "" {
-				title = prior.Title
-			}
-			diags.AddAttributeWarning(path.Root("assignments"), "Accountability Moves",
-				fmt.Sprintf("Accountability for %q moves from %s to %s. Check that %s has agreed to answer for this "+
-					"row before you apply.", title, from, to, to))
+		if detail := accountabilityMove(prior, planned); detail != "" {
+			diags.AddAttributeWarning(path.Root("assignments"), "Accountability Moves", detail)
 		}
 	}
 
@@ -57,7 +68,7 @@ func reviewResponsibilityChange(ctx context.Context, svc raci.Service, prior, pl
 	}
 	doer := snap.Tenant.Scheme.Doer()
 	for _, party := range lost {
-		if !doesWorkElsewhere(snap, party, prior, planned) {
+		if !doesWorkElsewhere(snap, party, prior, planned, renames) {
 			diags.AddAttributeWarning(path.Root("assignments"), "Party Loses Its Last Responsible Row",
 				fmt.Sprintf("Party %q is no longer %s for any row of tenant %q. Check that this is intended: "+
 					"the party still exists, but does no work in the matrix.", party, doer.Name(), prior.Tenant))
@@ -66,26 +77,61 @@ func reviewResponsibilityChange(ctx context.Context, svc raci.Service, prior, pl
 	return diags
 }
 
-// accountabilityMove reports the party holding A before and after, when each row has
-// exactly one and they differ. A row with none or several breaks a rule that is
-// reported as an error elsewhere.
-func accountabilityMove(prior, planned *raci.Responsibility) (from, to string, moved bool) {
-	from, to = soleAccountable(prior), soleAccountable(planned)
-	return from, to, from != "" && to != "" && from != to
+// accountabilityMove says how accountability moves between the two versions of a
+// row, or "" when it does not: who answers without a condition, one party, several
+// (shared) or nobody (unassigned). Parties holding A only under a condition answer
+// instead of the others when it holds, and are left out; so a row whose letters
+// break the rules (reported as an error elsewhere) warns only when the parties change.
+func accountabilityMove(prior, planned *raci.Responsibility) string {
+	from, to := unconditionalAccountable(prior), unconditionalAccountable(planned)
+	if slices.Equal(from, to) {
+		return ""
+	}
+	title := planned.Title
+	if title == "" {
+		title = prior.Title
+	}
+	var added []string
+	for _, p := range to {
+		if !slices.Contains(from, p) {
+			added = append(added, p)
+		}
+	}
+	check := "Check that the parties agree that nobody answers for this row before you apply."
+	switch {
+	case len(added) == 1:
+		check = fmt.Sprintf("Check that %s has agreed to answer for this row before you apply.", added[0])
+	case len(added) > 1:
+		check = fmt.Sprintf("Check that %s have agreed to answer for this row before you apply.", partyList(added))
+	case len(to) == 1:
+		check = fmt.Sprintf("Check that %s agrees to answer for this row alone before you apply.", to[0])
+	case len(to) > 1:
+		check = fmt.Sprintf("Check that %s agree to answer for this row without the others before you apply.", partyList(to))
+	}
+	return fmt.Sprintf("Accountability for %q moves from %s to %s. %s", title, partyList(from), partyList(to), check)
 }
 
-func soleAccountable(r *raci.Responsibility) string {
-	party := ""
+// unconditionalAccountable returns, sorted, the parties holding A without a condition.
+func unconditionalAccountable(r *raci.Responsibility) []string {
+	var out []string
 	for _, a := range r.Assignments {
-		if !a.Has(raci.Accountable) {
-			continue
+		if a.When == "" && a.Has(raci.Accountable) && !slices.Contains(out, a.Party) {
+			out = append(out, a.Party)
 		}
-		if party != "" && party != a.Party {
-			return ""
-		}
-		party = a.Party
 	}
-	return party
+	sort.Strings(out)
+	return out
+}
+
+// partyList names parties for people: "auth0", "auth0 and subscriber", "nobody".
+func partyList(parties []string) string {
+	switch len(parties) {
+	case 0:
+		return "nobody"
+	case 1:
+		return parties[0]
+	}
+	return strings.Join(parties[:len(parties)-1], ", ") + " and " + parties[len(parties)-1]
 }
 
 // lostDoers returns, sorted, the parties that do the work (R or D) in prior and no
@@ -121,15 +167,20 @@ func doers(r *raci.Responsibility) map[string]bool {
 }
 
 // doesWorkElsewhere reports whether a row of the snapshot other than this one (under
-// its prior or planned key) gives the party the scheme's doer letter.
-func doesWorkElsewhere(snap *raci.Snapshot, party string, prior, planned *raci.Responsibility) bool {
+// its prior or planned key) gives the party the scheme's doer letter; a row of the
+// snapshot that names it by the old name of a planned rename counts.
+func doesWorkElsewhere(snap *raci.Snapshot, party string, prior, planned *raci.Responsibility, renames map[string]string) bool {
 	doer := snap.Tenant.Scheme.Doer()
 	for _, r := range snap.Responsibilities {
 		if r.Key == prior.Key || planned != nil && planned.Tenant == prior.Tenant && r.Key == planned.Key {
 			continue
 		}
 		for _, a := range r.Assignments {
-			if a.Party == party && a.Has(doer) {
+			name := a.Party
+			if to, ok := renames[name]; ok {
+				name = to
+			}
+			if name == party && a.Has(doer) {
 				return true
 			}
 		}

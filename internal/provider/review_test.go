@@ -111,6 +111,18 @@ func backingUpRow(accountable string) *raci.Responsibility {
 	return row("backing-up", "Backing Up", assign(accountable, raci.Responsible, raci.Accountable), assign(other, raci.Informed))
 }
 
+// sharedRow makes auth0 and the subscriber answer together for backing up.
+func sharedRow() *raci.Responsibility {
+	r := row("backing-up", "Backing Up", assign("subscriber", raci.Responsible, raci.Accountable), assign("auth0", raci.Accountable, raci.Informed))
+	r.Accountability = raci.AccountabilityShared
+	return r
+}
+
+func withAssignment(r *raci.Responsibility, a raci.Assignment) *raci.Responsibility {
+	r.Assignments = append(r.Assignments, a)
+	return r
+}
+
 func issueResolutionRow() *raci.Responsibility {
 	return row("issue-resolution", "Issue Resolution", assign("auth0", raci.Responsible, raci.Accountable), assign("subscriber", raci.Consulted))
 }
@@ -152,6 +164,26 @@ func TestReviewResponsibilityChange(t *testing.T) {
 			assign("auth0", raci.Consulted), assign("subscriber", raci.Responsible, raci.Accountable)),
 			[]string{`Accountability Moves: Accountability for "Issue Resolution" moves from auth0 to subscriber.`}, 1},
 		{"destroyed, held elsewhere", issueResolutionRow(), nil, nil, 1},
+		// Seed 000: the customer answers instead under a condition; nobody's
+		// accountability moves.
+		{"conditional A added", backingUpRow("subscriber"), withAssignment(backingUpRow("subscriber"),
+			raci.Assignment{Party: "auth0", Roles: []raci.Role{raci.Accountable}, When: "if clients store backups locally"}), nil, 0},
+		{"shared, unchanged but for notes", sharedRow(), func() *raci.Responsibility { r := sharedRow(); r.Notes = "new"; return r }(), nil, 0},
+		{"single to shared", backingUpRow("subscriber"), withAssignment(row("backing-up", "Backing Up",
+			assign("subscriber", raci.Responsible, raci.Accountable)), assign("auth0", raci.Accountable, raci.Informed)),
+			[]string{`Accountability Moves: Accountability for "Backing Up" moves from subscriber to auth0 and subscriber. ` +
+				`Check that auth0 has agreed to answer for this row before you apply.`}, 0},
+		{"shared settled on one", sharedRow(), backingUpRow("subscriber"),
+			[]string{`Accountability Moves: Accountability for "Backing Up" moves from auth0 and subscriber to subscriber. ` +
+				`Check that subscriber agrees to answer for this row alone before you apply.`}, 0},
+		{"single to unassigned", backingUpRow("subscriber"), row("backing-up", "Backing Up",
+			assign("subscriber", raci.Responsible), assign("auth0", raci.Informed)),
+			[]string{`Accountability Moves: Accountability for "Backing Up" moves from subscriber to nobody. ` +
+				`Check that the parties agree that nobody answers for this row before you apply.`}, 0},
+		{"unassigned settled", row("backing-up", "Backing Up", assign("subscriber", raci.Responsible), assign("auth0", raci.Informed)),
+			backingUpRow("subscriber"),
+			[]string{`Accountability Moves: Accountability for "Backing Up" moves from nobody to subscriber. ` +
+				`Check that subscriber has agreed`}, 0},
 		{"destroyed, subscriber keeps updates", backingUpRow("subscriber"), nil, nil, 1},
 	}
 	for _, tc := range cases {
@@ -295,6 +327,24 @@ func (s *recordingServer) PlanResourceChange(ctx context.Context, req *tfprotov6
 // ReadResource is where refresh reports changes made outside Terraform.
 func (s *recordingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
 	resp, err := s.ProviderServer.ReadResource(ctx, req)
+	if resp != nil {
+		s.rec.keep(resp.Diagnostics)
+	}
+	return resp, err
+}
+
+// ApplyResourceChange and ReadDataSource may warn too: a test that wants no
+// warning at all must see those.
+func (s *recordingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	resp, err := s.ProviderServer.ApplyResourceChange(ctx, req)
+	if resp != nil {
+		s.rec.keep(resp.Diagnostics)
+	}
+	return resp, err
+}
+
+func (s *recordingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	resp, err := s.ProviderServer.ReadDataSource(ctx, req)
 	if resp != nil {
 		s.rec.keep(resp.Diagnostics)
 	}

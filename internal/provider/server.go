@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/defaults"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -35,9 +36,13 @@ import (
 //     the framework does, and encodes what Read set: the passes it leaves out have
 //     nothing to do for such a schema (leanSchemaProblem checks that it is one).
 //   - PlanResourceChange of a resource whose proposed new state is the prior state,
-//     byte for byte, answers that state as the plan: with no defaults, the framework
-//     would plan the same, as long as the resource's plan modifiers and ModifyPlan
-//     leave an unchanged resource as it is. The ones listed in leanResources do.
+//     byte for byte, answers that state as the plan: the framework would plan the
+//     same, as long as the resource's plan modifiers and ModifyPlan leave an
+//     unchanged resource as it is (the ones listed in leanResources do), and every
+//     attribute with a default holds its default in that state. A default is the
+//     plan's value wherever the configuration leaves the attribute out, while
+//     Terraform proposes the prior value there; so a state holding anything else
+//     goes to the framework, which knows whether the configuration sets it.
 //
 // Any other call, or one of these carrying private state or identity data, goes to
 // the framework. TestLeanServer_answersAsTheFramework and the differential fuzz
@@ -107,6 +112,9 @@ type leanResource struct {
 	newResource func() resource.Resource
 	schema      schema.Schema
 	typ         tftypes.Type // the schema's, as the protocol encodes it
+	// defaults are the top-level attributes with a default, by name, each with its
+	// default value.
+	defaults map[string]tftypes.Value
 }
 
 func newProtocolServer(ctx context.Context, p *raciProvider) *protocolServer {
@@ -144,16 +152,61 @@ func leanResourceOf(ctx context.Context, newResource func() resource.Resource) (
 	if problem := leanSchemaProblem(sch.Schema); problem != "" {
 		return meta.TypeName, nil, fmt.Errorf("%s: %s", meta.TypeName, problem)
 	}
+	defaults, err := leanDefaults(ctx, sch.Schema)
+	if err != nil {
+		return meta.TypeName, nil, fmt.Errorf("%s: %w", meta.TypeName, err)
+	}
 	return meta.TypeName, &leanResource{
 		newResource: newResource,
 		schema:      sch.Schema,
 		typ:         sch.Schema.Type().TerraformType(ctx),
+		defaults:    defaults,
 	}, nil
+}
+
+// leanDefaults returns the default value of each top-level string or bool attribute
+// that has one, by name.
+func leanDefaults(ctx context.Context, s schema.Schema) (map[string]tftypes.Value, error) {
+	out := map[string]tftypes.Value{}
+	for name, a := range s.Attributes {
+		var (
+			v     attr.Value
+			diags diag.Diagnostics
+		)
+		switch a := a.(type) {
+		case schema.StringAttribute:
+			if a.Default == nil {
+				continue
+			}
+			var resp defaults.StringResponse
+			a.Default.DefaultString(ctx, defaults.StringRequest{Path: path.Root(name)}, &resp)
+			v, diags = resp.PlanValue, resp.Diagnostics
+		case schema.BoolAttribute:
+			if a.Default == nil {
+				continue
+			}
+			var resp defaults.BoolResponse
+			a.Default.DefaultBool(ctx, defaults.BoolRequest{Path: path.Root(name)}, &resp)
+			v, diags = resp.PlanValue, resp.Diagnostics
+		default:
+			continue
+		}
+		if diags.HasError() {
+			return nil, fmt.Errorf("the default of %q: %v", name, diags)
+		}
+		tv, err := v.ToTerraformValue(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("the default of %q: %w", name, err)
+		}
+		out[name] = tv
+	}
+	return out, nil
 }
 
 // leanSchemaProblem says what in the schema needs one of the framework's passes that
 // the lean paths leave out, or "" when nothing does: blocks, custom types (which may
-// have semantic equality), write-only attributes and defaults.
+// have semantic equality), write-only attributes, and defaults other than those of
+// top-level string and bool attributes (which PlanResourceChange checks).
 func leanSchemaProblem(s schema.Schema) string {
 	if len(s.Blocks) > 0 {
 		return "it has blocks"
@@ -162,16 +215,17 @@ func leanSchemaProblem(s schema.Schema) string {
 }
 
 func leanAttributesProblem(attributes map[string]schema.Attribute, prefix string) string {
+	topLevel := prefix == ""
 	for name, a := range attributes {
 		name = prefix + name
 		var custom, hasDefault bool
 		switch a := a.(type) {
 		case schema.StringAttribute:
-			custom, hasDefault = a.CustomType != nil, a.Default != nil
+			custom, hasDefault = a.CustomType != nil, a.Default != nil && !topLevel
 		case schema.Int64Attribute:
 			custom, hasDefault = a.CustomType != nil, a.Default != nil
 		case schema.BoolAttribute:
-			custom, hasDefault = a.CustomType != nil, a.Default != nil
+			custom, hasDefault = a.CustomType != nil, a.Default != nil && !topLevel
 		case schema.SetAttribute:
 			custom, hasDefault = a.CustomType != nil || !standardType(a.ElementType), a.Default != nil
 		case schema.SetNestedAttribute:
@@ -254,11 +308,35 @@ func (s *protocolServer) ReadResource(ctx context.Context, req *tfprotov6.ReadRe
 
 // PlanResourceChange plans an unchanged instance of a lean resource type as it is.
 func (s *protocolServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	if s.lean[req.TypeName] != nil && len(req.PriorPrivate) == 0 && req.PriorIdentity == nil &&
-		unchanged(req.PriorState, req.ProposedNewState) {
+	lean := s.lean[req.TypeName]
+	if lean != nil && len(req.PriorPrivate) == 0 && req.PriorIdentity == nil &&
+		unchanged(req.PriorState, req.ProposedNewState) && holdsDefaults(lean, req.PriorState) {
 		return &tfprotov6.PlanResourceChangeResponse{PlannedState: req.ProposedNewState}, nil
 	}
 	return s.ProviderServer.PlanResourceChange(ctx, req)
+}
+
+// holdsDefaults reports whether the state holds the default of every attribute that
+// has one, where the framework would plan the same value whether or not the
+// configuration sets it.
+func holdsDefaults(lean *leanResource, state *tfprotov6.DynamicValue) bool {
+	if len(lean.defaults) == 0 {
+		return true
+	}
+	v, err := state.Unmarshal(lean.typ)
+	if err != nil {
+		return false
+	}
+	var attrs map[string]tftypes.Value
+	if err := v.As(&attrs); err != nil {
+		return false
+	}
+	for name, want := range lean.defaults {
+		if got, ok := attrs[name]; !ok || !got.Equal(want) {
+			return false
+		}
+	}
+	return true
 }
 
 // unchanged reports whether the proposed new state is the prior state of an

@@ -31,6 +31,8 @@ const (
 	fuzzChangeVersion  // the plan proposes another version, as a refresh would
 	fuzzNullState      // no state at all: a resource being created
 	fuzzRefreshedPrior // plan from the state the framework's Read refreshed
+	fuzzShared         // accountability "shared" rather than the default "single"
+	fuzzNullAccountability
 )
 
 // FuzzLeanServer sends generated states and plans of raci_responsibility to the
@@ -68,6 +70,9 @@ func FuzzLeanServer(f *testing.F) {
 		{"daci-corp", "rollout", "Rollout", "", "vendor:D::\ncustomer:A::", 1, 0},
 		{"nowhere", "row", "Row", "", "vendor:R,A::", 1, fuzzNullID},
 		{"initech", "backing-up", "Backing Up", "", stored, 1, fuzzNullState},
+		{"initech", "security", "Security", "", "vendor:R,A::\ncustomer:A::", 1, fuzzShared},
+		{"initech", "security", "Security", "", "vendor:R,A::\ncustomer:A::", 1, fuzzShared | fuzzRefreshedPrior},
+		{"initech", "backing-up", "Backing Up", "Integration", stored, 1, fuzzNullAccountability},
 		{"Not A Slug", "a/b", "", "\x00", "::", -1, 0},
 	} {
 		f.Add(seed.tenant, seed.key, seed.title, seed.text, seed.assignments, seed.version, seed.bits)
@@ -118,32 +123,44 @@ func FuzzLeanServer(f *testing.F) {
 			}
 			proposed = fuzzState(row.typ, r, bits)
 		}
-		planReq := func() *tfprotov6.PlanResourceChangeRequest {
-			return &tfprotov6.PlanResourceChangeRequest{
-				TypeName:         "raci_responsibility",
-				PriorState:       dynamicValue(t, row.typ, prior),
-				ProposedNewState: dynamicValue(t, row.typ, proposed),
-				Config:           dynamicValue(t, row.typ, configOf(t, proposed)),
+		// Plan with the configuration setting accountability as proposed, then leaving
+		// it out, when Terraform proposes the prior value and the default applies.
+		for _, omit := range []bool{false, true} {
+			planReq := func() *tfprotov6.PlanResourceChangeRequest {
+				return &tfprotov6.PlanResourceChangeRequest{
+					TypeName:         "raci_responsibility",
+					PriorState:       dynamicValue(t, row.typ, prior),
+					ProposedNewState: dynamicValue(t, row.typ, proposed),
+					Config:           dynamicValue(t, row.typ, configOf(t, proposed, omit)),
+				}
 			}
-		}
-		gotPlan, err := lean.PlanResourceChange(ctx, planReq())
-		if err != nil {
-			t.Fatalf("lean PlanResourceChange: %v", err)
-		}
-		wantPlan, err := framework.PlanResourceChange(ctx, planReq())
-		if err != nil {
-			t.Fatalf("framework PlanResourceChange: %v", err)
-		}
-		sameValue(t, "PlanResourceChange planned state", row.typ, gotPlan.PlannedState, wantPlan.PlannedState)
-		sameDiagnostics(t, gotPlan.Diagnostics, wantPlan.Diagnostics)
-		if !reflect.DeepEqual(pathStrings(gotPlan.RequiresReplace), pathStrings(wantPlan.RequiresReplace)) ||
-			!bytes.Equal(gotPlan.PlannedPrivate, wantPlan.PlannedPrivate) || !reflect.DeepEqual(gotPlan.Deferred, wantPlan.Deferred) ||
-			!reflect.DeepEqual(gotPlan.PlannedIdentity, wantPlan.PlannedIdentity) {
-			t.Errorf("PlanResourceChange requires replace %v, private %q, deferred %v, identity %v; framework %v, %q, %v, %v",
-				pathStrings(gotPlan.RequiresReplace), gotPlan.PlannedPrivate, gotPlan.Deferred, gotPlan.PlannedIdentity,
-				pathStrings(wantPlan.RequiresReplace), wantPlan.PlannedPrivate, wantPlan.Deferred, wantPlan.PlannedIdentity)
+			samePlan(ctx, t, row.typ, lean, framework, planReq)
 		}
 	})
+}
+
+// samePlan fails the test when the lean server and the framework's plan the request
+// differently.
+func samePlan(ctx context.Context, t *testing.T, typ tftypes.Type, lean, framework tfprotov6.ProviderServer,
+	planReq func() *tfprotov6.PlanResourceChangeRequest) {
+	t.Helper()
+	gotPlan, err := lean.PlanResourceChange(ctx, planReq())
+	if err != nil {
+		t.Fatalf("lean PlanResourceChange: %v", err)
+	}
+	wantPlan, err := framework.PlanResourceChange(ctx, planReq())
+	if err != nil {
+		t.Fatalf("framework PlanResourceChange: %v", err)
+	}
+	sameValue(t, "PlanResourceChange planned state", typ, gotPlan.PlannedState, wantPlan.PlannedState)
+	sameDiagnostics(t, gotPlan.Diagnostics, wantPlan.Diagnostics)
+	if !reflect.DeepEqual(pathStrings(gotPlan.RequiresReplace), pathStrings(wantPlan.RequiresReplace)) ||
+		!bytes.Equal(gotPlan.PlannedPrivate, wantPlan.PlannedPrivate) || !reflect.DeepEqual(gotPlan.Deferred, wantPlan.Deferred) ||
+		!reflect.DeepEqual(gotPlan.PlannedIdentity, wantPlan.PlannedIdentity) {
+		t.Errorf("PlanResourceChange requires replace %v, private %q, deferred %v, identity %v; framework %v, %q, %v, %v",
+			pathStrings(gotPlan.RequiresReplace), gotPlan.PlannedPrivate, gotPlan.Deferred, gotPlan.PlannedIdentity,
+			pathStrings(wantPlan.RequiresReplace), wantPlan.PlannedPrivate, wantPlan.Deferred, wantPlan.PlannedIdentity)
+	}
 }
 
 // seedFuzzServer stores what the fuzz seeds refer to: a RACI tenant with a row
@@ -252,26 +269,38 @@ func fuzzState(typ tftypes.Type, r fuzzRow, bits uint16) tftypes.Value {
 	case bits&fuzzNoAssignments != 0:
 		assignments = tftypes.NewValue(setType, []tftypes.Value{})
 	}
+	accountability := tftypes.NewValue(tftypes.String, "single")
+	switch {
+	case bits&fuzzNullAccountability != 0:
+		accountability = tftypes.NewValue(tftypes.String, nil)
+	case bits&fuzzShared != 0:
+		accountability = tftypes.NewValue(tftypes.String, "shared")
+	}
 	version := tftypes.NewValue(tftypes.Number, r.version)
 	if bits&fuzzNullVersion != 0 {
 		version = tftypes.NewValue(tftypes.Number, nil)
 	}
 	return tftypes.NewValue(typ, map[string]tftypes.Value{
-		"id":          str(r.tenant+"/"+r.key, fuzzNullID),
-		"tenant":      str(r.tenant, fuzzNullTenant),
-		"key":         str(r.key, fuzzNullKey),
-		"title":       str(r.title, fuzzNullTitle),
-		"category":    str(r.text, fuzzNullCategory),
-		"description": str(r.text, fuzzNullDescription),
-		"notes":       str(r.text, fuzzNullNotes),
-		"assignments": assignments,
-		"version":     version,
+		"id":             str(r.tenant+"/"+r.key, fuzzNullID),
+		"tenant":         str(r.tenant, fuzzNullTenant),
+		"key":            str(r.key, fuzzNullKey),
+		"title":          str(r.title, fuzzNullTitle),
+		"category":       str(r.text, fuzzNullCategory),
+		"description":    str(r.text, fuzzNullDescription),
+		"notes":          str(r.text, fuzzNullNotes),
+		"accountability": accountability,
+		"optional":       tftypes.NewValue(tftypes.Bool, bits&fuzzShared != 0),
+		"when":           str(r.text, fuzzNullNotes),
+		"position":       tftypes.NewValue(tftypes.Number, nil),
+		"assignments":    assignments,
+		"version":        version,
 	})
 }
 
 // configOf is the configuration Terraform sends with a proposed state: the same
-// values without the computed-only id and version.
-func configOf(t *testing.T, proposed tftypes.Value) tftypes.Value {
+// values without the computed-only id and version, and without accountability when
+// omitAccountability.
+func configOf(t *testing.T, proposed tftypes.Value, omitAccountability bool) tftypes.Value {
 	if proposed.IsNull() {
 		return proposed
 	}
@@ -285,6 +314,10 @@ func configOf(t *testing.T, proposed tftypes.Value) tftypes.Value {
 	}
 	config["id"] = tftypes.NewValue(tftypes.String, nil)
 	config["version"] = tftypes.NewValue(tftypes.Number, nil)
+	if omitAccountability {
+		config["accountability"] = tftypes.NewValue(tftypes.String, nil)
+		config["optional"] = tftypes.NewValue(tftypes.Bool, nil)
+	}
 	return tftypes.NewValue(proposed.Type(), config)
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -140,9 +141,13 @@ func TestLeanSchemaProblem(t *testing.T) {
 		{"plain", schema.Schema{Attributes: plain}, ""},
 		{"nested plain", schema.Schema{Attributes: with("assignments", nested(schema.StringAttribute{Required: true}))}, ""},
 		{"block", schema.Schema{Attributes: plain, Blocks: map[string]schema.Block{"item": schema.ListNestedBlock{}}}, "blocks"},
-		{"default", schema.Schema{Attributes: with("kind", schema.StringAttribute{
+		// PlanResourceChange checks that the state holds a top-level string or bool default.
+		{"string default", schema.Schema{Attributes: with("kind", schema.StringAttribute{
 			Optional: true, Computed: true, Default: stringdefault.StaticString("vendor"),
-		})}, `"kind" has a default`},
+		})}, ""},
+		{"int default", schema.Schema{Attributes: with("rank", schema.Int64Attribute{
+			Optional: true, Computed: true, Default: int64default.StaticInt64(1),
+		})}, `"rank" has a default`},
 		{"custom type", schema.Schema{Attributes: with("at", schema.StringAttribute{Optional: true, CustomType: customString{}})}, `"at" has a custom type`},
 		{"custom element type", schema.Schema{Attributes: with("ats", schema.SetAttribute{Optional: true, ElementType: customString{}})}, `"ats" has a custom type`},
 		{"write-only", schema.Schema{Attributes: with("secret", schema.StringAttribute{Optional: true, WriteOnly: true})}, `"secret" is write-only`},
@@ -396,5 +401,64 @@ func sameDiagnostics(t *testing.T, got, want []*tfprotov6.Diagnostic) {
 			t.Errorf("diagnostic %d:\nlean      %v %q %q %v\nframework %v %q %q %v", i,
 				g.Severity, g.Summary, g.Detail, g.Attribute, w.Severity, w.Summary, w.Detail, w.Attribute)
 		}
+	}
+}
+
+// BenchmarkLeanPlanUnchanged measures the plan of an unchanged row: the lean path,
+// whose cost is mostly the check that the state holds every default (decoding it),
+// against the framework's plan of the same row.
+func BenchmarkLeanPlanUnchanged(b *testing.B) {
+	ctx := context.Background()
+	srv := startServer(b)
+	_, lean, err := leanResourceOf(ctx, newResponsibilityResource)
+	if err != nil {
+		b.Fatal(err)
+	}
+	row := responsibilityModelFrom(&raci.Responsibility{Tenant: "initech", Key: "code-integration", Title: "Code Integration",
+		Category: "Integration", Notes: "The subscriber is responsible for Auth0 code integration.", Version: 3,
+		Assignments: []raci.Assignment{
+			{Party: "auth0", Roles: []raci.Role{"C"}},
+			{Party: "auth0", Roles: []raci.Role{"I"}, When: "in the event that there are issues"},
+			{Party: "subscriber", Roles: []raci.Role{"R", "A"}, Holder: "subscriber's infrastructure engineer"},
+		}})
+	state := tfsdk.State{Schema: lean.schema, Raw: tftypes.NewValue(lean.typ, nil)}
+	if diags := state.Set(ctx, row); diags.HasError() {
+		b.Fatalf("state: %v", diags)
+	}
+	encoded, err := tfprotov6.NewDynamicValue(lean.typ, state.Raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var attrs map[string]tftypes.Value
+	if err := state.Raw.As(&attrs); err != nil {
+		b.Fatal(err)
+	}
+	attrs["id"] = tftypes.NewValue(tftypes.String, nil)
+	attrs["version"] = tftypes.NewValue(tftypes.Number, nil)
+	config, err := tfprotov6.NewDynamicValue(lean.typ, tftypes.NewValue(lean.typ, attrs))
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := func() *tfprotov6.PlanResourceChangeRequest {
+		return &tfprotov6.PlanResourceChangeRequest{TypeName: "raci_responsibility", PriorState: &encoded, ProposedNewState: &encoded, Config: &config}
+	}
+	b.Run("holdsDefaults", func(b *testing.B) {
+		for range b.N {
+			if !holdsDefaults(lean, &encoded) {
+				b.Fatal("the row holds its defaults")
+			}
+		}
+	})
+	for name, s := range map[string]tfprotov6.ProviderServer{
+		"lean":      configuredServer(b, newLeanServer(), srv),
+		"framework": configuredServer(b, providerserver.NewProtocol6(New("test", testStores)())(), srv),
+	} {
+		b.Run(name, func(b *testing.B) {
+			for range b.N {
+				if _, err := s.PlanResourceChange(ctx, req()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

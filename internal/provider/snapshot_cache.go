@@ -18,6 +18,10 @@ type snapshotCache struct {
 	// actor, when set, names who writes in the event log: in local mode nothing
 	// else does (a server takes the name from the token instead).
 	actor string
+	// plans is what this provider instance knows of the plan it makes or
+	// applies (plans.go). It lives as long as the cache, one operation, and
+	// travels with the service every resource is handed.
+	plans *planRegistry
 
 	mu      sync.Mutex
 	tenants map[string]*cachedTenant
@@ -52,7 +56,7 @@ func (e *cachedTenant) index() {
 }
 
 func newSnapshotCache(svc raci.Service) *snapshotCache {
-	return &snapshotCache{Service: svc, tenants: map[string]*cachedTenant{}}
+	return &snapshotCache{Service: svc, tenants: map[string]*cachedTenant{}, plans: newPlanRegistry()}
 }
 
 // snapshot returns the tenant's snapshot, reading it on first use.
@@ -184,6 +188,12 @@ func (c *snapshotCache) DeleteParty(ctx context.Context, tenant, name string, pr
 	ctx = c.acting(ctx)
 	defer c.forget(tenant)
 	return c.Service.DeleteParty(ctx, tenant, name, pre)
+}
+
+func (c *snapshotCache) RenameParty(ctx context.Context, tenant, from, to string, pre raci.Precondition) (*raci.Party, error) {
+	ctx = c.acting(ctx)
+	defer c.forget(tenant)
+	return c.Service.RenameParty(ctx, tenant, from, to, pre)
 }
 
 func (c *snapshotCache) PutResponsibility(ctx context.Context, r *raci.Responsibility, pre raci.Precondition) (*raci.Responsibility, bool, error) {

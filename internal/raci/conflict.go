@@ -76,6 +76,13 @@ func PartyInUse(tenant, name string, rows []string, owned, approved []ChecklistI
 		name, tenant, strings.Join(held, "; "), joinAnd(fixes))
 }
 
+// PartyNameTaken is the error for renaming a party onto a name the tenant already
+// gives another party.
+func PartyNameTaken(tenant, from, to string) error {
+	return Errorf(ECONFLICT, "Cannot rename party %q of tenant %q to %q: the tenant already has a party named %q. "+
+		"Choose another name, or move that party's assignments and delete it first.", from, tenant, to, to)
+}
+
 // ItemNotFound is the error for patching an item a checklist does not have; keys
 // are the checklist's items, listed so the caller can correct the name.
 func ItemNotFound(tenant, checklist, item string, keys []string) error {

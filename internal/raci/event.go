@@ -16,7 +16,9 @@ type Event struct {
 	// Object names what changed: "tenant", "party/auth0", "responsibility/backing-up",
 	// "checklist/infrastructure".
 	Object string `json:"object"`
-	// Action is "create", "update" or "delete" ("update" for an item patch too).
+	// Action is "create", "update" or "delete" ("update" for an item patch too), or
+	// "rename" for a party given a new name: Object then names the party by its new
+	// name, and Before holds it under its old one.
 	Action string `json:"action"`
 	// Before and After are the object as JSON, null when it did not exist.
 	Before json.RawMessage `json:"before"`
@@ -28,6 +30,7 @@ const (
 	ActionCreate = "create"
 	ActionUpdate = "update"
 	ActionDelete = "delete"
+	ActionRename = "rename"
 )
 
 // Object names for events.

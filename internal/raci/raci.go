@@ -90,6 +90,15 @@ type PartyService interface {
 	// when pre.IfMatch names another version; ECONFLICT while a row still assigns it,
 	// or a checklist item names it as owner or waiver approver.
 	DeleteParty(ctx context.Context, tenant, name string, pre Precondition) error
+
+	// RenameParty gives the party the name to, and rewrites every row that assigns
+	// it and every checklist item that names it as owner or waiver approver, in one
+	// transaction: each of those gets a new version and an "update" event, and the
+	// party one "rename" event. It returns the party as stored now. ENOTFOUND when
+	// the tenant or the party does not exist; EINVALID when to is not a valid name;
+	// ECONFLICT when the tenant already has a party called to; EPRECONDITION when
+	// pre.IfMatch names another version of the party.
+	RenameParty(ctx context.Context, tenant, from, to string, pre Precondition) (*Party, error)
 }
 
 // ResponsibilityService stores the rows of tenants' matrices.

@@ -19,6 +19,12 @@ func rowWith(assignments ...raci.Assignment) *raci.Responsibility {
 	return r
 }
 
+func withAccountability(a raci.Accountability, assignments ...raci.Assignment) *raci.Responsibility {
+	r := rowWith(assignments...)
+	r.Accountability = a
+	return r
+}
+
 func TestResponsibilityValidRows(t *testing.T) {
 	cases := []struct {
 		name   string
@@ -33,6 +39,20 @@ func TestResponsibilityValidRows(t *testing.T) {
 		{"unknown scheme: R", "", rowWith(as("vendor", "R"), as("customer", "A"))},
 		{"unknown scheme: D", "", rowWith(as("vendor", "D"), as("customer", "A"))},
 		{"unknown scheme: S", "", rowWith(as("vendor", "R", "S"), as("customer", "A"))},
+		// Seed 000: "if clients store backups locally, they become entirely responsible".
+		{"single with a conditional A", raci.RACI, rowWith(as("vendor", "R", "A"),
+			raci.Assignment{Party: "customer", Roles: []raci.Role{"R", "A"}, When: "if clients store backups locally"})},
+		{"single with A under two conditions", raci.RACI, rowWith(as("vendor", "R", "A"),
+			raci.Assignment{Party: "customer", Roles: []raci.Role{"A"}, When: "if clients store backups locally"},
+			raci.Assignment{Party: "msp", Roles: []raci.Role{"A"}, When: "outside business hours"})},
+		// Seed 004: the security and data management duty is shared.
+		{"shared", raci.RACI, withAccountability(raci.AccountabilityShared, as("vendor", "R", "A"), as("customer", "R", "A"))},
+		{"shared by three, one conditional A too", raci.RASCI, withAccountability(raci.AccountabilityShared, as("vendor", "R", "A"),
+			as("customer", "A"), as("msp", "A", "S"), raci.Assignment{Party: "auditor", Roles: []raci.Role{"A"}, When: "during an audit"})},
+		{"DACI shared Approvers", raci.DACI, withAccountability(raci.AccountabilityShared, as("vendor", "D", "A"), as("customer", "A"))},
+		// Seed 003: Configuration names no Accountable party.
+		{"unassigned", raci.RACI, withAccountability(raci.AccountabilityUnassigned, as("auth0", "C"), as("subscriber", "R"))},
+		{"unassigned, scheme unknown", "", withAccountability(raci.AccountabilityUnassigned, as("auth0", "D"))},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -52,9 +72,39 @@ func TestResponsibilityRules(t *testing.T) {
 		details []string // the row, the rule, the fix
 	}{
 		{"no Accountable", raci.RACI, rowWith(as("vendor", "R"), as("customer", "C")),
-			"assignments", []string{`Row "backups"`, "no Accountable party", "exactly one", `add "A"`}},
+			"assignments", []string{`Row "backups"`, "no Accountable party", `add "A"`, `set accountability = "unassigned" if the document names none`}},
 		{"two Accountable", raci.RACI, rowWith(as("vendor", "R", "A"), as("customer", "A")),
-			"assignments", []string{`Row "backups"`, "2 Accountable assignments (customer, vendor)", "exactly one", `keep "A" on one party`}},
+			"assignments", []string{`Row "backups"`, "2 Accountable parties without a condition (customer, vendor)", `keep "A" on one party`,
+				`set accountability = "shared" if the contract makes them answer together`}},
+		{"two Approvers in DACI", raci.DACI, rowWith(as("vendor", "D", "A"), as("customer", "A")),
+			"assignments", []string{`Row "backups"`, "2 Accountable parties", `set accountability = "shared"`}},
+		{"only A is conditional", raci.RACI, rowWith(as("vendor", "R"),
+			raci.Assignment{Party: "customer", Roles: []raci.Role{"A"}, When: "if clients store backups locally"}),
+			"assignments", []string{`Row "backups"`, `"customer" only "if clients store backups locally"`, "who answers otherwise?",
+				`Give "A" without a "when"`}},
+		{"two A under one condition", raci.RACI, rowWith(as("vendor", "R", "A"),
+			raci.Assignment{Party: "customer", Roles: []raci.Role{"A"}, When: "if clients store backups locally"},
+			raci.Assignment{Party: "msp", Roles: []raci.Role{"A"}, When: "if clients store backups locally"}),
+			"assignments", []string{`Row "backups"`, `2 parties under the condition "if clients store backups locally" (customer, msp)`,
+				`keep "A" on one of them`}},
+		{"shared with one A", raci.RACI, withAccountability(raci.AccountabilityShared, as("vendor", "R", "A"), as("customer", "C")),
+			"accountability", []string{`Row "backups" has accountability = "shared"`, `only "vendor" holds "A"`, `Add "A" to each party`,
+				`set accountability = "single"`}},
+		{"shared with no A", raci.RACI, withAccountability(raci.AccountabilityShared, as("vendor", "R"), as("customer", "C")),
+			"accountability", []string{`accountability = "shared"`, `no party holds "A"`, `set accountability = "unassigned"`}},
+		{"shared with one A and one conditional", raci.RACI, withAccountability(raci.AccountabilityShared, as("vendor", "R", "A"),
+			raci.Assignment{Party: "customer", Roles: []raci.Role{"A"}, When: "if clients store backups locally"}),
+			"accountability", []string{`accountability = "shared"`, `only "vendor" holds "A" without a condition`}},
+		{"unassigned with an A", raci.RACI, withAccountability(raci.AccountabilityUnassigned, as("vendor", "R", "A"), as("customer", "C")),
+			"accountability", []string{`Row "backups" has accountability = "unassigned" but gives "A" to vendor`, `remove "A"`,
+				`set accountability = "single"`}},
+		{"unassigned with two A", raci.RACI, withAccountability(raci.AccountabilityUnassigned, as("vendor", "R", "A"), as("customer", "A")),
+			"accountability", []string{`gives "A" to customer, vendor`, `set accountability = "shared"`}},
+		{"unassigned with a conditional A", raci.RACI, withAccountability(raci.AccountabilityUnassigned, as("vendor", "R"),
+			raci.Assignment{Party: "customer", Roles: []raci.Role{"A"}, When: "if clients store backups locally"}),
+			"accountability", []string{`gives "A" to customer (if clients store backups locally)`}},
+		{"unknown accountability", raci.RACI, withAccountability("joint", as("vendor", "R", "A")),
+			"accountability", []string{`Row "backups" has the accountability "joint"`, `"single"`, `"shared"`, `"unassigned"`}},
 		{"no Responsible", raci.RACI, rowWith(as("vendor", "C"), as("customer", "A")),
 			"assignments", []string{`Row "backups"`, "no Responsible party", "at least one", `add "R"`}},
 		{"no Responsible in RASCI, S does not count", raci.RASCI, rowWith(as("vendor", "S"), as("customer", "A")),
@@ -351,9 +401,112 @@ func TestSeed003(t *testing.T) {
 			}
 			continue
 		}
-		wantInvalid(t, err, "assignments", fmt.Sprintf("Row %q has no Accountable party", r.Key), `add "A"`)
+		wantInvalid(t, err, "assignments", fmt.Sprintf("Row %q has no Accountable party", r.Key), `add "A"`,
+			`set accountability = "unassigned"`)
 		if ps := raci.ErrorProblems(err); len(ps) != 1 {
 			t.Errorf("row %q: problems %+v, want only the missing Accountable", r.Key, ps)
 		}
+		// Recorded as written, the row is valid.
+		r.Accountability = raci.AccountabilityOf(r.Assignments)
+		if r.Accountability != raci.AccountabilityUnassigned {
+			t.Errorf("row %q: AccountabilityOf = %q, want unassigned", r.Key, r.Accountability)
+		}
+		if err := r.Validate(raci.RACI); err != nil {
+			t.Errorf("row %q with accountability unassigned: %v", r.Key, err)
+		}
+	}
+}
+
+func TestAccountabilityOf(t *testing.T) {
+	cond := func(party, when string) raci.Assignment {
+		return raci.Assignment{Party: party, Roles: []raci.Role{"A"}, When: when}
+	}
+	for _, tc := range []struct {
+		name string
+		in   []raci.Assignment
+		want raci.Accountability
+	}{
+		{"none", []raci.Assignment{as("vendor", "R")}, raci.AccountabilityUnassigned},
+		{"one", []raci.Assignment{as("vendor", "R", "A"), as("customer", "C")}, raci.AccountabilitySingle},
+		{"one and a conditional", []raci.Assignment{as("vendor", "R", "A"), cond("customer", "if local")}, raci.AccountabilitySingle},
+		{"two", []raci.Assignment{as("vendor", "R", "A"), as("customer", "A")}, raci.AccountabilityShared},
+		// Only a conditional A: single, which Validate refuses, asking who answers otherwise.
+		{"only conditional", []raci.Assignment{as("vendor", "R"), cond("customer", "if local")}, raci.AccountabilitySingle},
+	} {
+		if got := raci.AccountabilityOf(tc.in); got != tc.want {
+			t.Errorf("%s: AccountabilityOf = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+// Rows written before accountability existed read as single, and normalize to it.
+func TestAccountabilityDefault(t *testing.T) {
+	r := &raci.Responsibility{Tenant: "acme", Key: "backups", Title: "Backing Up", Assignments: []raci.Assignment{as("vendor", "R", "A")}}
+	if err := r.Validate(raci.RACI); err != nil {
+		t.Errorf("Validate with accountability unset: %v", err)
+	}
+	r.Normalize()
+	if r.Accountability != raci.AccountabilitySingle {
+		t.Errorf("Normalize: accountability = %q, want single", r.Accountability)
+	}
+}
+
+func TestSortRows(t *testing.T) {
+	row := func(key, category string, position int) *raci.Responsibility {
+		return &raci.Responsibility{Key: key, Category: category, Position: position}
+	}
+	keys := func(rows []*raci.Responsibility) []string {
+		var out []string
+		for _, r := range rows {
+			out = append(out, r.Key)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name string
+		in   []*raci.Responsibility
+		want []string
+	}{
+		// Seed 003's order: Deployment rows first in the document, then Operations,
+		// whatever the names of the categories or keys.
+		{"document order", []*raci.Responsibility{
+			row("monitoring", "Operations", 5), row("zeta-deploy", "Deployment", 1), row("handover", "Operations", 4),
+			row("configuration", "Deployment", 3), nil, row("backing-up", "Operations", 6), row("deployment", "Deployment", 2),
+		}, []string{"zeta-deploy", "deployment", "configuration", "handover", "monitoring", "backing-up"}},
+		// A category appears where its first row does, even when its other rows
+		// come later in the document.
+		{"category by its first row", []*raci.Responsibility{
+			row("b", "Support", 1), row("c", "Deployment", 2), row("d", "Support", 3),
+		}, []string{"b", "d", "c"}},
+		// Without positions: by key, categories by their smallest key.
+		{"no positions", []*raci.Responsibility{
+			row("updates", "Updates", 0), row("backing-up", "Operations", 0), row("monitoring", "Operations", 0), row("alpha", "Updates", 0),
+		}, []string{"alpha", "updates", "backing-up", "monitoring"}},
+		// Rows added without a position come after the document's, in their category.
+		{"unpositioned after positioned", []*raci.Responsibility{
+			row("added", "Operations", 0), row("second", "Operations", 2), row("first", "Operations", 1),
+		}, []string{"first", "second", "added"}},
+		{"same position, by key", []*raci.Responsibility{
+			row("b", "", 1), row("a", "", 1),
+		}, []string{"a", "b"}},
+	} {
+		if got := keys(raci.SortRows(tc.in)); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: SortRows = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestRowFieldRules(t *testing.T) {
+	r := rowWith(as("vendor", "R", "A"))
+	r.Position = -1
+	wantInvalid(t, r.Validate(raci.RACI), "position", `Row "backups" has the position -1`, "from 1 to 100000")
+	r.Position = raci.MaxPosition + 1
+	wantInvalid(t, r.Validate(raci.RACI), "position", "from 1 to 100000")
+	r.Position = 7
+	r.When = strings.Repeat("w", raci.MaxConditionLength+1)
+	wantInvalid(t, r.Validate(raci.RACI), "when", "at most 500")
+	r.When, r.Optional = "if required", true
+	if err := r.Validate(raci.RACI); err != nil {
+		t.Errorf("an optional row with a condition and a position: %v", err)
 	}
 }

@@ -47,6 +47,8 @@ const (
 	MaxHolderLength     = 200
 	MaxConditionLength  = 500
 	MaxURLLength        = 2000
+	// MaxPosition bounds a row's place in its document.
+	MaxPosition = 100000
 )
 
 // Tenant is one customer's installation: the matrix's owner. Name is its id.

@@ -62,7 +62,10 @@ func everyTextField() []textField {
 		{"description", true, row(func(r *raci.Responsibility, v string) { r.Description = v })},
 		{"notes", true, row(func(r *raci.Responsibility, v string) { r.Notes = v })},
 		{"assignments[0].holder", false, row(func(r *raci.Responsibility, v string) { r.Assignments[0].Holder = v })},
-		{"assignments[0].when", false, row(func(r *raci.Responsibility, v string) { r.Assignments[0].When = v })},
+		// assignments[1] is the vendor's R (customer sorts first): a condition there
+		// leaves the row's one unconditional A alone.
+		{"assignments[1].when", false, row(func(r *raci.Responsibility, v string) { r.Assignments[1].When = v })},
+		{"when", false, row(func(r *raci.Responsibility, v string) { r.When = v })},
 		{"title", false, checklist(func(c *raci.Checklist, v string) { c.Title = v })},
 		{"description", true, checklist(func(c *raci.Checklist, v string) { c.Description = v })},
 		{"gate", false, checklist(func(c *raci.Checklist, v string) { c.Gate = v })},

@@ -11,6 +11,9 @@ import (
 // (a party that holds nothing) and checklists find anything; a snapshot put together
 // elsewhere (a parsed Markdown table) may break any of them.
 type Violation struct {
+	// Kind is KindViolation for a rule broken, KindOpenPoint for a point the
+	// document leaves for the parties to settle.
+	Kind string `json:"kind"`
 	// Rule is one of the Rule constants: stable, for programs to match.
 	Rule string `json:"rule"`
 	// Row is the key of the row concerned, "" when the rule is not about one row.
@@ -21,10 +24,27 @@ type Violation struct {
 	Detail string `json:"detail"`
 }
 
+// The kinds of what Violations finds.
+const (
+	// KindViolation: a rule is broken; fix the matrix.
+	KindViolation = "violation"
+	// KindOpenPoint: the matrix is recorded as its document has it, but leaves a
+	// point for the parties to settle (who answers for a shared or unassigned row).
+	KindOpenPoint = "open_point"
+)
+
 // The rules Violations checks.
 const (
-	// RuleOneAccountable: every row has exactly one Accountable party.
+	// RuleOneAccountable: the parties holding A fit the row's accountability "single":
+	// exactly one without a condition, at most one per condition.
 	RuleOneAccountable = "one_accountable"
+	// RuleAccountability: the row's accountability "shared" or "unassigned" fits its
+	// letters (two or more unconditional A; no A).
+	RuleAccountability = "accountability"
+	// RuleSharedAccountability (an open point): the row's parties answer together.
+	RuleSharedAccountability = "shared_accountability"
+	// RuleUnassignedAccountability (an open point): nobody answers for the row.
+	RuleUnassignedAccountability = "unassigned_accountability"
 	// RuleDoer: every row has at least one party doing the work (R, or D in DACI).
 	RuleDoer = "doer"
 	// RuleUnknownParty: every assignment names a party of the tenant.
@@ -35,12 +55,14 @@ const (
 	RuleChecklistOwner = "checklist_owner"
 )
 
-// Violations returns every rule the snapshot breaks: rows without exactly one
-// Accountable party or without a party doing the work, assignments of parties the
-// tenant does not have, parties that hold nothing in any row, and checklist items
-// whose owner is not a party. Row rules come first, rows ordered by key, then party
-// rules, parties ordered by name, then checklist rules, checklists ordered by key and
-// items in their order. Never nil.
+// Violations returns every rule the snapshot breaks: rows whose Accountable parties
+// do not fit their accountability or without a party doing the work, assignments of
+// parties the tenant does not have, parties that hold nothing in any row, and
+// checklist items whose owner is not a party. It also returns, as open points (Kind
+// KindOpenPoint), every row recorded with accountability "shared" or "unassigned":
+// the document leaves who answers for it to the parties. Row rules come first, rows
+// ordered by key, then party rules, parties ordered by name, then checklist rules,
+// checklists ordered by key and items in their order. Never nil.
 func Violations(s *Snapshot) []Violation {
 	out := []Violation{}
 	if s == nil {
@@ -72,15 +94,11 @@ func Violations(s *Snapshot) []Violation {
 		return rows[i].Category < rows[j].Category
 	})
 	for _, r := range rows {
-		var accountable []string
 		doers := 0
 		unknown := map[string]bool{}
 		for _, a := range r.Assignments {
 			if len(a.Roles) > 0 {
 				holds[a.Party] = true
-			}
-			if a.Has(Accountable) {
-				accountable = append(accountable, a.Party)
 			}
 			if a.doesWork(scheme) {
 				doers++
@@ -90,27 +108,31 @@ func Violations(s *Snapshot) []Violation {
 			}
 		}
 		title := rowName(r)
-		switch len(accountable) {
-		case 1:
-		case 0:
-			out = append(out, Violation{Rule: RuleOneAccountable, Row: r.Key,
-				Detail: fmt.Sprintf("Row %q (%s) has no Accountable party: give \"A\" to the one party that answers for the outcome.", r.Key, title)})
-		default:
-			out = append(out, Violation{Rule: RuleOneAccountable, Row: r.Key,
-				Detail: fmt.Sprintf("Row %q (%s) has %d Accountable assignments (%s): keep \"A\" on one party.", r.Key, title, len(accountable), strings.Join(accountable, ", "))})
+		accountabilityProblems := r.checkAccountable(fmt.Sprintf("%q (%s)", r.Key, title))
+		for _, p := range accountabilityProblems {
+			rule := RuleOneAccountable
+			if p.Field == "accountability" {
+				rule = RuleAccountability
+			}
+			out = append(out, Violation{Kind: KindViolation, Rule: rule, Row: r.Key, Detail: p.Detail})
+		}
+		if len(accountabilityProblems) == 0 {
+			if v, ok := openPoint(r, title); ok {
+				out = append(out, v)
+			}
 		}
 		if doers == 0 {
-			out = append(out, Violation{Rule: RuleDoer, Row: r.Key,
+			out = append(out, Violation{Kind: KindViolation, Rule: RuleDoer, Row: r.Key,
 				Detail: fmt.Sprintf("Row %q (%s) has no %s party: give %q to the party that does the work.", r.Key, title, doerName, string(doer))})
 		}
 		for _, p := range sortedKeysOf(unknown) {
-			out = append(out, Violation{Rule: RuleUnknownParty, Row: r.Key, Party: p,
+			out = append(out, Violation{Kind: KindViolation, Rule: RuleUnknownParty, Row: r.Key, Party: p,
 				Detail: fmt.Sprintf("Row %q (%s) assigns %q, which is not a party of the tenant: create the party, or correct the name.", r.Key, title, p)})
 		}
 	}
 	for _, p := range parties {
 		if !holds[p.Name] {
-			out = append(out, Violation{Rule: RuleIdleParty, Party: p.Name,
+			out = append(out, Violation{Kind: KindViolation, Rule: RuleIdleParty, Party: p.Name,
 				Detail: fmt.Sprintf("Party %q holds no letter in any row: assign it where it takes part, or delete it.", p.Name)})
 		}
 	}
@@ -119,12 +141,35 @@ func Violations(s *Snapshot) []Violation {
 	for _, c := range checklists {
 		for _, it := range c.Items {
 			if !known[it.Owner] {
-				out = append(out, Violation{Rule: RuleChecklistOwner, Party: it.Owner,
+				out = append(out, Violation{Kind: KindViolation, Rule: RuleChecklistOwner, Party: it.Owner,
 					Detail: fmt.Sprintf("Item %q of checklist %q is owned by %q, which is not a party of the tenant: create the party, or correct the owner.", it.Key, c.Key, it.Owner)})
 			}
 		}
 	}
 	return out
+}
+
+// openPoint returns the open point a shared or unassigned row leaves, if it leaves one.
+func openPoint(r *Responsibility, title string) (Violation, bool) {
+	switch r.Accountability {
+	case AccountabilityShared:
+		var parties []string
+		for _, a := range r.Assignments {
+			if a.When == "" && a.Has(Accountable) {
+				parties = append(parties, a.Party)
+			}
+		}
+		return Violation{Kind: KindOpenPoint, Rule: RuleSharedAccountability, Row: r.Key,
+			Detail: fmt.Sprintf("Row %q (%s) is Accountable to %s together, as the document says: an open point for the parties "+
+				"to settle who answers for what; once agreed, keep \"A\" on one party and set accountability = \"single\".",
+				r.Key, title, strings.Join(parties, " and "))}, true
+	case AccountabilityUnassigned:
+		return Violation{Kind: KindOpenPoint, Rule: RuleUnassignedAccountability, Row: r.Key,
+			Detail: fmt.Sprintf("Row %q (%s) names no Accountable party, as the document has it: an open point for the parties "+
+				"to settle; once agreed, give \"A\" to the party that answers and set accountability = \"single\".",
+				r.Key, title)}, true
+	}
+	return Violation{}, false
 }
 
 func sortedKeysOf(m map[string]bool) []string {

@@ -148,6 +148,8 @@ func TestOpenAPIOperationsAreComplete(t *testing.T) {
 				want = []string{"200", "201", "400", "401", "412", "413", "422", "500"}
 			case method == "patch":
 				want = []string{"200", "400", "401", "404", "412", "413", "422", "500"}
+			case method == "post" && tenantPath:
+				want = []string{"200", "400", "401", "404", "409", "412", "413", "422", "500"}
 			case method == "post":
 				want = []string{"201", "400", "401", "413", "422", "500"}
 			case method == "delete" && tenantPath:
@@ -200,6 +202,7 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		"ChecklistItem":      reflect.TypeOf(raci.ChecklistItem{}),
 		"Waiver":             reflect.TypeOf(raci.Waiver{}),
 		"ItemPatch":          reflect.TypeOf(raci.ItemPatch{}),
+		"PartyRename":        reflect.TypeOf(renameBody{}),
 		"Readiness":          reflect.TypeOf(raci.Readiness{}),
 		"Blocker":            reflect.TypeOf(raci.Blocker{}),
 		"ChecklistPage":      reflect.TypeOf(raci.Page[*raci.Checklist]{}),

@@ -71,3 +71,32 @@ func (s *Server) deleteParty(w http.ResponseWriter, r *http.Request) error {
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
+
+// renameBody is the body of a party's rename: its new name.
+type renameBody struct {
+	Name string `json:"name"`
+}
+
+func (s *Server) renameParty(w http.ResponseWriter, r *http.Request) error {
+	pre, err := writePrecondition(r)
+	if err != nil {
+		return err
+	}
+	if pre.IfNoneMatch {
+		return badRequest("If-None-Match", "A rename changes a party that exists: send If-Match with the party's ETag, or no precondition, not If-None-Match.")
+	}
+	var body renameBody
+	if err := decodeBody(w, r, &body); err != nil {
+		return err
+	}
+	if body.Name == "" {
+		return raci.Invalid(raci.Problem{Field: "name", Detail: "The new name is required: send {\"name\": \"<new name>\"}."})
+	}
+	stored, err := s.svc.RenameParty(r.Context(), r.PathValue("tenant"), r.PathValue("party"), body.Name, pre)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Location", objectPath("v1", "tenants", stored.Tenant, "parties", stored.Name))
+	s.writeStored(w, r, false, "", stored.Version, stored)
+	return nil
+}

@@ -75,6 +75,7 @@ func (s *Server) routes() []route {
 		{method: http.MethodGet, path: "/v1/tenants/{tenant}/parties/{party}", access: tenantRead, handle: s.getParty},
 		{method: http.MethodPut, path: "/v1/tenants/{tenant}/parties/{party}", access: tenantWrite, handle: s.putParty},
 		{method: http.MethodDelete, path: "/v1/tenants/{tenant}/parties/{party}", access: tenantWrite, handle: s.deleteParty},
+		{method: http.MethodPost, path: "/v1/tenants/{tenant}/parties/{party}/rename", access: tenantWrite, handle: s.renameParty},
 
 		{method: http.MethodGet, path: "/v1/tenants/{tenant}/responsibilities", access: tenantRead, handle: s.listResponsibilities},
 		{method: http.MethodGet, path: "/v1/tenants/{tenant}/responsibilities/{key}", access: tenantRead, handle: s.getResponsibility},

@@ -85,7 +85,11 @@ func TestWriteAndItsEventAreOneTransaction(t *testing.T) {
 			_, _, err := db.PutParty(ctx, &raci.Party{Tenant: "acme", Name: "auditor", Kind: raci.ThirdParty}, raci.Precondition{})
 			return err
 		},
-		"PutResponsibility":    func() error { _, _, err := db.PutResponsibility(ctx, changed, raci.Precondition{}); return err },
+		"PutResponsibility": func() error { _, _, err := db.PutResponsibility(ctx, changed, raci.Precondition{}); return err },
+		"RenameParty": func() error {
+			_, err := db.RenameParty(ctx, "acme", "customer", "client", raci.Precondition{})
+			return err
+		},
 		"DeleteResponsibility": func() error { return db.DeleteResponsibility(ctx, "acme", "backups", raci.Precondition{}) },
 		"PutChecklist": func() error {
 			c := *checklist
@@ -120,7 +124,7 @@ func TestWriteAndItsEventAreOneTransaction(t *testing.T) {
 }
 
 // TestDatabaseKeepsEventsConsistent checks the schema itself: only a create lacks a
-// before, only a delete an after.
+// before, only a delete an after, and the action is one the log knows.
 func TestDatabaseKeepsEventsConsistent(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openTemp(t)
@@ -130,16 +134,20 @@ func TestDatabaseKeepsEventsConsistent(t *testing.T) {
 		`('update', NULL, '{}')`,
 		`('update', '{}', NULL)`,
 		`('delete', '{}', '{}')`,
-		`('rename', '{}', '{}')`,
+		`('rename', NULL, '{}')`,
+		`('rename', '{}', NULL)`,
+		`('move', '{}', '{}')`,
 	} {
 		if _, err := db.write.ExecContext(ctx, `INSERT INTO events (at, actor, tenant, object, action, before_json, after_json)
 			SELECT 0, 'x', 'acme', 'tenant', column1, column2, column3 FROM (VALUES `+bad+`)`); err == nil {
 			t.Errorf("the database accepted the event (action, before, after) = %s", bad)
 		}
 	}
-	if _, err := db.write.ExecContext(ctx, `INSERT INTO events (at, actor, tenant, object, action, before_json, after_json)
-		VALUES (0, 'x', 'acme', 'tenant', 'update', '{}', '{}')`); err != nil {
-		t.Errorf("the database refused a consistent event: %v", err)
+	for _, action := range []string{"update", "rename"} {
+		if _, err := db.write.ExecContext(ctx, `INSERT INTO events (at, actor, tenant, object, action, before_json, after_json)
+			VALUES (0, 'x', 'acme', 'tenant', ?, '{}', '{}')`, action); err != nil {
+			t.Errorf("the database refused a consistent %s event: %v", action, err)
+		}
 	}
 }
 

@@ -258,7 +258,9 @@ func TestOpenUpgradesADatabaseWithoutChecklists(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := raw.ExecContext(ctx, `INSERT INTO tenants VALUES ('acme', '', '', 'private_saas', '[]', '{}', 'RACI', 1, 0, 0);
-		INSERT INTO parties VALUES ('acme', 'customer', '', 'customer', '[]', 1, 0, 0)`); err != nil {
+		INSERT INTO parties VALUES ('acme', 'customer', '', 'customer', '[]', 1, 0, 0);
+		INSERT INTO responsibilities VALUES ('acme', 'backups', 'Backups', '', '', '', 1, 0, 0);
+		INSERT INTO assignments VALUES ('acme', 'backups', 0, 'customer', '["R","A"]', '', '')`); err != nil {
 		t.Fatal(err)
 	}
 	raw.Close()
@@ -268,8 +270,12 @@ func TestOpenUpgradesADatabaseWithoutChecklists(t *testing.T) {
 		t.Fatalf("Open of a database without checklists: %v", err)
 	}
 	defer db.Close()
-	if got := appliedVersions(t, db.write); !slices.Equal(got, []int{1, 2, 3, 4, 6, 7}) {
-		t.Errorf("applied versions = %v, want [1 2 3 4 6 7]", got)
+	if got := appliedVersions(t, db.write); !slices.Equal(got, []int{1, 2, 3, 4, 5, 6, 7, 8}) {
+		t.Errorf("applied versions = %v, want [1 2 3 4 5 6 7 8]", got)
+	}
+	// A row written before accountability existed had exactly one A: it reads as single.
+	if r, err := db.FindResponsibility(ctx, "acme", "backups"); err != nil || r.Accountability != raci.AccountabilitySingle {
+		t.Errorf("FindResponsibility after the upgrade = %+v, %v; want accountability single", r, err)
 	}
 	// A tenant written before descriptions and sources existed has neither.
 	if tn, err := db.FindTenant(ctx, "acme"); err != nil || tn.Description != "" || tn.Source != nil {
@@ -332,5 +338,69 @@ func TestOpenNumbersTheItemsOfAnOlderDatabase(t *testing.T) {
 	}
 	if dns := c.Item("dns"); dns.Status != raci.Done || dns.Evidence != "INFRA-7" {
 		t.Errorf("dns after the upgrade = %s %q, want done INFRA-7", dns.Status, dns.Evidence)
+	}
+}
+
+// TestEventRenameMigrationKeepsTheLog upgrades a log written before renames were
+// recorded: every event stays as it was, and the next one's seq follows the
+// highest ever given, not the highest still present after the table was copied.
+func TestEventRenameMigrationKeepsTheLog(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "raci.db")
+	raw := openRaw(t, path)
+	before := fstest.MapFS{}
+	for _, name := range []string{"0001_init.sql", "0002_checklists.sql", "0003_tokens_events.sql", "0004_tenant_source.sql"} {
+		body, err := fs.ReadFile(migrationFiles, "migrations/"+name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before[name] = &fstest.MapFile{Data: body}
+	}
+	if err := migrate(ctx, raw, before); err != nil {
+		t.Fatal(err)
+	}
+	// The tenant, and three events of it (its log begins at its create), of which
+	// AUTOINCREMENT remembers seq 3 although only 1 and 2 are left: a copy that lost
+	// the counter would hand out 3 again.
+	if _, err := raw.ExecContext(ctx, `INSERT INTO tenants (name, display_name, customer, deployment_model, environments, labels, scheme, version, created_at, updated_at)
+		VALUES ('acme', '', '', 'self_managed', '[]', '{}', 'RACI', 3, 0, 0)`); err != nil {
+		t.Fatal(err)
+	}
+	for i, before := range []any{nil, "{}", "{}"} {
+		action := map[bool]string{true: "create", false: "update"}[before == nil]
+		if _, err := raw.ExecContext(ctx, `INSERT INTO events (at, actor, tenant, object, action, before_json, after_json)
+			VALUES (?, 'alice', 'acme', 'tenant', ?, ?, '{}')`, i, action, before); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := raw.ExecContext(ctx, `DELETE FROM events WHERE seq = 3`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open of a database with a log: %v", err)
+	}
+	defer db.Close()
+	events, err := db.ListEvents(ctx, "acme", raci.EventFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(events) != 2 || events[0].Seq != 1 || events[1].Seq != 2 || events[1].Actor != "alice" || events[1].At.UnixNano() != 1 {
+		t.Fatalf("events after the upgrade = %+v, want seq 1 and 2 as written", events)
+	}
+	if _, _, err := db.PutTenant(ctx, &raci.Tenant{Name: "acme", DeploymentModel: raci.SelfManaged}, raci.Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+	events, err = db.ListEvents(ctx, "acme", raci.EventFilter{After: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(events) != 1 || events[0].Seq != 4 {
+		t.Errorf("the first event after the upgrade = %+v, want seq 4", events)
+	}
+	if _, err := db.RenameParty(ctx, "acme", "nobody", "somebody", raci.Precondition{}); raci.ErrorCode(err) != raci.ENOTFOUND {
+		t.Errorf("RenameParty of a missing party after the upgrade: %v, want ENOTFOUND", err)
 	}
 }

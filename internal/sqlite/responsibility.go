@@ -12,7 +12,7 @@ import (
 )
 
 const (
-	responsibilityColumns = `tenant, key, title, category, description, notes, version, created_at, updated_at`
+	responsibilityColumns = `tenant, key, title, category, description, notes, accountability, optional, condition, position, version, created_at, updated_at`
 	assignmentColumns     = `responsibility, party, roles, holder, condition`
 )
 
@@ -26,9 +26,9 @@ const (
 	// The assignments of a page of rows: those whose row key lies in (after, last].
 	qListAssignments = `SELECT ` + assignmentColumns + ` FROM assignments
 		WHERE tenant = ? AND responsibility > ? AND responsibility <= ? ORDER BY responsibility, position`
-	qInsertResponsibility = `INSERT INTO responsibilities (` + responsibilityColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	qInsertResponsibility = `INSERT INTO responsibilities (` + responsibilityColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qUpdateResponsibility = `UPDATE responsibilities SET title = ?, category = ?, description = ?, notes = ?,
-		version = ?, updated_at = ? WHERE tenant = ? AND key = ?`
+		accountability = ?, optional = ?, condition = ?, position = ?, version = ?, updated_at = ? WHERE tenant = ? AND key = ?`
 	qDeleteResponsibility = `DELETE FROM responsibilities WHERE tenant = ? AND key = ?`
 	qDeleteAssignments    = `DELETE FROM assignments WHERE tenant = ? AND responsibility = ?`
 	qInsertAssignment     = `INSERT INTO assignments (tenant, responsibility, position, party, roles, holder, condition)
@@ -41,10 +41,10 @@ func (t *tx) WriteResponsibility(ctx context.Context, r *raci.Responsibility, is
 	var err error
 	if isNew {
 		err = t.exec(ctx, qInsertResponsibility, r.Tenant, r.Key, r.Title, r.Category, r.Description, r.Notes,
-			r.Version, r.CreatedAt.UnixNano(), r.UpdatedAt.UnixNano())
+			string(r.Accountability), r.Optional, r.When, r.Position, r.Version, r.CreatedAt.UnixNano(), r.UpdatedAt.UnixNano())
 	} else if err = t.exec(ctx, qDeleteAssignments, r.Tenant, r.Key); err == nil {
 		err = t.exec(ctx, qUpdateResponsibility, r.Title, r.Category, r.Description, r.Notes,
-			r.Version, r.UpdatedAt.UnixNano(), r.Tenant, r.Key)
+			string(r.Accountability), r.Optional, r.When, r.Position, r.Version, r.UpdatedAt.UnixNano(), r.Tenant, r.Key)
 	}
 	if err != nil {
 		return err
@@ -102,7 +102,7 @@ func scanResponsibility(s store.Scanner) (*raci.Responsibility, error) {
 		r                raci.Responsibility
 		created, updated int64
 	)
-	if err := s.Scan(&r.Tenant, &r.Key, &r.Title, &r.Category, &r.Description, &r.Notes, &r.Version, &created, &updated); err != nil {
+	if err := s.Scan(&r.Tenant, &r.Key, &r.Title, &r.Category, &r.Description, &r.Notes, &r.Accountability, &r.Optional, &r.When, &r.Position, &r.Version, &created, &updated); err != nil {
 		return nil, err
 	}
 	r.CreatedAt, r.UpdatedAt = fromNanos(created), fromNanos(updated)

@@ -229,6 +229,141 @@ func (w *Writes) DeleteParty(ctx context.Context, tenant, name string, pre raci.
 	})
 }
 
+// RenameParty gives the party a new name and rewrites, in the same transaction,
+// every row that assigns it and every checklist item that names it. Each object
+// rewritten gets its next version and an "update" event, so its history and the
+// out-of-band checks that compare versions stay truthful; the party gets one
+// "rename" event, under its new name, that holds it as it was and as it is.
+func (w *Writes) RenameParty(ctx context.Context, tenant, from, to string, pre raci.Precondition) (*raci.Party, error) {
+	what := fmt.Sprintf("party %q", tenant+"/"+from)
+	var renamed *raci.Party
+	err := w.update(ctx, tenant, func(tx Tx) error {
+		old, err := tx.FindParty(ctx, tenant, from)
+		if err != nil {
+			return err
+		}
+		if old == nil {
+			return partyMissing(ctx, tx, tenant, from)
+		}
+		if err := raci.CheckPrecondition(raci.Precondition{IfMatch: pre.IfMatch}, what, true, old.Version); err != nil {
+			return err
+		}
+		p := old.Clone()
+		p.Name = to
+		if err := p.Validate(); err != nil {
+			return err
+		}
+		if from == to {
+			renamed = old
+			return nil
+		}
+		taken, err := tx.FindParty(ctx, tenant, to)
+		if err != nil {
+			return err
+		}
+		if taken != nil {
+			return raci.PartyNameTaken(tenant, from, to)
+		}
+		now := w.now()
+		p.Version, p.UpdatedAt = old.Version+1, now
+		// The new name first, so that the rewritten rows and items can refer to it;
+		// the old one last, once nothing refers to it any more.
+		if err := tx.WriteParty(ctx, p, true); err != nil {
+			return fmt.Errorf("rename %s: %w", what, err)
+		}
+		if err := w.renameInRows(ctx, tx, tenant, from, to); err != nil {
+			return err
+		}
+		if err := w.renameInChecklists(ctx, tx, tenant, from, to); err != nil {
+			return err
+		}
+		if err := tx.DeleteParty(ctx, tenant, from); err != nil {
+			return fmt.Errorf("rename %s: %w", what, err)
+		}
+		stored, err := tx.FindParty(ctx, tenant, to)
+		if err != nil {
+			return err
+		}
+		renamed = stored
+		return recordEvent(ctx, w, tx, tenant, raci.PartyObject(to), raci.ActionRename, old, stored)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return renamed, nil
+}
+
+// renameInRows rewrites the rows that assign the party from to assign to instead.
+func (w *Writes) renameInRows(ctx context.Context, tx Tx, tenant, from, to string) error {
+	keys, err := tx.RowsAssigning(ctx, tenant, from)
+	if err != nil {
+		return err
+	}
+	for _, key := range keys {
+		old, err := tx.FindResponsibility(ctx, tenant, key)
+		if err != nil {
+			return err
+		}
+		if old == nil {
+			continue
+		}
+		r := old.Clone()
+		r.RenameParty(from, to)
+		r.Version, r.UpdatedAt = old.Version+1, w.now()
+		if err := tx.WriteResponsibility(ctx, r, false); err != nil {
+			return fmt.Errorf("rename party %q in responsibility %q: %w", tenant+"/"+from, tenant+"/"+key, err)
+		}
+		stored, err := tx.FindResponsibility(ctx, tenant, key)
+		if err != nil {
+			return err
+		}
+		if err := appendEvent(ctx, w, tx, tenant, raci.ResponsibilityObject(key), old, stored); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// renameInChecklists rewrites the checklist items owned, or whose waivers are
+// approved, by the party from to name to instead.
+func (w *Writes) renameInChecklists(ctx context.Context, tx Tx, tenant, from, to string) error {
+	naming, err := tx.ItemsNaming(ctx, tenant, from)
+	if err != nil {
+		return err
+	}
+	owned, approved := groupItems(naming)
+	seen := map[string]bool{}
+	for _, held := range append(owned, approved...) {
+		if seen[held.Checklist] {
+			continue
+		}
+		seen[held.Checklist] = true
+		old, err := tx.FindChecklist(ctx, tenant, held.Checklist)
+		if err != nil {
+			return err
+		}
+		if old == nil {
+			continue
+		}
+		// Written as it is, not through writeChecklist: a renamed waiver approver is
+		// no new report, so each item keeps who last reported on it, and when.
+		c := old.Clone()
+		c.RenameParty(from, to)
+		c.Version, c.UpdatedAt = old.Version+1, w.now()
+		if err := tx.WriteChecklist(ctx, c, false); err != nil {
+			return fmt.Errorf("rename party %q in checklist %q: %w", tenant+"/"+from, tenant+"/"+c.Key, err)
+		}
+		stored, err := tx.FindChecklist(ctx, tenant, c.Key)
+		if err != nil {
+			return err
+		}
+		if err := appendEvent(ctx, w, tx, tenant, raci.ChecklistObject(c.Key), old, stored); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // PutResponsibility creates or replaces the row after checking it against the
 // tenant's scheme and parties, in the transaction that writes it, so that neither
 // can change between the check and the commit.
@@ -496,15 +631,21 @@ func (w *Writes) writeChecklist(ctx context.Context, tx Tx, c, old *raci.Checkli
 // last in the transaction, so that the event's seq orders the write after every
 // earlier one to the tenant.
 func appendEvent[T any](ctx context.Context, w *Writes, tx Tx, tenant, object string, before, after *T) error {
-	e := &raci.Event{At: w.now(), Actor: raci.ActorFrom(ctx), Tenant: tenant, Object: object, Action: raci.ActionUpdate}
+	action := raci.ActionUpdate
 	switch {
 	case before == nil && after == nil:
 		return fmt.Errorf("event for %s of tenant %q: neither before nor after", object, tenant)
 	case before == nil:
-		e.Action = raci.ActionCreate
+		action = raci.ActionCreate
 	case after == nil:
-		e.Action = raci.ActionDelete
+		action = raci.ActionDelete
 	}
+	return recordEvent(ctx, w, tx, tenant, object, action, before, after)
+}
+
+// recordEvent appends an event with the action given.
+func recordEvent[T any](ctx context.Context, w *Writes, tx Tx, tenant, object, action string, before, after *T) error {
+	e := &raci.Event{At: w.now(), Actor: raci.ActorFrom(ctx), Tenant: tenant, Object: object, Action: action}
 	var err error
 	if e.Before, err = eventJSON(before); err != nil {
 		return fmt.Errorf("event for %s of tenant %q: encode before: %w", object, tenant, err)

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -221,9 +222,15 @@ func (h *Handler) page(ctx context.Context, sess *session, title string, data an
 
 // tenantView is a tenant's page.
 type tenantView struct {
-	Tenant     *raci.Tenant
-	Parties    []partyView
-	Groups     []rowGroup
+	Tenant  *raci.Tenant
+	Parties []partyView
+	Groups  []rowGroup
+	// OpenPoints are the rows whose accountability is shared or unassigned, in the
+	// matrix's order: points the document leaves for the parties to settle.
+	OpenPoints []openPointView
+	// Source names the document the matrix comes from, a link when its URL may be
+	// one; nil when the tenant names none.
+	Source     *noteSegment
 	Checklists []checklistView
 	Events     []eventView
 	CanEdit    bool
@@ -243,9 +250,21 @@ type rowGroup struct {
 
 type rowView struct {
 	Key, Title, Description string
-	Notes                   []noteSegment
+	// Optional and When say whether the duty is optional and under which condition
+	// it exists at all.
+	Optional bool
+	When     string
+	// OpenPoint says what the row leaves for the parties to settle: who answers for
+	// it, when its accountability is shared or unassigned; "" otherwise.
+	OpenPoint string
+	Notes     []noteSegment
 	// Cells holds one cell per party, in the order of tenantView.Parties.
 	Cells [][]cellPart
+}
+
+// openPointView is one row that leaves a point open, for the list under the matrix.
+type openPointView struct {
+	Key, Title, Text string
 }
 
 // cellPart is one assignment inside a cell: its letters, and who and when.
@@ -295,6 +314,9 @@ type eventView struct {
 	Actor  string
 	Action string
 	Object string
+	// Was is a renamed party's old object name ("party/osirium"), shown beside the
+	// new one.
+	Was string
 }
 
 // failedForm is a submission to show again with its errors.
@@ -345,6 +367,7 @@ func (h *Handler) tenantView(ctx context.Context, tok *raci.Token, name string, 
 		CanEdit:  tok.Can(name, raci.AccessChecklist),
 		CanWaive: tok.Can(name, raci.AccessWrite),
 	}
+	v.Source = sourceView(snap.Tenant.Source)
 	// Waived and not applicable let a gate open without the work: write only.
 	for _, s := range raci.ItemStatuses {
 		if (s != raci.Waived && s != raci.NotApplicable) || v.CanWaive {
@@ -371,14 +394,7 @@ func (h *Handler) tenantView(ctx context.Context, tok *raci.Token, name string, 
 	}
 
 	scheme := snap.Tenant.Scheme
-	rows := append([]*raci.Responsibility(nil), snap.Responsibilities...)
-	sort.SliceStable(rows, func(i, j int) bool {
-		if rows[i].Category != rows[j].Category {
-			return rows[i].Category < rows[j].Category
-		}
-		return rows[i].Key < rows[j].Key
-	})
-	for _, row := range rows {
+	for _, row := range raci.SortRows(snap.Responsibilities) {
 		if len(v.Groups) == 0 || v.Groups[len(v.Groups)-1].Category != row.Category {
 			v.Groups = append(v.Groups, rowGroup{Category: row.Category})
 		}
@@ -386,7 +402,11 @@ func (h *Handler) tenantView(ctx context.Context, tok *raci.Token, name string, 
 		if strings.TrimSpace(title) == "" {
 			title = row.Key
 		}
-		rv := rowView{Key: row.Key, Title: title, Description: row.Description, Notes: noteSegments(row.Notes)}
+		rv := rowView{Key: row.Key, Title: title, Description: row.Description, Notes: noteSegments(row.Notes),
+			Optional: row.Optional, When: row.When, OpenPoint: openPoint(row, parties, partyName)}
+		if rv.OpenPoint != "" {
+			v.OpenPoints = append(v.OpenPoints, openPointView{Key: row.Key, Title: title, Text: rv.OpenPoint})
+		}
 		for _, p := range parties {
 			rv.Cells = append(rv.Cells, cellParts(scheme, row.Assignments, p.Name))
 		}
@@ -411,9 +431,66 @@ func (h *Handler) tenantView(ctx context.Context, tok *raci.Token, name string, 
 	}
 
 	for _, e := range events {
-		v.Events = append(v.Events, eventView{Seq: e.Seq, At: e.At, Actor: e.Actor, Action: e.Action, Object: e.Object})
+		ev := eventView{Seq: e.Seq, At: e.At, Actor: e.Actor, Action: e.Action, Object: e.Object}
+		if e.Action == raci.ActionRename {
+			var was struct {
+				Name string `json:"name"`
+			}
+			if json.Unmarshal(e.Before, &was) == nil && was.Name != "" {
+				ev.Was = raci.PartyObject(was.Name)
+			}
+		}
+		v.Events = append(v.Events, ev)
 	}
 	return v, nil
+}
+
+// sourceView names a tenant's source document for the page header: its title and
+// revision, linked to its URL when that is an http(s) URL; nil for no source.
+func sourceView(src *raci.Source) *noteSegment {
+	if src.IsZero() {
+		return nil
+	}
+	var parts []string
+	for _, p := range []string{strings.TrimSpace(src.Title), strings.TrimSpace(src.Revision)} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	text := strings.Join(parts, ", ")
+	href := strings.TrimSpace(src.URL)
+	if !linkable(href, false) {
+		if text == "" {
+			text = href
+		} else if href != "" {
+			text += " (" + href + ")"
+		}
+		href = ""
+	} else if text == "" {
+		text = href
+	}
+	return &noteSegment{Text: text, Href: href}
+}
+
+// openPoint says what a shared or unassigned row leaves for the parties to settle,
+// naming the shared row's Accountable parties by display name; "" for any other row.
+func openPoint(row *raci.Responsibility, parties []*raci.Party, partyName func(string) string) string {
+	switch row.Accountability {
+	case raci.AccountabilityShared:
+		var names []string
+		for _, p := range parties {
+			for _, a := range row.Assignments {
+				if a.Party == p.Name && a.When == "" && a.Has(raci.Accountable) {
+					names = append(names, partyName(p.Name))
+					break
+				}
+			}
+		}
+		return "Accountable together: " + strings.Join(names, ", ") + ". Who answers for what is for the parties to settle."
+	case raci.AccountabilityUnassigned:
+		return "No party is Accountable. Who answers is for the parties to settle."
+	}
+	return ""
 }
 
 // formOf returns the form fields showing what is stored for the item.

@@ -75,13 +75,13 @@ func seed(t *testing.T, db *sqlite.DB) {
 		_, _, err = db.PutParty(ctx, &raci.Party{Tenant: name, Name: "subscriber", DisplayName: "Subscriber", Kind: "customer"}, raci.Precondition{})
 		must(err)
 	}
-	_, _, err := db.PutResponsibility(ctx, &raci.Responsibility{Tenant: "acme", Key: "backing-up", Title: "Backing Up", Category: "operation",
+	_, _, err := db.PutResponsibility(ctx, &raci.Responsibility{Tenant: "acme", Key: "backing-up", Title: "Backing Up", Category: "operation", Position: 2,
 		Assignments: []raci.Assignment{
 			{Party: "subscriber", Roles: []raci.Role{"R", "A"}, Holder: "infrastructure engineer"},
 			{Party: "auth0", Roles: []raci.Role{"I", "C"}, When: "in the event that there are issues"},
 		}}, raci.Precondition{})
 	must(err)
-	_, _, err = db.PutResponsibility(ctx, &raci.Responsibility{Tenant: "acme", Key: "deploying", Title: "Deployment to Development and Production", Category: "installation",
+	_, _, err = db.PutResponsibility(ctx, &raci.Responsibility{Tenant: "acme", Key: "deploying", Title: "Deployment to Development and Production", Category: "installation", Position: 1,
 		Assignments: []raci.Assignment{
 			{Party: "auth0", Roles: []raci.Role{"R", "A"}},
 			{Party: "subscriber", Roles: []raci.Role{"I"}},
@@ -294,6 +294,21 @@ func TestTenantListShowsOnlyVisibleTenants(t *testing.T) {
 	wantNotContains(t, p, "globex", "Globex")
 }
 
+// A renamed party shows under its new name, and the log says what it was called.
+func TestRenamedPartyInRecentChanges(t *testing.T) {
+	f := newFixture(t)
+	ctx := raci.WithActor(context.Background(), "terraform")
+	if _, err := f.db.RenameParty(ctx, "acme", "auth0", "okta", raci.Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+	b := f.browser(t)
+	b.signInAs("acme-reader")
+	p := b.get("/tenants/acme")
+	wantStatus(t, p, http.StatusOK)
+	wantContains(t, p, `<th scope="row">terraform</th><td>rename party/auth0 to party/okta</td>`,
+		`<th scope="row">terraform</th><td>update responsibility/`)
+}
+
 func TestMatrixPage(t *testing.T) {
 	f := newFixture(t)
 	b := f.browser(t)
@@ -314,7 +329,8 @@ func TestMatrixPage(t *testing.T) {
 	wantContains(t, p, "<p class=\"caption\" id=\"matrix-caption\">Who is Responsible, <strong>Accountable</strong>, Consulted and Informed, per task</p>\n"+
 		`<div class="scroll" tabindex="0" role="region" aria-labelledby="matrix-heading">`+"\n"+
 		`<table class="matrix" aria-labelledby="matrix-caption">`)
-	// Categories are in order, installation before operation.
+	// Categories are in the document's order: installation (position 1) before
+	// operation (position 2), though "backing-up" sorts before "deploying".
 	if strings.Index(p.body, ">installation<") > strings.Index(p.body, ">operation<") {
 		t.Error("categories are not in order")
 	}
@@ -610,6 +626,71 @@ func TestNotesLinks(t *testing.T) {
 		if row[1] != c.html {
 			t.Errorf("notes %q render as\n%s\nwant\n%s", c.notes, row[1], c.html)
 		}
+	}
+}
+
+// The header shows the tenant's description and the document the matrix comes
+// from; a row shows whether it is optional and under which condition it exists.
+func TestMatrixPageAsWritten(t *testing.T) {
+	f := newFixture(t)
+	ctx := raci.WithActor(context.Background(), "seed")
+	tn, err := f.db.FindTenant(ctx, "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn.Description = "Who does what for <Acme>."
+	tn.Source = &raci.Source{Title: "Private SaaS: Roles and Responsibilities", URL: "https://vendor.example/docs/raci", Revision: "2026-03"}
+	if _, _, err := f.db.PutTenant(ctx, tn, raci.Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.db.PutResponsibility(ctx, &raci.Responsibility{Tenant: "acme", Key: "user-migration", Title: "User Migration",
+		Category: "installation", Position: 3, Optional: true, When: "if required",
+		Assignments: []raci.Assignment{{Party: "subscriber", Roles: []raci.Role{"R", "A"}}}}, raci.Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+	b := f.browser(t)
+	b.signInAs("acme-reader")
+	p := b.get("/tenants/acme")
+	wantStatus(t, p, http.StatusOK)
+	wantContains(t, p,
+		`<p class="tenant-description">Who does what for &lt;Acme&gt;.</p>`,
+		`<p class="source">Source: <a href="https://vendor.example/docs/raci">Private SaaS: Roles and Responsibilities, 2026-03</a></p>`,
+		`<tr id="row-user-migration"><th scope="row"><span class="optional">[Optional]</span> User Migration <span class="when">(if required)</span></th>`,
+	)
+	// In the installation category, after "deploying" (position 1).
+	if strings.Index(p.body, `id="row-deploying"`) > strings.Index(p.body, `id="row-user-migration"`) {
+		t.Error("rows are not in position order")
+	}
+}
+
+// Rows recorded as shared or unassigned show as open points, beside the row and in a
+// list under the matrix; a row with one Accountable party does not.
+func TestMatrixPageOpenPoints(t *testing.T) {
+	f := newFixture(t)
+	ctx := raci.WithActor(context.Background(), "seed")
+	for _, r := range []*raci.Responsibility{
+		{Tenant: "acme", Key: "security", Title: "Security <and> data", Accountability: raci.AccountabilityShared, Assignments: []raci.Assignment{
+			{Party: "auth0", Roles: []raci.Role{"R", "A"}}, {Party: "subscriber", Roles: []raci.Role{"R", "A"}}}},
+		{Tenant: "acme", Key: "configuration", Title: "Configuration", Accountability: raci.AccountabilityUnassigned, Assignments: []raci.Assignment{
+			{Party: "auth0", Roles: []raci.Role{"C"}}, {Party: "subscriber", Roles: []raci.Role{"R"}}}},
+	} {
+		if _, _, err := f.db.PutResponsibility(ctx, r, raci.Precondition{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := f.browser(t)
+	b.signInAs("acme-reader")
+	p := b.get("/tenants/acme")
+	wantStatus(t, p, http.StatusOK)
+	wantContains(t, p,
+		`<tr id="row-security"><th scope="row">Security &lt;and&gt; data<span class="open-point">Open point: Accountable together: Auth0, Subscriber. Who answers for what is for the parties to settle.</span></th>`,
+		`<tr id="row-configuration"><th scope="row">Configuration<span class="open-point">Open point: No party is Accountable. Who answers is for the parties to settle.</span></th>`,
+		`<h3 id="open-points-heading">Open points</h3>`,
+		`<li><a href="#row-configuration">Configuration</a>: No party is Accountable. Who answers is for the parties to settle.</li>`,
+		`<li><a href="#row-security">Security &lt;and&gt; data</a>: Accountable together: Auth0, Subscriber.`,
+	)
+	if n := strings.Count(p.body, `class="open-point"`); n != 2 {
+		t.Errorf("%d rows show an open point, want 2 (backing-up and deploying have one Accountable party)", n)
 	}
 }
 

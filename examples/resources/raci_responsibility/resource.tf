@@ -38,3 +38,35 @@ resource "raci_responsibility" "example" {
     },
   ]
 }
+
+# A row recorded as the contract has it: nobody is named Accountable for the
+# handover, which takes place only if the subscriber asks for it. raci_matrix.violations lists it as an open point for the parties to
+# settle, not as an error.
+resource "raci_responsibility" "handover" {
+  tenant         = raci_tenant.example.name
+  key            = "operations-handover"
+  title          = "Operations Handover"
+  when           = "if the subscriber asks for it"
+  accountability = "unassigned"
+
+  assignments = [
+    { party = raci_party.vendor.name, roles = ["R"] },
+    { party = raci_party.customer.name, roles = ["C"] },
+  ]
+}
+
+# Accountability that changes hands under a condition: the vendor answers for backups
+# it keeps, the subscriber instead if it stores them locally. An optional duty, the
+# eighth row of its document.
+resource "raci_responsibility" "backup_storage" {
+  tenant   = raci_tenant.example.name
+  key      = "backup-storage"
+  title    = "Backup storage"
+  optional = true
+  position = 8
+
+  assignments = [
+    { party = raci_party.vendor.name, roles = ["R", "A"] },
+    { party = raci_party.customer.name, roles = ["R", "A"], when = "if the subscriber stores backups locally" },
+  ]
+}

@@ -43,9 +43,13 @@ func Run(t *testing.T, open func(t *testing.T) raci.Service) {
 	run("Party/DeleteAssigned", testPartyDeleteAssigned)
 	run("Party/TenantsAreSeparate", testPartyTenantsAreSeparate)
 	run("Party/List", testPartyList)
+	run("Party/Rename", testPartyRename)
+	run("Party/RenameRefused", testPartyRenameRefused)
 
 	run("Responsibility/CreateFindReplace", testResponsibilityCreateFindReplace)
 	run("Responsibility/Normalized", testResponsibilityNormalized)
+	run("Responsibility/Accountability", testResponsibilityAccountability)
+	run("Responsibility/AsWritten", testResponsibilityAsWritten)
 	run("Responsibility/Conditions", testResponsibilityConditions)
 	run("Responsibility/Preconditions", testResponsibilityPreconditions)
 	run("Responsibility/Missing", testResponsibilityMissing)
@@ -862,6 +866,110 @@ func testResponsibilityCreateFindReplace(t *testing.T, s raci.Service) {
 	}
 }
 
+// testResponsibilityAccountability: each accountability round trips, a row that
+// gives none reads as single, and one the letters contradict is refused unchanged.
+func testResponsibilityAccountability(t *testing.T, s raci.Service) {
+	setupTenant(t, s, "acme", raci.RACI)
+	put := func(r *raci.Responsibility) *raci.Responsibility {
+		t.Helper()
+		stored, _, err := s.PutResponsibility(ctx(t), r, raci.Precondition{})
+		if err != nil {
+			t.Fatalf("PutResponsibility %s (%s): %v", r.Key, r.Accountability, err)
+		}
+		return stored
+	}
+	// Unset: single, as every row written before the field existed.
+	if got := put(standardRow("acme", "monitoring")); got.Accountability != raci.AccountabilitySingle {
+		t.Errorf("row put without accountability: stored %q, want single", got.Accountability)
+	}
+	if got := mustFindRow(t, s, "acme", "monitoring"); got.Accountability != raci.AccountabilitySingle {
+		t.Errorf("row put without accountability: found %q, want single", got.Accountability)
+	}
+	shared := newRow("acme", "security", assign("vendor", raci.Responsible, raci.Accountable), assign("customer", raci.Responsible, raci.Accountable))
+	shared.Accountability = raci.AccountabilityShared
+	unassigned := newRow("acme", "configuration", assign("vendor", raci.Consulted), assign("customer", raci.Responsible))
+	unassigned.Accountability = raci.AccountabilityUnassigned
+	for _, r := range []*raci.Responsibility{shared, unassigned} {
+		stored := put(r)
+		if stored.Accountability != r.Accountability {
+			t.Errorf("row %s: stored accountability %q, want %q", r.Key, stored.Accountability, r.Accountability)
+		}
+		sameRow(t, mustFindRow(t, s, "acme", r.Key), stored)
+	}
+	page, err := s.ListResponsibilities(ctx(t), "acme", raci.ListOptions{})
+	if err != nil {
+		t.Fatalf("ListResponsibilities: %v", err)
+	}
+	listed := map[string]raci.Accountability{}
+	for _, r := range page.Items {
+		listed[r.Key] = r.Accountability
+	}
+	if want := map[string]raci.Accountability{"configuration": "unassigned", "monitoring": "single", "security": "shared"}; !reflect.DeepEqual(listed, want) {
+		t.Errorf("listed accountabilities %v, want %v", listed, want)
+	}
+
+	// Changed: shared becomes single once the parties settle who answers.
+	settled := newRow("acme", "security", assign("vendor", raci.Responsible, raci.Accountable), assign("customer", raci.Responsible))
+	settled.Accountability = raci.AccountabilitySingle
+	if got := put(settled); got.Accountability != raci.AccountabilitySingle || got.Version != 2 {
+		t.Errorf("settled row: accountability %q version %d, want single at version 2", got.Accountability, got.Version)
+	}
+
+	// Refused, and nothing changes: letters that contradict the accountability.
+	wrong := newRow("acme", "configuration", assign("vendor", raci.Responsible, raci.Accountable), assign("customer", raci.Consulted))
+	wrong.Accountability = raci.AccountabilityUnassigned
+	_, _, err = s.PutResponsibility(ctx(t), wrong, raci.Precondition{})
+	wantProblem(t, err, "accountability", `accountability = "unassigned" but gives "A" to vendor`)
+	twoA := newRow("acme", "configuration", assign("vendor", raci.Responsible, raci.Accountable), assign("customer", raci.Accountable))
+	_, _, err = s.PutResponsibility(ctx(t), twoA, raci.Precondition{})
+	wantProblem(t, err, "assignments", `set accountability = "shared"`)
+	unknown := standardRow("acme", "configuration")
+	unknown.Accountability = "joint"
+	_, _, err = s.PutResponsibility(ctx(t), unknown, raci.Precondition{})
+	wantProblem(t, err, "accountability", `"joint"`)
+	if got := mustFindRow(t, s, "acme", "configuration"); got.Accountability != raci.AccountabilityUnassigned || got.Version != 1 {
+		t.Errorf("after refused writes: accountability %q version %d, want unassigned at version 1", got.Accountability, got.Version)
+	}
+}
+
+// testResponsibilityAsWritten: optional, the row's condition and its position round
+// trip, set, changed and unset; a bad position is refused unchanged.
+func testResponsibilityAsWritten(t *testing.T, s raci.Service) {
+	setupTenant(t, s, "acme", raci.RACI)
+	in := standardRow("acme", "user-migration")
+	in.Optional, in.When, in.Position = true, "if required", 8
+	stored, _, err := s.PutResponsibility(ctx(t), in, raci.Precondition{})
+	if err != nil {
+		t.Fatalf("PutResponsibility: %v", err)
+	}
+	if !stored.Optional || stored.When != "if required" || stored.Position != 8 {
+		t.Errorf("stored optional %v when %q position %d; want true, %q, 8", stored.Optional, stored.When, stored.Position, "if required")
+	}
+	sameRow(t, mustFindRow(t, s, "acme", "user-migration"), stored)
+	page, err := s.ListResponsibilities(ctx(t), "acme", raci.ListOptions{})
+	if err != nil || len(page.Items) != 1 {
+		t.Fatalf("ListResponsibilities = %+v, %v", page, err)
+	}
+	sameRow(t, page.Items[0], stored)
+
+	// Unset again: not optional, no condition, no position.
+	cleared, _, err := s.PutResponsibility(ctx(t), standardRow("acme", "user-migration"), raci.Precondition{})
+	if err != nil {
+		t.Fatalf("PutResponsibility (clear): %v", err)
+	}
+	if found := mustFindRow(t, s, "acme", "user-migration"); found.Optional || found.When != "" || found.Position != 0 || found.Version != cleared.Version {
+		t.Errorf("after clearing: optional %v when %q position %d version %d", found.Optional, found.When, found.Position, found.Version)
+	}
+
+	bad := standardRow("acme", "user-migration")
+	bad.Position = -2
+	_, _, err = s.PutResponsibility(ctx(t), bad, raci.Precondition{})
+	wantProblem(t, err, "position", "-2")
+	if found := mustFindRow(t, s, "acme", "user-migration"); found.Version != cleared.Version {
+		t.Errorf("a refused write changed the row: version %d, want %d", found.Version, cleared.Version)
+	}
+}
+
 func testResponsibilityNormalized(t *testing.T, s raci.Service) {
 	setupTenant(t, s, "acme", raci.RACI)
 	mustPutParty(t, s, newParty("acme", "msp", raci.ThirdParty))
@@ -974,7 +1082,7 @@ func testResponsibilityInvalid(t *testing.T, s raci.Service) {
 		{"no accountable", newRow("acme", "backups", assign("vendor", raci.Responsible), assign("customer", raci.Informed)),
 			"assignments", []string{`"backups"`, "Accountable"}},
 		{"two accountable", newRow("acme", "backups", assign("vendor", raci.Responsible, raci.Accountable), assign("customer", raci.Accountable)),
-			"assignments", []string{`"backups"`, "exactly one"}},
+			"assignments", []string{`"backups"`, "2 Accountable parties", `set accountability = "shared"`}},
 		{"no responsible", newRow("acme", "backups", assign("vendor", raci.Accountable), assign("customer", raci.Consulted)),
 			"assignments", []string{`"backups"`, "Responsible"}},
 		{"letter outside the scheme", newRow("acme", "backups", assign("customer", raci.Accountable), assign("vendor", raci.Responsible, "X")),
@@ -1073,7 +1181,7 @@ func testResponsibilityList(t *testing.T, s raci.Service) {
 	// assignments show.
 	for _, k := range keys {
 		mustPutRow(t, s, newRow("acme", k,
-			raci.Assignment{Party: "vendor", Roles: []raci.Role{raci.Responsible}, Holder: k + " engineer"},
+			raci.Assignment{Party: "vendor", Roles: []raci.Role{raci.Responsible, raci.Accountable}, Holder: k + " engineer"},
 			raci.Assignment{Party: "customer", Roles: []raci.Role{raci.Accountable}, When: "for " + k}))
 	}
 	mustPutRow(t, s, standardRow("other", "billing"))
@@ -1087,7 +1195,7 @@ func testResponsibilityList(t *testing.T, s raci.Service) {
 		for _, r := range page.Items {
 			want := []raci.Assignment{
 				{Party: "customer", Roles: []raci.Role{raci.Accountable}, When: "for " + r.Key},
-				{Party: "vendor", Roles: []raci.Role{raci.Responsible}, Holder: r.Key + " engineer"},
+				{Party: "vendor", Roles: []raci.Role{raci.Responsible, raci.Accountable}, Holder: r.Key + " engineer"},
 			}
 			if r.Tenant != "acme" || !reflect.DeepEqual(r.Assignments, want) {
 				t.Errorf("listed row %q of tenant %q has assignments %+v, want %+v", r.Key, r.Tenant, r.Assignments, want)
