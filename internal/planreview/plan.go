@@ -271,6 +271,8 @@ type row struct {
 	tenant         string
 	key            string
 	title          string
+	when           string
+	optional       bool
 	accountability string
 	assignments    []raci.Assignment
 	// unknown names the attributes known only after apply that the review reads.
@@ -299,13 +301,14 @@ func (r *row) known() bool { return len(r.unknown) == 0 }
 
 // domain returns the row as the domain type, for the rules.
 func (r *row) domain() *raci.Responsibility {
-	d := &raci.Responsibility{Tenant: r.tenant, Key: r.key, Title: r.title, Assignments: append([]raci.Assignment(nil), r.assignments...)}
+	d := &raci.Responsibility{Tenant: r.tenant, Key: r.key, Title: r.title, When: r.when, Optional: r.optional,
+		Accountability: raci.Accountability(r.accountability), Assignments: append([]raci.Assignment(nil), r.assignments...)}
 	d.Normalize()
 	return d
 }
 
-// readRow reads a responsibility's values; an attribute h-acct adds that the plan
-// does not have is its default.
+// readRow reads a responsibility's values. A plan made by a provider before rows
+// recorded their accountability has none: the letters tell it.
 func readRow(address string, v value) *row {
 	r := &row{address: address}
 	for _, name := range []string{"tenant", "key", "title", "accountability", "assignments"} {
@@ -315,9 +318,8 @@ func readRow(address string, v value) *row {
 	}
 	r.tenant, r.key, r.title = v.get("tenant").str(), v.get("key").str(), v.get("title").str()
 	r.accountability = v.get("accountability").str()
-	if r.accountability == "" {
-		r.accountability = "single"
-	}
+	r.when = v.get("when").str()
+	r.optional, _ = v.get("optional").boolean()
 	if r.knownAssignments() {
 		for _, a := range v.get("assignments").list() {
 			as := raci.Assignment{Party: a.get("party").str(), Holder: a.get("holder").str(), When: a.get("when").str()}
@@ -330,6 +332,11 @@ func readRow(address string, v value) *row {
 		d := &raci.Responsibility{Assignments: r.assignments}
 		d.Normalize()
 		r.assignments = d.Assignments
+		if r.accountability == "" && !v.get("accountability").isUnknown() {
+			// A plan made before rows recorded their accountability: what the
+			// letters show.
+			r.accountability = string(raci.AccountabilityOf(r.assignments))
+		}
 	}
 	return r
 }

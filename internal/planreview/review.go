@@ -649,11 +649,11 @@ func (rv *Review) reviewRow(c *rowChange) {
 	}
 	if c.after != nil {
 		as := accountableParties(c.after)
-		switch {
-		case c.after.accountability == "shared" || len(as) > 1:
+		switch raci.Accountability(c.after.accountability) {
+		case raci.AccountabilityShared:
 			rv.Effects = append(rv.Effects, Effect{Tenant: rc.Tenant, Kind: EffectEndsShared, Row: rc.Row,
 				Detail: fmt.Sprintf("Row %q (%s) ends with its accountability shared by %s.", rc.Row, rc.Title, orNone(as))})
-		case c.after.accountability == "unassigned" || len(as) == 0:
+		case raci.AccountabilityUnassigned:
 			rv.Effects = append(rv.Effects, Effect{Tenant: rc.Tenant, Kind: EffectEndsUnassigned, Row: rc.Row,
 				Detail: fmt.Sprintf("Row %q (%s) ends with no Accountable party.", rc.Row, rc.Title)})
 		}
@@ -667,11 +667,14 @@ func orNone(parties []string) string {
 	return strings.Join(parties, ", ")
 }
 
+// accountableParties returns, sorted, the parties that answer for the row: those
+// holding A without a condition (a party holding A under a condition answers
+// instead of them only when it holds).
 func accountableParties(r *row) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, a := range r.assignments {
-		if a.Has(raci.Accountable) && !seen[a.Party] {
+		if a.When == "" && a.Has(raci.Accountable) && !seen[a.Party] {
 			seen[a.Party] = true
 			out = append(out, a.Party)
 		}
@@ -744,7 +747,6 @@ func rowLabel(r *row) string {
 // planned parties and checklists, against its planned scheme ("" when unknown).
 func (rv *Review) violations(tenant string, scheme raci.Scheme, plannedRows map[string]*row, plannedParties map[string]*party, checklists map[string]value) {
 	snap := &raci.Snapshot{Tenant: &raci.Tenant{Name: tenant, Scheme: scheme}}
-	accountability := map[string]string{}
 	uncertainRows, uncertainParties := false, false
 	for _, r := range plannedRows {
 		if r.tenant != tenant {
@@ -756,7 +758,6 @@ func (rv *Review) violations(tenant string, scheme raci.Scheme, plannedRows map[
 		}
 		d := r.domain()
 		snap.Responsibilities = append(snap.Responsibilities, d)
-		accountability[r.key] = r.accountability
 		for _, a := range d.Assignments {
 			for _, l := range a.Roles {
 				if scheme != "" && !scheme.Has(l) {
@@ -798,8 +799,9 @@ func (rv *Review) violations(tenant string, scheme raci.Scheme, plannedRows map[
 			continue
 		case v.Rule == raci.RuleIdleParty && uncertainRows:
 			continue
-		case v.Rule == raci.RuleOneAccountable && accountability[v.Row] != "single" && accountability[v.Row] != "":
-			// A row whose accountability is shared or unassigned on purpose.
+		case v.Kind == raci.KindOpenPoint:
+			// A row recorded shared or unassigned as its document has it: an
+			// effect (ends_shared, ends_unassigned), not a broken rule.
 			continue
 		}
 		rv.Violations = append(rv.Violations, Violation{Tenant: tenant, Rule: v.Rule, Row: v.Row, Party: v.Party, Detail: v.Detail})

@@ -250,36 +250,70 @@ func TestReview_holderChange(t *testing.T) {
 	}
 }
 
-// A row ending with two Accountable parties is shared, with none unassigned; the
-// rule is reported unless the row's accountability says it is meant.
+// A row recorded shared or unassigned ends so (an effect, not a violation); a row
+// recorded single with two unconditional Accountable parties breaks the rule.
 func TestReview_sharedAndUnassigned(t *testing.T) {
 	a := rowValues("a", "A", as("vendor", "A", "R"))
 	b := rowValues("b", "B", as("vendor", "A", "R"))
+	c := rowValues("c", "C", as("vendor", "A", "R"))
 	aAfter := rowValues("a", "A", as("vendor", "A", "R"), as("customer", "A"))
+	aAfter["accountability"] = "single"
 	bAfter := rowValues("b", "B", as("vendor", "R"))
 	bAfter["accountability"] = "unassigned"
+	cAfter := rowValues("c", "C", as("vendor", "A", "R"), as("customer", "A"))
+	cAfter["accountability"] = "shared"
 	rv := testPlan{
-		prior: []map[string]any{res("raci_responsibility", "a", a), res("raci_responsibility", "b", b),
+		prior: []map[string]any{res("raci_responsibility", "a", a), res("raci_responsibility", "b", b), res("raci_responsibility", "c", c),
 			res("raci_party", "vendor", partyValues("vendor", "V", "vendor")), res("raci_party", "customer", partyValues("customer", "C", "customer"))},
 		changes: []map[string]any{
 			change("raci_responsibility", "a", []string{"update"}, a, aAfter, nil),
 			change("raci_responsibility", "b", []string{"update"}, b, bAfter, nil),
+			change("raci_responsibility", "c", []string{"update"}, c, cAfter, nil),
 		},
 	}.review(t)
 	kinds := map[string]string{}
 	for _, e := range rv.Effects {
 		if e.Row != "" {
-			kinds[e.Row] = e.Kind
+			kinds[e.Row] += e.Kind
 		}
 	}
-	if kinds["a"] != EffectEndsShared || kinds["b"] != EffectEndsUnassigned {
-		t.Errorf("effects %+v; want a shared, b unassigned", rv.Effects)
+	if kinds["a"] != "" || kinds["b"] != EffectEndsUnassigned || kinds["c"] != EffectEndsShared {
+		t.Errorf("effects %+v; want b unassigned, c shared, nothing for a", rv.Effects)
 	}
 	if len(rv.Violations) != 1 || rv.Violations[0].Row != "a" || rv.Violations[0].Rule != "one_accountable" {
 		t.Errorf("violations %+v; want only row a's two Accountable parties", rv.Violations)
 	}
+	var moves []string
+	for _, m := range rv.Accountability {
+		moves = append(moves, m.Row+":"+m.From+">"+m.To)
+	}
+	if strings.Join(moves, " ") != "a:vendor>customer, vendor b:vendor> c:vendor>customer, vendor" {
+		t.Errorf("accountability moves %q", moves)
+	}
 	if !rv.Occurs(FailUnassigned) || !rv.Occurs(FailViolation) || !rv.Occurs(FailAccountability) {
 		t.Error("-fail-on unassigned, violation and accountability should all fire")
+	}
+}
+
+// A party holding A only under a condition answers instead of the others when it
+// holds: adding one moves nobody's accountability.
+func TestReview_conditionalAccountableIsNoMove(t *testing.T) {
+	before := rowValues("backup", "Backup", as("vendor", "A", "R"))
+	after := rowValues("backup", "Backup", as("vendor", "A", "R"),
+		map[string]any{"party": "customer", "roles": []any{"A"}, "holder": nil, "when": "if clients store backups locally"})
+	after["accountability"] = "single"
+	rv := testPlan{
+		prior:   []map[string]any{res("raci_responsibility", "backup", before)},
+		changes: []map[string]any{change("raci_responsibility", "backup", []string{"update"}, before, after, nil)},
+	}.review(t)
+	if len(rv.Accountability) != 0 || len(rv.Violations) != 0 {
+		t.Errorf("accountability %+v, violations %+v; want none", rv.Accountability, rv.Violations)
+	}
+	if len(rv.Changes) != 1 || rv.Changes[0].When != "if clients store backups locally" || rv.Changes[0].Change != Gained {
+		t.Errorf("changes %+v; want the customer's conditional A gained", rv.Changes)
+	}
+	if !strings.Contains(rv.Markdown(), "**A** *when if clients store backups locally*") {
+		t.Errorf("Markdown:\n%s", rv.Markdown())
 	}
 }
 
