@@ -36,6 +36,8 @@ type planRegistry struct {
 	// rewrites maps an object a rename rewrote ("responsibility/backing-up") to
 	// the version it had before the rename and the one the rename gave it.
 	rewrites map[tenantName]versionStep
+	// warned holds the review warnings given in this process, to give each once.
+	warned map[string]bool
 }
 
 type tenantName struct{ tenant, name string }
@@ -48,6 +50,7 @@ func newPlanRegistry() *planRegistry {
 		created:  map[tenantName]bool{},
 		renames:  map[tenantName]string{},
 		rewrites: map[tenantName]versionStep{},
+		warned:   map[string]bool{},
 	}
 }
 
@@ -174,4 +177,20 @@ func (p *planRegistry) rewrittenVersion(tenant, object string, known int64) (int
 		return 0, false
 	}
 	return step.to, true
+}
+
+// firstWarning reports whether the warning (its summary and detail) is given for the
+// first time in this process, and records it. A nil registry knows nothing: every
+// warning is the first.
+func (p *planRegistry) firstWarning(key string) bool {
+	if p == nil {
+		return true
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.warned[key] {
+		return false
+	}
+	p.warned[key] = true
+	return true
 }

@@ -263,7 +263,7 @@ func (r *responsibilityResource) ModifyPlan(ctx context.Context, req resource.Mo
 		prior, _ = state.toDomain()
 	}
 	if req.Plan.Raw.IsNull() {
-		resp.Diagnostics.Append(reviewResponsibilityChange(ctx, r.svc, prior, nil)...)
+		resp.Diagnostics.Append(reviewRenamedChange(ctx, r.svc, prior, nil, plansOf(r.svc).renamesIn(prior.Tenant))...)
 		return
 	}
 	plan, diags := getResponsibility(ctx, req.Plan.Raw)

@@ -45,10 +45,23 @@ func reviewRenamedChange(ctx context.Context, svc raci.Service, prior, planned *
 			prior.RenameParty(from, to)
 		}
 	}
+	plans := plansOf(svc)
+	warn := func(summary, detail string) {
+		// Terraform may ask for the same plan twice in one process; the reviewer
+		// needs to read each warning once.
+		if plans.firstWarning(summary + "\x00" + detail) {
+			diags.AddAttributeWarning(path.Root("assignments"), summary, detail)
+		}
+	}
+	named := rowLabel(prior, planned)
 	if planned != nil {
 		if detail := accountabilityMove(prior, planned); detail != "" {
-			diags.AddAttributeWarning(path.Root("assignments"), "Accountability Moves", detail)
+			warn("Accountability Moves in "+named, detail)
 		}
+	} else if answering := unconditionalAccountable(prior); len(answering) > 0 {
+		warn("Row Deleted With Its Accountable Party: "+named, fmt.Sprintf(
+			"Deleting row %s ends the accountability of %s for it. Check that the duty has ended, or that another row "+
+				"takes it on. %s", named, partyList(answering), seeReview))
 	}
 
 	lost := lostDoers(prior, planned)
@@ -69,12 +82,32 @@ func reviewRenamedChange(ctx context.Context, svc raci.Service, prior, planned *
 	doer := snap.Tenant.Scheme.Doer()
 	for _, party := range lost {
 		if !doesWorkElsewhere(snap, party, prior, planned, renames) {
-			diags.AddAttributeWarning(path.Root("assignments"), "Party Loses Its Last Responsible Row",
+			warn(fmt.Sprintf("Party %q Loses Its Last %s Row: %s", party, doer.Name(), named),
 				fmt.Sprintf("Party %q is no longer %s for any row of tenant %q. Check that this is intended: "+
-					"the party still exists, but does no work in the matrix.", party, doer.Name(), prior.Tenant))
+					"the party still exists, but does no work in the matrix. %s", party, doer.Name(), prior.Tenant, seeReview))
 		}
 	}
 	return diags
+}
+
+// seeReview ends the warnings that judge one row against the server's other rows:
+// a resource's plan cannot see what the rest of the plan does to them.
+const seeReview = "This warning compares the row with the other rows as the server holds them now, not as the rest of " +
+	"this plan changes them: to see the whole plan, save it (terraform plan -out=PLANFILE) and run " +
+	"`terraform show -json PLANFILE | terraform-provider-raci review`."
+
+// rowLabel names a row in a warning's summary, so that Terraform shows each row's
+// warning rather than folding them into "similar warnings": its title and its id.
+func rowLabel(prior, planned *raci.Responsibility) string {
+	r := prior
+	if planned != nil {
+		r = planned
+	}
+	title := r.Title
+	if title == "" {
+		title = prior.Title
+	}
+	return fmt.Sprintf("%q (%s/%s)", title, r.Tenant, r.Key)
 }
 
 // accountabilityMove says how accountability moves between the two versions of a
