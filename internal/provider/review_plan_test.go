@@ -311,3 +311,73 @@ func stablePlan(t *testing.T, shown []byte) []byte {
 	}
 	return append(out, '\n')
 }
+
+// The provider's own warnings with the real terraform, as a person reads them: each
+// names its row, so Terraform shows every one instead of "similar warnings"; each
+// appears once in `terraform plan` and once in `terraform apply`, which plans again.
+func TestAccReview_warningsOncePerPlanAndApply(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	t.Parallel()
+	terraformPath := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if terraformPath == "" {
+		terraformPath = "terraform"
+	}
+	bin := builtProvider(t)
+	srv := startServer(t)
+	dir := t.TempDir()
+	cliConfig := filepath.Join(dir, "terraformrc")
+	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"raci-dev/raci\" = %q\n  }\n  direct {}\n}\n", bin)
+	if err := os.WriteFile(cliConfig, []byte(rc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	terraform := func(args ...string) string {
+		t.Helper()
+		cmd := exec.CommandContext(context.Background(), terraformPath, args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+			"TF_INPUT=0", envEndpoint+"="+srv.URL, envToken+"="+testToken)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return strings.Join(strings.Fields(string(out)), " ")
+	}
+	header := "terraform {\n  required_providers {\n    raci = { source = \"raci-dev/raci\" }\n  }\n}\n\nprovider \"raci\" {}\n"
+	writeFiles(t, dir, map[string]string{"main.tf": header + fmt.Sprintf(reviewBefore, "RACI", "cloud", reviewRows)})
+	terraform("apply", "-auto-approve", "-no-color")
+
+	// Two rows' A move, and a row holding an A is deleted.
+	after := fmt.Sprintf(reviewBefore, "RACI", "cloud", `{
+    "backing-up" = { title = "Backing Up", assignments = [
+      { party = "segura", roles = ["R"], holder = "infrastructure engineer" },
+      { party = "customer", roles = ["A", "C"] },
+    ] }
+    "patching" = { title = "Patching", assignments = [
+      { party = "segura", roles = ["R", "A"] },
+      { party = "customer", roles = ["I"] },
+    ] }
+    "monitoring" = { title = "Monitoring", assignments = [
+      { party = "cloud", roles = ["A", "R"] },
+      { party = "customer", roles = ["I"], when = "in the event that there are issues" },
+    ] }
+  }`)
+	writeFiles(t, dir, map[string]string{"main.tf": header + after})
+	summaries := []string{
+		`Warning: Accountability Moves in "Backing Up" (acme/backing-up)`,
+		`Warning: Accountability Moves in "Patching" (acme/patching)`,
+		`Warning: Row Deleted With Its Accountable Party: "Restore Tests" (acme/restore-tests)`,
+	}
+	for _, step := range [][]string{{"plan", "-no-color"}, {"apply", "-auto-approve", "-no-color"}} {
+		out := terraform(step...)
+		for _, s := range summaries {
+			if n := strings.Count(out, s); n != 1 {
+				t.Errorf("terraform %s shows %q %d times, want once:\n%s", step[0], s, n, out)
+			}
+		}
+		if strings.Contains(out, "similar warnings") {
+			t.Errorf("terraform %s folds warnings together:\n%s", step[0], out)
+		}
+	}
+}
