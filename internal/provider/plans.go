@@ -38,6 +38,9 @@ type planRegistry struct {
 	rewrites map[tenantName]versionStep
 	// warned holds the review warnings given in this process, to give each once.
 	warned map[string]bool
+	// rows holds the rows planned so far: the planned row, nil when the plan
+	// deletes it.
+	rows map[tenantName]*raci.Responsibility
 }
 
 type tenantName struct{ tenant, name string }
@@ -51,6 +54,7 @@ func newPlanRegistry() *planRegistry {
 		renames:  map[tenantName]string{},
 		rewrites: map[tenantName]versionStep{},
 		warned:   map[string]bool{},
+		rows:     map[tenantName]*raci.Responsibility{},
 	}
 }
 
@@ -193,4 +197,45 @@ func (p *planRegistry) firstWarning(key string) bool {
 	}
 	p.warned[key] = true
 	return true
+}
+
+// planRow records what the plan does to a row: planned is the row as planned, nil
+// when the plan deletes it.
+func (p *planRegistry) planRow(tenant, key string, planned *raci.Responsibility) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.rows[tenantName{tenant, key}] = planned
+}
+
+// plannedRowsOver returns the tenant's rows as this plan leaves them, as far as it
+// was planned so far: stored are the rows the server holds; a row planned in this
+// process replaces its stored version, or removes it when the plan deletes it, and
+// rows the plan creates are added. A nil registry returns stored.
+func (p *planRegistry) plannedRowsOver(tenant string, stored []*raci.Responsibility) []*raci.Responsibility {
+	if p == nil {
+		return stored
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]*raci.Responsibility, 0, len(stored))
+	seen := map[string]bool{}
+	for _, r := range stored {
+		seen[r.Key] = true
+		planned, ok := p.rows[tenantName{tenant, r.Key}]
+		switch {
+		case !ok:
+			out = append(out, r)
+		case planned != nil:
+			out = append(out, planned)
+		}
+	}
+	for k, planned := range p.rows {
+		if k.tenant == tenant && !seen[k.name] && planned != nil {
+			out = append(out, planned)
+		}
+	}
+	return out
 }

@@ -263,6 +263,7 @@ func (r *responsibilityResource) ModifyPlan(ctx context.Context, req resource.Mo
 		prior, _ = state.toDomain()
 	}
 	if req.Plan.Raw.IsNull() {
+		plansOf(r.svc).planRow(prior.Tenant, prior.Key, nil)
 		resp.Diagnostics.Append(reviewRenamedChange(ctx, r.svc, prior, nil, plansOf(r.svc).renamesIn(prior.Tenant))...)
 		return
 	}
@@ -294,6 +295,10 @@ func (r *responsibilityResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if tenant != nil {
 		checkRowParties(ctx, &resp.Diagnostics, r.svc, row, plans)
 	}
+	if prior != nil && (prior.Tenant != row.Tenant || prior.Key != row.Key) {
+		plans.planRow(prior.Tenant, prior.Key, nil)
+	}
+	plans.planRow(row.Tenant, row.Key, row)
 	resp.Diagnostics.Append(reviewRenamedChange(ctx, r.svc, prior, row, plans.renamesIn(row.Tenant))...)
 }
 

@@ -380,4 +380,27 @@ func TestAccReview_warningsOncePerPlanAndApply(t *testing.T) {
 			t.Errorf("terraform %s folds warnings together:\n%s", step[0], out)
 		}
 	}
+
+	// Two rows of one plan together take segura's last R: each row alone leaves it
+	// the other, so only the row planned second can tell, from what the first
+	// planned. One warning, naming that row.
+	lastR := fmt.Sprintf(reviewBefore, "RACI", "cloud", `{
+    "backing-up" = { title = "Backing Up", assignments = [
+      { party = "segura", roles = ["I"] },
+      { party = "customer", roles = ["R", "A", "C"] },
+    ] }
+    "patching" = { title = "Patching", assignments = [
+      { party = "segura", roles = ["A"] },
+      { party = "customer", roles = ["R", "I"] },
+    ] }
+    "monitoring" = { title = "Monitoring", assignments = [
+      { party = "cloud", roles = ["A", "R"] },
+      { party = "customer", roles = ["I"], when = "in the event that there are issues" },
+    ] }
+  }`)
+	writeFiles(t, dir, map[string]string{"main.tf": header + lastR})
+	out := terraform("plan", "-no-color")
+	if n := strings.Count(out, `Warning: Party "segura" Loses Its Last Responsible Row: `); n != 1 {
+		t.Errorf("terraform plan warns %d times that segura loses its last R, want once:\n%s", n, out)
+	}
 }
