@@ -57,6 +57,7 @@ locals {
   # issues)" is C always, plus I under the condition.
   rows = {
     "preparing-vm-infrastructure" = {
+      position = 1
       category = "Deployment"
       title    = "Preparing VM Infrastructure, including: memory, storage, processors, load balances, networks, SSL certificates, DNS records, SMTP servers, enabling Auth0 access via Jumphost/VPN"
       notes    = "The subscriber will submit the Private SaaS Infrastructure Checklist when the VMs are ready and the [infrastructure requirements](/private-saas/infrastructure) are met."
@@ -67,6 +68,7 @@ locals {
     }
 
     "deployment" = {
+      position = 2
       category = "Deployment"
       title    = "Deployment to Development and Production environments"
       notes    = "The Auth0 Customer Success Engineer will SSH into the VMs and deploy the Private SaaS."
@@ -77,6 +79,7 @@ locals {
     }
 
     "configuration" = {
+      position = 3
       category = "Deployment"
       title    = "Configuration of Development and Production environments"
       notes    = "The Auth0 CSE will show the subscriber's infrastructure engineer [how to upload the SSL certificates, enter the SMTP credentials, and add administrators](/private-saas/dashboard)."
@@ -90,6 +93,7 @@ locals {
     }
 
     "operations-handover" = {
+      position = 4
       category = "Operations"
       title    = "Operations Handover"
       notes    = "Auth0 Customer Success Engineers will provide a 90-minute Operations Handover meeting to review information regarding Private SaaS monitoring, backup, and updates, as well as answer questions."
@@ -102,6 +106,7 @@ locals {
     }
 
     "monitoring" = {
+      position = 5
       category = "Operations"
       title    = "Monitoring"
       notes    = "The subscriber is responsible for [monitoring the Private SaaS](/private-saas/monitoring)."
@@ -112,6 +117,7 @@ locals {
     }
 
     "backing-up" = {
+      position = 6
       category = "Operations"
       title    = "Backing Up"
       notes    = "The subscriber is responsible for [backing up Private SaaS](/private-saas/disaster-recovery) using the [Command-Line Tools](/private-saas/cli)."
@@ -122,6 +128,7 @@ locals {
     }
 
     "code-integration" = {
+      position = 7
       category = "Integration"
       title    = "Code Integration into Applications"
       notes    = "The subscriber is responsible for Auth0 code integration."
@@ -133,9 +140,12 @@ locals {
     }
 
     "user-migration" = {
+      position = 8
       category = "Integration"
-      title    = "User Migration (if required)"
-      notes    = "The subscriber is responsible for migrating users where appropriate."
+      title    = "User Migration"
+      # "(if required)" in the published title: the duty exists only then.
+      when  = "if required"
+      notes = "The subscriber is responsible for migrating users where appropriate."
       assignments = [
         { party = local.auth0, roles = ["C"] },
         { party = local.auth0, roles = ["I"], when = local.if_trouble },
@@ -144,6 +154,7 @@ locals {
     }
 
     "updates" = {
+      position = 9
       category = "Updates"
       title    = "Updates"
       notes    = "Auth0 Customer Success Engineers will partner with the subscriber's infrastructure engineers to update the Private SaaS on an agreed-upon basis. The subscriber is responsible for: taking VM snapshot(s) prior to the update, providing access to the Private SaaS, being present as the Private SaaS updates. Auth0 is responsible for: running manual scripts (if required), informing the subscriber on the status of the upgrade."
@@ -154,6 +165,7 @@ locals {
     }
 
     "testing-updates" = {
+      position = 10
       category = "Updates"
       title    = "Testing Updates"
       notes    = "The subscriber will test the Private SaaS after the Development node has been updated and inform Auth0 about any issues."
@@ -165,6 +177,7 @@ locals {
     }
 
     "issue-identification" = {
+      position = 11
       category = "Support"
       title    = "Issue Identification and Support Ticket Submission"
       notes    = "The subscriber is responsible for submitting issues via the [Support Center](/onboarding/enterprise-support)."
@@ -175,6 +188,7 @@ locals {
     }
 
     "issue-resolution" = {
+      position = 12
       category = "Support"
       title    = "Issue Resolution"
       notes    = "Auth0 will provide support for issues within the *core* of the Private SaaS. Auth0 will *consult* on issues pertaining to integration between Auth0 APIs and Dashboards."
@@ -195,6 +209,8 @@ resource "raci_responsibility" "row" {
   key         = each.key
   title       = each.value.title
   category    = each.value.category
+  position    = each.value.position
+  when        = try(each.value.when, null)
   notes       = each.value.notes
   assignments = each.value.assignments
 

@@ -151,34 +151,15 @@ func TestAccPartyRename_oneApply(t *testing.T) {
 // each of the six rows, and after them no other write to a row.
 func wantRenameEvent(srv *testServer, from, to string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		events, err := srv.API.ListEvents(context.Background(), "pam", raci.EventFilter{Limit: raci.MaxPageSize})
+		rename, events, err := renameEvent(srv, "pam", from, to)
 		if err != nil {
 			return err
-		}
-		var renames []*raci.Event
-		for _, e := range events {
-			if e.Action == raci.ActionRename {
-				renames = append(renames, e)
-			}
-		}
-		if len(renames) != 1 || renames[0].Object != raci.PartyObject(to) {
-			return fmt.Errorf("rename events = %d (%v), want one of %s", len(renames), renames, raci.PartyObject(to))
-		}
-		var before, after raci.Party
-		if err := json.Unmarshal(renames[0].Before, &before); err != nil {
-			return err
-		}
-		if err := json.Unmarshal(renames[0].After, &after); err != nil {
-			return err
-		}
-		if before.Name != from || after.Name != to || renames[0].Actor == "" {
-			return fmt.Errorf("rename event: %s -> %s by %q, want %s -> %s", before.Name, after.Name, renames[0].Actor, from, to)
 		}
 		// Each row the rename rewrote has its update right before the rename, and
 		// the rows' own updates found nothing left to write.
 		var rowsAfter []string
 		for _, e := range events {
-			if e.Seq > renames[0].Seq && strings.HasPrefix(e.Object, "responsibility/") {
+			if e.Seq > rename.Seq && strings.HasPrefix(e.Object, "responsibility/") {
 				rowsAfter = append(rowsAfter, e.Object)
 			}
 		}
@@ -187,6 +168,35 @@ func wantRenameEvent(srv *testServer, from, to string) resource.TestCheckFunc {
 		}
 		return nil
 	}
+}
+
+// renameEvent returns the one rename event of tenant's log, checked to rename from
+// to to and to name who did it, with the whole log.
+func renameEvent(srv *testServer, tenant, from, to string) (*raci.Event, []*raci.Event, error) {
+	events, err := srv.API.ListEvents(context.Background(), tenant, raci.EventFilter{Limit: raci.MaxPageSize})
+	if err != nil {
+		return nil, nil, err
+	}
+	var renames []*raci.Event
+	for _, e := range events {
+		if e.Action == raci.ActionRename {
+			renames = append(renames, e)
+		}
+	}
+	if len(renames) != 1 || renames[0].Object != raci.PartyObject(to) {
+		return nil, nil, fmt.Errorf("rename events = %d (%v), want one of %s", len(renames), renames, raci.PartyObject(to))
+	}
+	var before, after raci.Party
+	if err := json.Unmarshal(renames[0].Before, &before); err != nil {
+		return nil, nil, err
+	}
+	if err := json.Unmarshal(renames[0].After, &after); err != nil {
+		return nil, nil, err
+	}
+	if before.Name != from || after.Name != to || renames[0].Actor == "" {
+		return nil, nil, fmt.Errorf("rename event: %s -> %s by %q, want %s -> %s", before.Name, after.Name, renames[0].Actor, from, to)
+	}
+	return renames[0], events, nil
 }
 
 // A row that changes its accountability in the same plan as the rename still warns:
