@@ -263,6 +263,10 @@ func (r *responsibilityResource) ModifyPlan(ctx context.Context, req resource.Mo
 		prior, _ = state.toDomain()
 	}
 	if req.Plan.Raw.IsNull() {
+		if prior == nil {
+			// Neither a state nor a plan: nothing is created or deleted.
+			return
+		}
 		plansOf(r.svc).planRow(prior.Tenant, prior.Key, nil)
 		resp.Diagnostics.Append(reviewRenamedChange(ctx, r.svc, prior, nil, plansOf(r.svc).renamesIn(prior.Tenant))...)
 		return
