@@ -7,6 +7,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -66,6 +67,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			// An error may carry what a server holds (a name, a title): printable only.
 			fmt.Fprintf(stderr, "terraform-provider-raci %s: %s\n", args[0], cli.Printable(err.Error()))
+			var usageErr cli.UsageError
+			if errors.As(err, &usageErr) {
+				return 2
+			}
 			return 1
 		}
 		return 0

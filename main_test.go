@@ -28,3 +28,26 @@ func TestRunDispatchesReview(t *testing.T) {
 		t.Errorf("review: exit %d, stdout %q, stderr %q; want 2 with the accountability move", code, stdout.String(), stderr.String())
 	}
 }
+
+// An unknown flag or subcommand of a command exits 2 like an unknown command; a
+// command that fails on good arguments exits 1.
+func TestRunBadArgumentsExitTwo(t *testing.T) {
+	for _, args := range [][]string{
+		{"matrix", "--bogus"},
+		{"matrix", "--tenant", "acme", "extra"},
+		{"serve", "--bogus"},
+		{"token", "frob"},
+		{"token"},
+		{"token", "list", "--bogus"},
+		{"review", "--bogus"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run(args, &stdout, &stderr); code != 2 {
+			t.Errorf("%q: exit %d, want 2; stderr %q", args, code, stderr.String())
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"matrix", "--tenant", "acme", "--endpoint", ""}, &stdout, &stderr); code != 1 {
+		t.Errorf("matrix without a server: exit %d, want 1; stderr %q", code, stderr.String())
+	}
+}

@@ -31,6 +31,15 @@ wrong), 1 on bad input, 0 otherwise.
 
 `
 
+// UsageError is a command line the command does not take: an unknown flag, a
+// stray argument, an unknown subcommand. main exits 2 on it, as for an unknown
+// command, where other errors exit 1.
+type UsageError struct{ Err error }
+
+func (e UsageError) Error() string { return e.Err.Error() }
+
+func (e UsageError) Unwrap() error { return e.Err }
+
 // failWords says what each -fail-on kind found, for the message of a failing run.
 var failWords = map[string]string{
 	planreview.FailAccountability: "an accountability move",
