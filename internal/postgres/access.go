@@ -84,7 +84,7 @@ func (db *DB) PutAccess(ctx context.Context, in *raci.Access) (*raci.Access, boo
 func (db *DB) FindAccess(ctx context.Context, tenant, name string) (*raci.Access, error) {
 	a, err := scanAccess(db.pool.QueryRow(ctx, qFindAccess, tenant, name))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, raci.AccessNotFound(tenant, name)
+		return nil, db.accessMissing(ctx, tenant, name)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find access %q: %w", tenant+"/"+name, err)
@@ -115,7 +115,7 @@ func (db *DB) DeleteAccess(ctx context.Context, tenant, name string) error {
 		return fmt.Errorf("delete access %q: %w", tenant+"/"+name, err)
 	}
 	if tag.RowsAffected() == 0 {
-		return raci.AccessNotFound(tenant, name)
+		return db.accessMissing(ctx, tenant, name)
 	}
 	return nil
 }
@@ -131,6 +131,20 @@ func (db *DB) AccessFor(ctx context.Context, p raci.Person) ([]*raci.Access, err
 		return nil, fmt.Errorf("find the access of a person: %w", err)
 	}
 	return list, nil
+}
+
+// accessMissing is the error for a grant that is not there: the tenant's absence
+// when the tenant is missing too, so that a missing tenant answers alike on every
+// route.
+func (db *DB) accessMissing(ctx context.Context, tenant, name string) error {
+	ok, err := db.conn().TenantExists(ctx, tenant)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return raci.TenantNotFound(tenant)
+	}
+	return raci.AccessNotFound(tenant, name)
 }
 
 func scanAccess(sc store.Scanner) (*raci.Access, error) {

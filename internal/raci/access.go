@@ -135,7 +135,7 @@ func PersonScopes(p Person, grants []*Access) []PersonGrant {
 
 // AccessNotFound is the error for a grant that does not exist.
 func AccessNotFound(tenant, name string) error {
-	return Errorf(ENOTFOUND, "Access %q of tenant %q does not exist.", name, tenant)
+	return Errorf(ENOTFOUND, "Access %q of tenant %q does not exist: list the tenant's access to see the grants.", name, tenant)
 }
 
 // AccessService stores the grants of tenants to people.

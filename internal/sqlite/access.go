@@ -87,7 +87,7 @@ func (db *DB) FindAccess(ctx context.Context, tenant, name string) (*raci.Access
 			return err
 		}
 		if a == nil {
-			return raci.AccessNotFound(tenant, name)
+			return accessMissing(ctx, tx, tenant, name)
 		}
 		return nil
 	})
@@ -122,7 +122,7 @@ func (db *DB) DeleteAccess(ctx context.Context, tenant, name string) error {
 			return fmt.Errorf("delete access %q: %w", tenant+"/"+name, err)
 		}
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return raci.AccessNotFound(tenant, name)
+			return accessMissing(ctx, tx, tenant, name)
 		}
 		return nil
 	})
@@ -144,6 +144,20 @@ func (db *DB) AccessFor(ctx context.Context, p raci.Person) ([]*raci.Access, err
 		return nil, fmt.Errorf("find the access of a person: %w", err)
 	}
 	return list, nil
+}
+
+// accessMissing is the error for a grant that is not there: the tenant's absence
+// when the tenant is missing too, so that a missing tenant answers alike on every
+// route.
+func accessMissing(ctx context.Context, tx *tx, tenant, name string) error {
+	ok, err := tx.TenantExists(ctx, tenant)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return raci.TenantNotFound(tenant)
+	}
+	return raci.AccessNotFound(tenant, name)
 }
 
 func findAccess(ctx context.Context, tx *tx, tenant, name string) (*raci.Access, error) {
