@@ -17,9 +17,9 @@ const (
 	accessColumns = `a.tenant, a.name, a.scope, a.groups, a.emails, a.created_at, a.updated_at`
 	// FOR SHARE holds the tenant while its grant is written: a tenant deleted at
 	// the same time waits, then takes the grant with it.
-	qLockTenant          = `SELECT 1 FROM tenants WHERE name = $1 FOR SHARE`
-	qFindAccess          = `SELECT ` + accessColumns + ` FROM access a WHERE a.tenant = $1 AND a.name = $2`
-	qListAccess          = `SELECT ` + accessColumns + ` FROM access a WHERE a.tenant = $1 ORDER BY a.name`
+	qLockTenant = `SELECT 1 FROM tenants WHERE name = $1 FOR SHARE`
+	qFindAccess = `SELECT ` + accessColumns + ` FROM access a WHERE a.tenant = $1 AND a.name = $2`
+	qListAccess = `SELECT ` + accessColumns + ` FROM access a WHERE a.tenant = $1 ORDER BY a.name`
 	// ON CONFLICT makes two servers creating one grant at once give one row.
 	qUpsertAccess = `INSERT INTO access (tenant, name, scope, groups, emails, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $6)

@@ -57,7 +57,7 @@ func NewPersonSession(p raci.Person, ttl time.Duration, now time.Time) (s *raci.
 	return s, secret, raci.HashSessionSecret(secret), person, nil
 }
 
-// DecodePerson completes s from the person as stored: '' for a token's session.
+// DecodePerson completes s from the person as stored: ” for a token's session.
 func DecodePerson(s *raci.Session, person []byte) error {
 	if len(person) == 0 {
 		return nil
