@@ -91,8 +91,8 @@ type Handler struct {
 	// access is the store's grants to people, nil when it keeps none: then a
 	// person signed in may act on nothing.
 	access raci.AccessService
-	pages      map[string]*template.Template
-	mux        *http.ServeMux
+	pages  map[string]*template.Template
+	mux    *http.ServeMux
 }
 
 var _ http.Handler = (*Handler)(nil)
