@@ -201,6 +201,11 @@ func TestOIDCSignInActsAsThePerson(t *testing.T) {
 	wantStatus(t, page, http.StatusOK)
 	wantContains(t, page, "read via email peter@initech.example (access peter)")
 	wantNotContains(t, page, `id="infrastructure-dns-status"`)
+	refused := p.do(http.MethodPost, f.web.URL+"/tenants/acme/checklists/infrastructure/items/firewall", url.Values{
+		"csrf": {page.csrf(t)}, "status": {"done"}, "evidence": {"https://tickets.example/fw"},
+	})
+	wantStatus(t, refused, http.StatusForbidden)
+	wantContains(t, refused, "You (peter@initech.example) may read tenant &#34;acme&#34; but not tick its checklists: that needs a raci_access grant")
 }
 
 // A callback whose state is not the one the browser started with is refused, and
