@@ -80,7 +80,10 @@ func NewOIDC(ctx context.Context, cfg OIDCConfig, client *http.Client) (*OIDC, e
 			ClientSecret: cfg.ClientSecret,
 			Endpoint:     provider.Endpoint(),
 			RedirectURL:  cfg.RedirectURL,
-			Scopes:       []string{oidc.ScopeOpenID, "email", "profile", claim},
+			// Only the standard scopes: some providers (Google) refuse a scope they
+			// do not know, and those that name groups put them in the ID token by a
+			// mapper or claim rule of the client, not by a scope.
+			Scopes: []string{oidc.ScopeOpenID, "email", "profile"},
 		},
 		verifier:    provider.Verifier(&oidc.Config{ClientID: cfg.ClientID}),
 		groupsClaim: claim,

@@ -66,7 +66,7 @@ func newTestOP(t *testing.T, redirectURLs []string, people ...testPerson) *testO
 	}
 	var cryptoKey [32]byte
 	_, _ = rand.Read(cryptoKey[:])
-	o.provider, err = op.NewProvider(&op.Config{CryptoKey: cryptoKey, CodeMethodS256: true, SupportedScopes: []string{"openid", "email", "profile", "groups"}},
+	o.provider, err = op.NewProvider(&op.Config{CryptoKey: cryptoKey, CodeMethodS256: true, SupportedScopes: []string{"openid", "email", "profile"}},
 		o.store, op.StaticIssuer(o.issuer), op.WithAllowInsecure())
 	if err != nil {
 		t.Fatal(err)
@@ -260,10 +260,11 @@ func (s *opStore) SetUserinfoFromScopes(_ context.Context, info *oidc.UserInfo, 
 			info.Email, info.EmailVerified = p.email, oidc.Bool(p.verified)
 		case oidc.ScopeProfile:
 			info.Name = p.name
-		case "groups":
-			info.AppendClaims("groups", p.groups)
 		}
 	}
+	// The groups are in every ID token, as a Keycloak group mapper puts them: no
+	// scope asks for them.
+	info.AppendClaims("groups", p.groups)
 	return nil
 }
 
@@ -274,7 +275,7 @@ func (s *opStore) SetUserinfoFromToken(ctx context.Context, info *oidc.UserInfo,
 	if !ok {
 		return notFound{"token"}
 	}
-	return s.SetUserinfoFromScopes(ctx, info, subject, testClientID, []string{oidc.ScopeEmail, oidc.ScopeProfile, "groups"})
+	return s.SetUserinfoFromScopes(ctx, info, subject, testClientID, []string{oidc.ScopeEmail, oidc.ScopeProfile})
 }
 
 func (s *opStore) SetIntrospectionFromToken(context.Context, *oidc.IntrospectionResponse, string, string, string) error {
@@ -340,7 +341,7 @@ func (c *opClient) LoginURL(id string) string            { return c.issuer + "/l
 func (c *opClient) AccessTokenType() op.AccessTokenType  { return op.AccessTokenTypeBearer }
 func (c *opClient) IDTokenLifetime() time.Duration       { return 5 * time.Minute }
 func (c *opClient) DevMode() bool                        { return true }
-func (c *opClient) IsScopeAllowed(scope string) bool     { return scope == "groups" }
+func (c *opClient) IsScopeAllowed(string) bool           { return false }
 func (c *opClient) IDTokenUserinfoClaimsAssertion() bool { return true }
 func (c *opClient) ClockSkew() time.Duration             { return 0 }
 func (c *opClient) RestrictAdditionalIdTokenScopes() func([]string) []string {
