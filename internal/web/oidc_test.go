@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
+	"github.com/raci-dev/terraform-provider-raci/internal/sqlite"
 )
 
 // The people of the tests' identity provider.
@@ -24,8 +25,9 @@ var (
 // real OpenID Provider, and a grant of acme's checklist scope to initech-infra.
 type oidcFixture struct {
 	*fixture
-	op  *testOP
-	web *httptest.Server
+	op   *testOP
+	web  *httptest.Server
+	oidc *OIDC
 }
 
 func newOIDCFixture(t *testing.T) *oidcFixture {
@@ -44,7 +46,7 @@ func newOIDCFixture(t *testing.T) *oidcFixture {
 	if _, _, err := f.db.PutAccess(t.Context(), &raci.Access{Tenant: "acme", Name: "infra", Scope: raci.AccessChecklist, Groups: []string{"initech-infra"}}); err != nil {
 		t.Fatal(err)
 	}
-	return &oidcFixture{fixture: f, op: provider, web: webSrv}
+	return &oidcFixture{fixture: f, op: provider, web: webSrv, oidc: o}
 }
 
 // person is a browser on the fixture's pages and its provider: a cookie jar for
@@ -206,6 +208,40 @@ func TestOIDCSignInActsAsThePerson(t *testing.T) {
 	})
 	wantStatus(t, refused, http.StatusForbidden)
 	wantContains(t, refused, "You (peter@initech.example) may read tenant &#34;acme&#34; but not tick its checklists: that needs a raci_access grant")
+}
+
+// Two servers (replicas) on one database: a person signed in on one is signed in
+// on the other, and a grant removed through one refuses the person's next request
+// on the other at once.
+func TestOIDCReplicasShareGrants(t *testing.T) {
+	f := newOIDCFixture(t)
+	db2, err := sqlite.Open(context.Background(), f.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db2.Close() })
+	replica := httptest.NewServer(New(db2, db2, Options{OIDC: f.oidc}))
+	t.Cleanup(replica.Close)
+
+	p := f.person(t)
+	p.signIn("peter")
+	web, _ := url.Parse(f.web.URL)
+	var secret string
+	for _, c := range p.jar.Cookies(web) {
+		if c.Name == sessionCookie {
+			secret = c.Value
+		}
+	}
+	page := getWithCookie(t, replica, secret, "/tenants/acme")
+	wantStatus(t, page, http.StatusOK)
+	wantContains(t, page, "Signed in as <strong>peter@initech.example</strong>", "checklist via group initech-infra")
+
+	if err := f.db.DeleteAccess(t.Context(), "acme", "infra"); err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, getWithCookie(t, replica, secret, "/tenants/acme"), http.StatusNotFound)
+	// Still signed in, on both: only the grant went.
+	wantStatus(t, getWithCookie(t, replica, secret, "/"), http.StatusOK)
 }
 
 // A callback whose state is not the one the browser started with is refused, and
