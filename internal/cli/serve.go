@@ -90,10 +90,10 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
-		return err
+		return UsageError{err}
 	}
 	if flags.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q: serve takes only flags (see --help)", flags.Arg(0))
+		return UsageError{fmt.Errorf("unexpected argument %q: serve takes only flags (see --help)", flags.Arg(0))}
 	}
 	if (*oidcIssuer == "") != (*oidcClient == "") {
 		return errors.New("--oidc-issuer and --oidc-client-id go together: give both to sign people in with an OpenID Provider, or neither")
