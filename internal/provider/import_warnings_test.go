@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -41,12 +42,24 @@ func (w *warningRecorder) importFactories() map[string]func() (tfprotov6.Provide
 // version is not "Changed Outside Terraform … Terraform last saw version 0". Nor do
 // Terraform's own writes, or the refresh of the plan after them.
 func TestAccImport_noWarnings(t *testing.T) {
-	for _, imp := range []struct{ addr, id string }{
+	imports := []struct{ addr, id string }{
 		{"raci_tenant.initech", "initech"},
 		{"raci_party.auth0", "initech/auth0"},
 		{"raci_responsibility.test", "initech/code-integration"},
 		{"raci_checklist.infra", "initech/infrastructure"},
-	} {
+		{"raci_access.infra", "initech/infra"},
+	}
+	// Every resource type of the provider is imported here.
+	imported := map[string]bool{}
+	for _, imp := range imports {
+		imported[strings.SplitN(imp.addr, ".", 2)[0]] = true
+	}
+	for name := range providerSchemas(t) {
+		if !strings.HasPrefix(name, "data.") && !imported[name] {
+			t.Errorf("resource type %s is not imported by this test: add it to imports", name)
+		}
+	}
+	for _, imp := range imports {
 		t.Run(imp.addr, func(t *testing.T) {
 			srv := startServer(t)
 			rec := &warningRecorder{}
@@ -55,6 +68,13 @@ resource "raci_responsibility" "test" {
   tenant = raci_tenant.initech.name
   key    = "code-integration"
 ` + codeIntegration + `
+}
+
+resource "raci_access" "infra" {
+  tenant = raci_tenant.initech.name
+  name   = "infra"
+  scope  = "checklist"
+  groups = ["initech-infra"]
 }
 `
 			noWarnings := func(what string) error {
