@@ -44,6 +44,12 @@ func TestChecklistConformance(t *testing.T) {
 	racitest.RunChecklists(t, func(t *testing.T) racitest.ChecklistStore { return openRemote(t, "conformance-token") })
 }
 
+// Webhooks through the client, the server and SQLite behave as in SQLite alone:
+// the secret goes over the wire once and never comes back.
+func TestWebhookConformance(t *testing.T) {
+	racitest.RunWebhooks(t, func(t *testing.T) racitest.WebhookStore { return openRemote(t, "conformance-token") })
+}
+
 func TestSnapshotOverTheWire(t *testing.T) {
 	c := openRemote(t, "e2e-token")
 	ctx := t.Context()
