@@ -41,7 +41,7 @@ const (
 			WHERE status = 'pending' AND next_attempt_at <= $3 AND claimed_until <= $4
 			ORDER BY next_attempt_at, id LIMIT $5 FOR UPDATE SKIP LOCKED)
 		RETURNING ` + deliveryColumns + `, body`
-	qDelivered = `UPDATE webhook_deliveries SET status = 'delivered', delivered_at = $1, claimed_by = '',
+	qDelivered = `UPDATE webhook_deliveries SET status = 'delivered', delivered_at = $1,
 		claimed_until = 0, last_error = '' WHERE id = $2 AND claimed_by = $3`
 	qRetryDelivery = `UPDATE webhook_deliveries SET next_attempt_at = $1, claimed_by = '', claimed_until = 0,
 		last_error = $2 WHERE id = $3 AND claimed_by = $4`

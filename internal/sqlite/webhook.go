@@ -39,7 +39,7 @@ const (
 			WHERE status = 'pending' AND next_attempt_at <= ? AND claimed_until <= ?
 			ORDER BY next_attempt_at, id LIMIT ?)
 		RETURNING ` + deliveryColumns + `, body`
-	qDelivered = `UPDATE webhook_deliveries SET status = 'delivered', delivered_at = ?, claimed_by = '',
+	qDelivered = `UPDATE webhook_deliveries SET status = 'delivered', delivered_at = ?,
 		claimed_until = 0, last_error = '' WHERE id = ? AND claimed_by = ?`
 	qRetryDelivery = `UPDATE webhook_deliveries SET next_attempt_at = ?, claimed_by = '', claimed_until = 0,
 		last_error = ? WHERE id = ? AND claimed_by = ?`

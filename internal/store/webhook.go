@@ -99,7 +99,6 @@ func (w *Writes) DeleteWebhook(ctx context.Context, tenant, name string, pre rac
 	})
 }
 
-
 // enqueueDeliveries writes to the outbox, in the transaction of the write that
 // made e, one delivery per webhook of the tenant that subscribes to the event's
 // kind: the change, the object after it, and what a receiver needs to route it.

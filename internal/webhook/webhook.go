@@ -23,12 +23,14 @@ type Sender struct {
 	// Claimer names this sender in the store's claims; it must differ between
 	// the servers on one database.
 	Claimer string
-	// Client sends the POSTs; nil uses one with a 10 second timeout.
+	// Client sends the POSTs; nil uses one with a 10 second timeout, or half the
+	// lease if that is shorter.
 	Client *http.Client
 	// Poll is how often the outbox is read; 0 means one second.
 	Poll time.Duration
 	// Lease is how long a claim lasts before another server may take the
-	// delivery; 0 means one minute. It must exceed the client's timeout.
+	// delivery; 0 means one minute. It must exceed the client's timeout, or a
+	// slow receiver may get the delivery twice.
 	Lease time.Duration
 	// MaxAge is how long after its change a delivery is retried before it is
 	// marked failed; 0 means 24 hours.
@@ -46,26 +48,22 @@ type Sender struct {
 }
 
 func (s *Sender) defaults() {
-	if s.Client == nil {
-		s.Client = &http.Client{Timeout: 10 * time.Second}
-	}
 	if s.Poll <= 0 {
 		s.Poll = time.Second
 	}
 	if s.Lease <= 0 {
 		s.Lease = time.Minute
 	}
+	if s.Client == nil {
+		// A send ends well within its claim, so that no other server takes the
+		// delivery over while it may still arrive.
+		s.Client = &http.Client{Timeout: min(10*time.Second, s.Lease/2)}
+	}
 	if s.MaxAge <= 0 {
 		s.MaxAge = 24 * time.Hour
 	}
 	if s.Backoff == nil {
-		s.Backoff = func(n int) time.Duration {
-			d := time.Second
-			for i := 1; i < n && d < 5*time.Minute; i++ {
-				d *= 2
-			}
-			return min(d, 5*time.Minute)
-		}
+		s.Backoff = Doubling(time.Second, 5*time.Minute)
 	}
 	if s.Batch <= 0 {
 		s.Batch = 20
@@ -75,6 +73,18 @@ func (s *Sender) defaults() {
 	}
 	if s.Now == nil {
 		s.Now = func() time.Time { return time.Now().UTC() }
+	}
+}
+
+// Doubling returns a backoff that waits first after the first failed attempt and
+// twice as long after each further one, up to most.
+func Doubling(first, most time.Duration) func(n int) time.Duration {
+	return func(n int) time.Duration {
+		d := first
+		for i := 1; i < n && d < most; i++ {
+			d *= 2
+		}
+		return min(d, most)
 	}
 }
 

@@ -10,7 +10,8 @@
 --   sends. body is the JSON POSTed, byte for byte. A server claims a pending row
 --   by setting claimed_by and claimed_until (unix nanoseconds) in one UPDATE; SQLite
 --   runs one write at a time, so two servers never claim the same row, and a row
---   whose claimer died is claimed again once claimed_until has passed. status is
+--   whose claimer died is claimed again once claimed_until has passed; a delivered
+--   row keeps the claimed_by of the server that sent it. status is
 --   'pending', 'delivered' or 'failed'. Deleting the webhook deletes its deliveries.
 
 CREATE TABLE webhooks (
