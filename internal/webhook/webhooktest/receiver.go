@@ -31,6 +31,8 @@ type Receiver struct {
 	Secret string
 	// Failing makes the receiver answer 503.
 	Failing atomic.Bool
+	// Delay holds every answer back this many nanoseconds, as a slow receiver.
+	Delay atomic.Int64
 
 	srv *httptest.Server
 
@@ -60,6 +62,7 @@ func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "read", http.StatusBadRequest)
 		return
 	}
+	time.Sleep(time.Duration(r.Delay.Load()))
 	if r.Failing.Load() {
 		r.mu.Lock()
 		r.refused++
