@@ -196,6 +196,7 @@ func (p *raciProvider) Resources(_ context.Context) []func() resource.Resource {
 		newPartyResource,
 		newResponsibilityResource,
 		newChecklistResource,
+		newWebhookResource,
 	}
 }
 
