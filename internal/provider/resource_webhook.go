@@ -77,7 +77,7 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				Validators:          []validator.String{stringvalidator.LengthAtMost(raci.MaxURLLength), webhookURL{}},
 			},
 			"secret": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("Key of the deliveries' signatures, %d to %d characters, e.g. from "+
+				MarkdownDescription: fmt.Sprintf("Key of the deliveries' signatures, %d to %d bytes, e.g. from "+
 					"`openssl rand -hex 32`. The server never returns it, so the provider keeps the configured value in state "+
 					"and cannot see a change made outside Terraform; after an import the next apply sets it from the "+
 					"configuration, an in-place update.", raci.MinWebhookSecretLength, raci.MaxWebhookSecretLength),
@@ -261,7 +261,7 @@ type webhookSecret struct{}
 var _ validator.String = webhookSecret{}
 
 func (webhookSecret) Description(context.Context) string {
-	return fmt.Sprintf("must be %d to %d characters", raci.MinWebhookSecretLength, raci.MaxWebhookSecretLength)
+	return fmt.Sprintf("must be %d to %d bytes", raci.MinWebhookSecretLength, raci.MaxWebhookSecretLength)
 }
 
 func (v webhookSecret) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
