@@ -126,11 +126,21 @@ func (q conn) InsertDelivery(ctx context.Context, d *raci.Delivery) error {
 	return err
 }
 
+// viewConn runs fn in a read transaction, as view does, on the conn it is.
+func (db *DB) viewConn(ctx context.Context, fn func(conn) error) error {
+	return db.view(ctx, func(r store.Reader) error {
+		c, ok := r.(conn)
+		if !ok {
+			return fmt.Errorf("read transaction of type %T", r)
+		}
+		return fn(c)
+	})
+}
+
 // FindWebhook returns the webhook without its secret.
 func (db *DB) FindWebhook(ctx context.Context, tenant, name string) (*raci.Webhook, error) {
 	var h *raci.Webhook
-	err := db.view(ctx, func(r store.Reader) error {
-		tx := r.(conn)
+	err := db.viewConn(ctx, func(tx conn) error {
 		var err error
 		if h, err = tx.FindWebhook(ctx, tenant, name); err != nil || h != nil {
 			return err
@@ -157,8 +167,7 @@ func webhookMissing(ctx context.Context, tx conn, tenant, name string) error {
 // ListWebhooks returns the tenant's webhooks by name, without secrets.
 func (db *DB) ListWebhooks(ctx context.Context, tenant string) ([]*raci.Webhook, error) {
 	var hooks []*raci.Webhook
-	err := db.view(ctx, func(r store.Reader) error {
-		tx := r.(conn)
+	err := db.viewConn(ctx, func(tx conn) error {
 		ok, err := tx.TenantExists(ctx, tenant)
 		if err != nil {
 			return err
@@ -181,8 +190,7 @@ func (db *DB) ListWebhooks(ctx context.Context, tenant string) ([]*raci.Webhook,
 // ListDeliveries returns the webhook's newest deliveries first.
 func (db *DB) ListDeliveries(ctx context.Context, tenant, name string, limit int) ([]*raci.Delivery, error) {
 	var out []*raci.Delivery
-	err := db.view(ctx, func(r store.Reader) error {
-		tx := r.(conn)
+	err := db.viewConn(ctx, func(tx conn) error {
 		h, err := tx.FindWebhook(ctx, tenant, name)
 		if err != nil {
 			return err
