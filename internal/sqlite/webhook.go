@@ -39,6 +39,10 @@ const (
 			WHERE status = 'pending' AND next_attempt_at <= ? AND claimed_until <= ?
 			ORDER BY next_attempt_at, id LIMIT ?)
 		RETURNING ` + deliveryColumns + `, body`
+	// Whether a claim would find anything: asked on the read pool first, so that
+	// an idle outbox never takes the file's write lock.
+	qDeliveriesDue = `SELECT EXISTS (SELECT 1 FROM webhook_deliveries
+		WHERE status = 'pending' AND next_attempt_at <= ? AND claimed_until <= ?)`
 	qDelivered = `UPDATE webhook_deliveries SET status = 'delivered', delivered_at = ?,
 		claimed_until = 0, last_error = '' WHERE id = ? AND claimed_by = ?`
 	qRetryDelivery = `UPDATE webhook_deliveries SET next_attempt_at = ?, claimed_by = '', claimed_until = 0,
@@ -191,6 +195,13 @@ func (db *DB) ListDeliveries(ctx context.Context, tenant, name string, limit int
 // ClaimDeliveries claims the pending deliveries due at now for claimer until
 // now+lease, with their webhooks' URLs and secrets.
 func (db *DB) ClaimDeliveries(ctx context.Context, claimer string, now time.Time, lease time.Duration, limit int) ([]*raci.Delivery, error) {
+	var due bool
+	if err := db.read.QueryRowContext(ctx, qDeliveriesDue, now.UnixNano(), now.UnixNano()).Scan(&due); err != nil {
+		return nil, fmt.Errorf("claim deliveries: %w", err)
+	}
+	if !due {
+		return nil, nil
+	}
 	var out []*raci.Delivery
 	err := db.update(ctx, func(tx *tx) error {
 		out = nil
