@@ -38,8 +38,8 @@ func crashBeforeDelivery(t *testing.T, database string) {
 	rcv := webhooktest.New(hookSecret)
 	defer rcv.Close()
 	// Slower than the writes: a backlog builds up in the outbox.
-	rcv.Delay.Store(int64(100 * time.Millisecond))
-	flags := []string{"--webhook-poll", "20ms", "--webhook-lease", "1s"}
+	rcv.Delay.Store(int64(400 * time.Millisecond))
+	flags := []string{"--webhook-poll", "20ms", "--webhook-lease", "2s"}
 
 	c := startServe(t, database, flags...)
 	seedTenant(t, client, c.base)
@@ -118,7 +118,7 @@ func crashBeforeDelivery(t *testing.T, database string) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	allAt := time.Now()
-	time.Sleep(1500 * time.Millisecond) // past the lease: a late duplicate would show
+	time.Sleep(2500 * time.Millisecond) // past the lease: a late duplicate would show
 	distinct, dups, bad, _ := rcv.Counts()
 	if bad != 0 {
 		t.Errorf("%d deliveries with a bad signature", bad)
@@ -129,7 +129,7 @@ func crashBeforeDelivery(t *testing.T, database string) {
 		t.Errorf("%d distinct deliveries for %d acknowledged writes", distinct, len(acked))
 	}
 	t.Logf("%s: %d writes acknowledged before SIGKILL, %d delivered before it; after the restart all %d arrived within %s "+
-		"(%d distinct deliveries, %d duplicates: sends cut off by the kill, resent once their 1s lease ended)",
+		"(%d distinct deliveries, %d duplicates: sends cut off by the kill, resent once their 2s lease ended)",
 		strings.SplitN(database, ":", 2)[0], len(acked), before, len(acked), allAt.Sub(killedAt).Round(time.Millisecond), distinct, dups)
 	if len(acked)-before < 50 {
 		t.Errorf("only %d acknowledged writes were undelivered at the kill: the test did not test the outbox", len(acked)-before)
