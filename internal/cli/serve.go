@@ -86,10 +86,10 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
-		return err
+		return UsageError{err}
 	}
 	if flags.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q: serve takes only flags (see --help)", flags.Arg(0))
+		return UsageError{fmt.Errorf("unexpected argument %q: serve takes only flags (see --help)", flags.Arg(0))}
 	}
 	if *webhookPoll <= 0 || *webhookBackoff <= 0 || *webhookMaxAge <= 0 || *webhookLease <= 0 {
 		return errors.New("--webhook-poll, --webhook-backoff, --webhook-lease and --webhook-max-age must be positive durations, such as 1s or 24h")
