@@ -4,5 +4,6 @@
 // SQLite and on a PostgreSQL server run with fsync and synchronous_commit on; SIGKILL
 // of that PostgreSQL server itself, then the same checks once it has restarted; and
 // SIGTERM with a request in flight, which must still be answered before the process
-// exits. It has no code of its own.
+// exits; and SIGKILL between webhook writes and their deliveries, which must all
+// arrive after the restart. It has no code of its own.
 package crashtest

@@ -503,3 +503,7 @@ func TestInstallationID(t *testing.T) {
 		t.Errorf("two databases have the same installation id %q", a)
 	}
 }
+
+func TestWebhookConformance(t *testing.T) {
+	racitest.RunWebhooks(t, func(t *testing.T) racitest.WebhookStore { return openParallel(t) })
+}

@@ -42,12 +42,16 @@ func (w *warningRecorder) importFactories() map[string]func() (tfprotov6.Provide
 // version is not "Changed Outside Terraform … Terraform last saw version 0". Nor do
 // Terraform's own writes, or the refresh of the plan after them.
 func TestAccImport_noWarnings(t *testing.T) {
-	imports := []struct{ addr, id string }{
-		{"raci_tenant.initech", "initech"},
-		{"raci_party.auth0", "initech/auth0"},
-		{"raci_responsibility.test", "initech/code-integration"},
-		{"raci_checklist.infra", "initech/infrastructure"},
-		{"raci_access.infra", "initech/infra"},
+	imports := []struct {
+		addr, id string
+		ignore   []string // attributes an import cannot read back
+	}{
+		{"raci_tenant.initech", "initech", nil},
+		{"raci_party.auth0", "initech/auth0", nil},
+		{"raci_responsibility.test", "initech/code-integration", nil},
+		{"raci_checklist.infra", "initech/infrastructure", nil},
+		{"raci_access.infra", "initech/infra", nil},
+		{"raci_webhook.readiness", "initech/readiness", []string{"secret"}},
 	}
 	// Every resource type of the provider is imported here.
 	imported := map[string]bool{}
@@ -75,6 +79,14 @@ resource "raci_access" "infra" {
   name   = "infra"
   scope  = "checklist"
   groups = ["initech-infra"]
+}
+
+resource "raci_webhook" "readiness" {
+  tenant = raci_tenant.initech.name
+  name   = "readiness"
+  url    = "https://hooks.initech.example/raci"
+  secret = "import-test-secret-0123456789"
+  events = ["readiness"]
 }
 `
 			noWarnings := func(what string) error {
@@ -104,11 +116,12 @@ resource "raci_access" "infra" {
 							}
 							rec.reset()
 						},
-						Config:            config,
-						ResourceName:      imp.addr,
-						ImportState:       true,
-						ImportStateId:     imp.id,
-						ImportStateVerify: true,
+						Config:                  config,
+						ResourceName:            imp.addr,
+						ImportState:             true,
+						ImportStateId:           imp.id,
+						ImportStateVerify:       true,
+						ImportStateVerifyIgnore: imp.ignore,
 						ImportStateCheck: func([]*terraform.InstanceState) error {
 							return noWarnings("terraform import " + imp.addr + " " + imp.id)
 						},

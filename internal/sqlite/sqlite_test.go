@@ -486,3 +486,9 @@ func TestInstallationID(t *testing.T) {
 		t.Errorf("reopened, the database has installation id %q, want %q as before", again, a)
 	}
 }
+
+func TestWebhookConformance(t *testing.T) {
+	racitest.RunWebhooks(t, func(t *testing.T) racitest.WebhookStore {
+		return open(t, filepath.Join(t.TempDir(), "raci.db"))
+	})
+}
