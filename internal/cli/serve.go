@@ -17,6 +17,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"path"
 	"strings"
 	"time"
 
@@ -255,12 +256,23 @@ func (h *apiOrWeb) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if web.OverHTTPS(r, h.trusted) {
 		w.Header().Set("Strict-Transport-Security", hsts)
 	}
-	switch p := r.URL.Path; {
-	case p == "/v1" || strings.HasPrefix(p, "/v1/") || p == "/healthz" || p == "/readyz" || p == "/metrics":
+	if isAPIPath(r.URL.Path) {
 		h.api.ServeHTTP(w, r)
-	default:
-		h.web.ServeHTTP(w, r)
+		return
 	}
+	h.web.ServeHTTP(w, r)
+}
+
+// isAPIPath reports whether a request path is the API's. An unclean path
+// ("//v1/tenants", "/v1/../v1/tenants") is the API's when its clean form is, so that
+// the API answers it with problem details rather than the web pages with HTML.
+func isAPIPath(p string) bool {
+	switch p {
+	case "/healthz", "/readyz", "/metrics":
+		return true
+	}
+	clean := path.Clean("/" + p)
+	return clean == "/v1" || strings.HasPrefix(clean, "/v1/")
 }
 
 // deliveryClaimer names this process in the claims it makes on webhook
