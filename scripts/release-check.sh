@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# The release as a consumer meets it (`make release-check`, run by `make test`):
+#
+#   1. goreleaser (pinned in tools/go.mod) builds this platform's release archive in
+#      snapshot mode, with the SHA256SUMS file and the registry manifest, as the
+#      release pipeline does for every platform; signing is skipped in snapshot mode;
+#   2. the archive is laid out as a Terraform filesystem mirror (packed layout);
+#   3. in a clean temporary directory, with a CLI configuration that names only that
+#      mirror, `terraform init` installs the provider for a configuration that pins
+#      `version = "~> MAJOR.MINOR"`, and the lock file it writes is checked against
+#      the archive and SHA256SUMS;
+#   4. `terraform apply` of examples/private-saas in local mode, then
+#      `terraform plan -detailed-exitcode`, which must find nothing to do.
+#
+# Any failed step stops the script with a line that says which step and why. It uses
+# no network: goreleaser builds from the module cache, Terraform reads the mirror.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+repo="$PWD"
+
+step() { printf '\n==> %s\n' "$*"; }
+fail() {
+  printf >&2 '\nrelease-check FAILED: %s\n' "$*"
+  exit 1
+}
+
+command -v terraform >/dev/null 2>&1 || fail "terraform is not on PATH"
+command -v unzip >/dev/null 2>&1 || fail "unzip is not on PATH (it reads the archive's contents)"
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/raci-release-check.XXXXXX")"
+if [ -z "${RELEASE_CHECK_KEEP:-}" ]; then
+  trap 'rm -rf "$work"' EXIT
+else
+  echo "RELEASE_CHECK_KEEP is set: the scratch directory $work stays."
+fi
+
+goos="$(go env GOOS)"
+goarch="$(go env GOARCH)"
+platform="${goos}_${goarch}"
+dist="$repo/dist"
+
+step "1. goreleaser release --snapshot --single-target ($platform)"
+# --skip=publish: nothing leaves the machine. Signing is skipped in snapshot mode.
+go tool -modfile=tools/go.mod goreleaser release --snapshot --clean --single-target --skip=publish ||
+  fail "goreleaser could not build the snapshot release"
+
+version="$(sed -n 's/.*"version":"\([^"]*\)".*/\1/p' "$dist/metadata.json")"
+[ -n "$version" ] || fail "no version in $dist/metadata.json"
+case "$version" in
+  *-*) fail "the snapshot version $version is a pre-release: Terraform's ~> constraints never select one (see snapshot.version_template in .goreleaser.yml)" ;;
+esac
+major_minor="$(echo "$version" | cut -d. -f1,2)"
+zip_name="terraform-provider-raci_${version}_${platform}.zip"
+zip="$dist/$zip_name"
+sums="$dist/terraform-provider-raci_${version}_SHA256SUMS"
+manifest="$dist/terraform-provider-raci_${version}_manifest.json"
+for f in "$zip" "$sums" "$manifest"; do
+  [ -f "$f" ] || fail "goreleaser did not write $(basename "$f")"
+done
+echo "version $version: $(basename "$zip"), $(basename "$sums"), $(basename "$manifest")"
+
+# The archive holds the binary as Terraform expects to find it, and the version the
+# binary prints is the version of the release.
+unzip -q "$zip" -d "$work/unpacked" || fail "$zip_name is not a zip archive"
+binary="$work/unpacked/terraform-provider-raci_v${version}"
+[ -x "$binary" ] || fail "$zip_name holds no executable terraform-provider-raci_v${version}: $(ls "$work/unpacked")"
+printed="$("$binary" version)"
+[ "$printed" = "terraform-provider-raci $version" ] ||
+  fail "the archive's binary prints \"$printed\", want \"terraform-provider-raci $version\""
+echo "$(basename "$binary") version: $printed"
+cmp -s "$manifest" terraform-registry-manifest.json || fail "the release's manifest differs from terraform-registry-manifest.json"
+
+# SHA256SUMS names the archive with its SHA-256.
+zip_sha="$(sha256sum "$zip" | cut -d' ' -f1)"
+grep -qx "$zip_sha  $zip_name" "$sums" ||
+  fail "$(basename "$sums") does not list $zip_name with its SHA-256 $zip_sha:
+$(cat "$sums")"
+echo "SHA256SUMS: $zip_sha  $zip_name"
+
+step "2. Filesystem mirror (packed layout)"
+# Packed layout: HOSTNAME/NAMESPACE/TYPE/terraform-provider-TYPE_VERSION_TARGET.zip,
+# the archive as released. The host name is the one Terraform gives a source address
+# without one ("raci-dev/raci").
+mirror="$work/mirror"
+mkdir -p "$mirror/registry.terraform.io/raci-dev/raci"
+cp "$zip" "$mirror/registry.terraform.io/raci-dev/raci/"
+(cd "$mirror" && find . -type f | sed 's|^\./|  |')
+
+# Only the mirror: no `direct`, so a provider that is not in it fails to install, and
+# no plugin cache. The environment of whoever runs this (a TF_CLI_CONFIG_FILE with
+# dev_overrides, a plugin cache, extra arguments, a RACI server) is cleared.
+cat >"$work/terraformrc" <<EOF
+provider_installation {
+  filesystem_mirror {
+    path    = "$mirror"
+    include = ["raci-dev/raci"]
+  }
+}
+EOF
+consumer="$work/consumer"
+mkdir -p "$consumer" "$work/home"
+cp -R examples/private-saas/. "$consumer/"
+rm -rf "$consumer/.terraform" "$consumer/.terraform.lock.hcl" "$consumer"/terraform.tfstate*
+# A consumer pins the provider's minor version; an override file merges this
+# requirement into the example's required_providers without editing the example.
+cat >"$consumer/release_check_override.tf" <<EOF
+terraform {
+  required_providers {
+    raci = {
+      source  = "raci-dev/raci"
+      version = "~> $major_minor"
+    }
+  }
+}
+EOF
+tf() {
+  (cd "$consumer" && env -i \
+    PATH="$PATH" HOME="$work/home" TMPDIR="${TMPDIR:-/tmp}" \
+    TF_CLI_CONFIG_FILE="$work/terraformrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0 \
+    RACI_DATABASE="$work/raci.db" \
+    terraform "$@")
+}
+
+step "3. terraform init (required_providers: raci-dev/raci ~> $major_minor)"
+tf init -no-color || fail "terraform init did not install the provider from the mirror"
+lock="$consumer/.terraform.lock.hcl"
+[ -f "$lock" ] || fail "terraform init wrote no .terraform.lock.hcl"
+echo "--- .terraform.lock.hcl"
+cat "$lock"
+echo "---"
+grep -q '^provider "registry.terraform.io/raci-dev/raci" {' "$lock" || fail "the lock file does not record raci-dev/raci"
+grep -q "^  version *= \"$version\"" "$lock" || fail "the lock file records another version than $version"
+grep -q "^  constraints *= \"~> $major_minor\"" "$lock" || fail "the lock file does not record the constraint ~> $major_minor"
+
+# The h1: hash in the lock file is the hash of the archive's contents (Terraform's
+# "h1" scheme: the SHA-256 of the sorted "SHA256  NAME" lines of its files), computed
+# here from the archive SHA256SUMS lists, so the lock file, the archive and
+# SHA256SUMS agree.
+h1="h1:$(cd "$work/unpacked" && find . -type f | sed 's|^\./||' | LC_ALL=C sort |
+  while IFS= read -r f; do printf '%s  %s\n' "$(sha256sum "$f" | cut -d' ' -f1)" "$f"; done |
+  sha256sum | cut -d' ' -f1 | xxd -r -p | base64)"
+grep -q "\"$h1\"" "$lock" || fail "the lock file's h1: hash is not $h1, the hash of $zip_name's contents"
+echo "h1: hash of $zip_name's contents: $h1 (in the lock file)"
+# zh: hashes are the archives' SHA-256 as SHA256SUMS lists them. Terraform records
+# them only when it verified SHA256SUMS's signature, which a registry serves and a
+# filesystem mirror cannot; so here the lock may hold none, and any it holds must be
+# the archive's.
+if grep -q '"zh:' "$lock"; then
+  grep -q "\"zh:$zip_sha\"" "$lock" || fail "the lock file's zh: hashes do not include $zip_sha, the SHA-256 SHA256SUMS lists"
+  echo "zh: hash $zip_sha matches SHA256SUMS"
+else
+  echo "no zh: hashes: Terraform records them only from a registry's signed SHA256SUMS, never from a filesystem mirror"
+fi
+grep -q "raci-dev/raci v$version" <(tf providers -no-color) || true
+
+step "4. terraform apply (examples/private-saas, local mode)"
+tf apply -auto-approve -no-color || fail "terraform apply of examples/private-saas failed"
+[ -s "$work/raci.db" ] || fail "the apply wrote nothing to RACI_DATABASE"
+
+step "5. terraform plan -detailed-exitcode"
+set +e
+tf plan -detailed-exitcode -no-color
+code=$?
+set -e
+case $code in
+  0) ;;
+  2) fail "terraform plan after the apply is not empty (exit code 2)" ;;
+  *) fail "terraform plan after the apply failed (exit code $code)" ;;
+esac
+
+printf '\nrelease-check passed: raci-dev/raci %s installed from the mirror with ~> %s, applied, planned empty.\n' "$version" "$major_minor"
