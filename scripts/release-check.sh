@@ -25,7 +25,6 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-repo="$PWD"
 
 step() { printf '\n==> %s\n' "$*"; }
 fail() {
