@@ -1,11 +1,13 @@
 // Command terraform-provider-raci is the RACI Terraform provider and its server in one
 // binary: started by Terraform with no arguments it serves the provider; `serve` runs
 // the RACI server; `matrix` prints a tenant's matrix; `token` manages API tokens;
-// `version` prints the version.
+// `review` reviews a saved plan's JSON; `version` prints the version. Any other
+// command prints the usage and exits 2.
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -13,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
@@ -44,6 +47,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			err = cli.Matrix(ctx, args[1:], stdout, stderr)
 		case "token":
 			err = cli.Token(ctx, args[1:], stdout, stderr)
+		case "review":
+			return cli.Review(args[1:], os.Stdin, stdout, stderr)
 		case "version", "--version":
 			fmt.Fprintf(stdout, "terraform-provider-raci %s\n", version)
 			return 0
@@ -51,11 +56,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprint(stdout, usage)
 			return 0
 		default:
-			return serveProvider(ctx, args, stderr)
+			if strings.HasPrefix(args[0], "-") {
+				// The provider's own flags (-debug); serveProvider refuses others.
+				return serveProvider(ctx, args, stderr)
+			}
+			fmt.Fprintf(stderr, "terraform-provider-raci: unknown command %q\n\n", cli.Printable(args[0]))
+			fmt.Fprint(stderr, usage)
+			return 2
 		}
 		if err != nil {
 			// An error may carry what a server holds (a name, a title): printable only.
 			fmt.Fprintf(stderr, "terraform-provider-raci %s: %s\n", args[0], cli.Printable(err.Error()))
+			var usageErr cli.UsageError
+			if errors.As(err, &usageErr) {
+				return 2
+			}
 			return 1
 		}
 		return 0
@@ -128,5 +143,8 @@ const usage = `Usage:
   terraform-provider-raci token create --database URL --name NAME --scope SCOPE [--scope SCOPE ...]
                                          create an API token and print its secret once
                                          (also: token list, token delete)
+  terraform-provider-raci review [-format markdown|json] [-fail-on KINDS] [FILE]
+                                         review a saved plan (terraform show -json PLANFILE):
+                                         who gains and loses which letter; needs no server
   terraform-provider-raci version        print the version
 `

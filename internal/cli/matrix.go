@@ -30,10 +30,10 @@ func Matrix(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
-		return err
+		return UsageError{err}
 	}
 	if flags.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q: matrix takes only flags (see --help)", flags.Arg(0))
+		return UsageError{fmt.Errorf("unexpected argument %q: matrix takes only flags (see --help)", flags.Arg(0))}
 	}
 	if *tenant == "" {
 		return errors.New("--tenant is required: name the tenant whose matrix to print")

@@ -81,10 +81,10 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
-		return err
+		return UsageError{err}
 	}
 	if flags.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q: serve takes only flags (see --help)", flags.Arg(0))
+		return UsageError{fmt.Errorf("unexpected argument %q: serve takes only flags (see --help)", flags.Arg(0))}
 	}
 	var tlsConfig *tls.Config
 	switch {

@@ -29,7 +29,7 @@ server need no token themselves. A SCOPE is ` + raci.ScopeRule + `.
 func Token(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, tokenUsage)
-		return errors.New("name a subcommand: create, list or delete")
+		return UsageError{errors.New("name a subcommand: create, list or delete")}
 	}
 	switch args[0] {
 	case "create":
@@ -42,7 +42,7 @@ func Token(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, tokenUsage)
 		return nil
 	}
-	return fmt.Errorf("unknown subcommand %q: use create, list or delete (see token --help)", args[0])
+	return UsageError{fmt.Errorf("unknown subcommand %q: use create, list or delete (see token --help)", args[0])}
 }
 
 // scopesFlag collects repeated --scope flags.
@@ -78,10 +78,13 @@ func tokenFlags(name string, args []string, stderr io.Writer, withName bool, def
 		flags.PrintDefaults()
 	}
 	if err := flags.Parse(args); err != nil {
-		return "", "", err
+		if errors.Is(err, flag.ErrHelp) {
+			return "", "", err
+		}
+		return "", "", UsageError{err}
 	}
 	if flags.NArg() > 0 {
-		return "", "", fmt.Errorf("unexpected argument %q: token %s takes only flags (see --help)", flags.Arg(0), name)
+		return "", "", UsageError{fmt.Errorf("unexpected argument %q: token %s takes only flags (see --help)", flags.Arg(0), name)}
 	}
 	if withName && tokenName == "" {
 		return "", "", errors.New("--name is required: name the token, e.g. --name ci-acme")

@@ -36,6 +36,11 @@ type planRegistry struct {
 	// rewrites maps an object a rename rewrote ("responsibility/backing-up") to
 	// the version it had before the rename and the one the rename gave it.
 	rewrites map[tenantName]versionStep
+	// warned holds the review warnings given in this process, to give each once.
+	warned map[string]bool
+	// rows holds the rows planned so far: the planned row, nil when the plan
+	// deletes it.
+	rows map[tenantName]*raci.Responsibility
 }
 
 type tenantName struct{ tenant, name string }
@@ -48,6 +53,8 @@ func newPlanRegistry() *planRegistry {
 		created:  map[tenantName]bool{},
 		renames:  map[tenantName]string{},
 		rewrites: map[tenantName]versionStep{},
+		warned:   map[string]bool{},
+		rows:     map[tenantName]*raci.Responsibility{},
 	}
 }
 
@@ -174,4 +181,61 @@ func (p *planRegistry) rewrittenVersion(tenant, object string, known int64) (int
 		return 0, false
 	}
 	return step.to, true
+}
+
+// firstWarning reports whether the warning (its summary and detail) is given for the
+// first time in this process, and records it. A nil registry knows nothing: every
+// warning is the first.
+func (p *planRegistry) firstWarning(key string) bool {
+	if p == nil {
+		return true
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.warned[key] {
+		return false
+	}
+	p.warned[key] = true
+	return true
+}
+
+// planRow records what the plan does to a row: planned is the row as planned, nil
+// when the plan deletes it.
+func (p *planRegistry) planRow(tenant, key string, planned *raci.Responsibility) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.rows[tenantName{tenant, key}] = planned
+}
+
+// plannedRowsOver returns the tenant's rows as this plan leaves them, as far as it
+// was planned so far: stored are the rows the server holds; a row planned in this
+// process replaces its stored version, or removes it when the plan deletes it, and
+// rows the plan creates are added. A nil registry returns stored.
+func (p *planRegistry) plannedRowsOver(tenant string, stored []*raci.Responsibility) []*raci.Responsibility {
+	if p == nil {
+		return stored
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]*raci.Responsibility, 0, len(stored))
+	seen := map[string]bool{}
+	for _, r := range stored {
+		seen[r.Key] = true
+		planned, ok := p.rows[tenantName{tenant, r.Key}]
+		switch {
+		case !ok:
+			out = append(out, r)
+		case planned != nil:
+			out = append(out, planned)
+		}
+	}
+	for k, planned := range p.rows {
+		if k.tenant == tenant && !seen[k.name] && planned != nil {
+			out = append(out, planned)
+		}
+	}
+	return out
 }

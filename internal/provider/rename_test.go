@@ -227,7 +227,7 @@ func TestAccPartyRename_realMoveStillWarns(t *testing.T) {
 				Config:    moved,
 				Check: func(*terraform.State) error {
 					got := slices.Compact(rec.recorded())
-					const want = `Accountability Moves: Accountability for "Backup" moves from segura to customer.`
+					const want = `Accountability Moves in "Backup" (pam/backup): Accountability for "Backup" moves from segura to customer.`
 					if len(got) != 1 || !strings.HasPrefix(got[0], want) {
 						return fmt.Errorf("warnings = %q, want only %q", got, want)
 					}

@@ -263,7 +263,12 @@ func (r *responsibilityResource) ModifyPlan(ctx context.Context, req resource.Mo
 		prior, _ = state.toDomain()
 	}
 	if req.Plan.Raw.IsNull() {
-		resp.Diagnostics.Append(reviewResponsibilityChange(ctx, r.svc, prior, nil)...)
+		if prior == nil {
+			// Neither a state nor a plan: nothing is created or deleted.
+			return
+		}
+		plansOf(r.svc).planRow(prior.Tenant, prior.Key, nil)
+		resp.Diagnostics.Append(reviewRenamedChange(ctx, r.svc, prior, nil, plansOf(r.svc).renamesIn(prior.Tenant))...)
 		return
 	}
 	plan, diags := getResponsibility(ctx, req.Plan.Raw)
@@ -294,6 +299,10 @@ func (r *responsibilityResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if tenant != nil {
 		checkRowParties(ctx, &resp.Diagnostics, r.svc, row, plans)
 	}
+	if prior != nil && (prior.Tenant != row.Tenant || prior.Key != row.Key) {
+		plans.planRow(prior.Tenant, prior.Key, nil)
+	}
+	plans.planRow(row.Tenant, row.Key, row)
 	resp.Diagnostics.Append(reviewRenamedChange(ctx, r.svc, prior, row, plans.renamesIn(row.Tenant))...)
 }
 

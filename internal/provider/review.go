@@ -22,9 +22,11 @@ import (
 // the doer letter (R, D in DACI) from some party, to tell whether another row still
 // gives it one; otherwise it makes no request.
 //
-// Each row is judged against the other rows as the server holds them now, so two rows
-// changed in the same plan do not see each other: a party whose R moves from one row
-// to another in one apply may be reported as losing its last one.
+// Each row is judged against the other rows as the server holds them now, except
+// the rows this provider process planned before it, which count as planned
+// (planRegistry.plannedRowsOver): of two rows that together take a party's last R,
+// the second warns. Rows planned after it, or in another configuration, are not
+// seen; the warnings say so and point to `terraform-provider-raci review`.
 func reviewResponsibilityChange(ctx context.Context, svc raci.Service, prior, planned *raci.Responsibility) diag.Diagnostics {
 	return reviewRenamedChange(ctx, svc, prior, planned, nil)
 }
@@ -45,10 +47,23 @@ func reviewRenamedChange(ctx context.Context, svc raci.Service, prior, planned *
 			prior.RenameParty(from, to)
 		}
 	}
+	plans := plansOf(svc)
+	warn := func(summary, detail string) {
+		// Terraform may ask for the same plan twice in one process; the reviewer
+		// needs to read each warning once.
+		if plans.firstWarning(summary + "\x00" + detail) {
+			diags.AddAttributeWarning(path.Root("assignments"), summary, detail)
+		}
+	}
+	named := rowLabel(prior, planned)
 	if planned != nil {
 		if detail := accountabilityMove(prior, planned); detail != "" {
-			diags.AddAttributeWarning(path.Root("assignments"), "Accountability Moves", detail)
+			warn("Accountability Moves in "+named, detail)
 		}
+	} else if answering := unconditionalAccountable(prior); len(answering) > 0 {
+		warn("Row Deleted With Its Accountable Party: "+named, fmt.Sprintf(
+			"Deleting row %s ends the accountability of %s for it. Check that the duty has ended, or that another row "+
+				"takes it on. %s", named, partyList(answering), seeReview))
 	}
 
 	lost := lostDoers(prior, planned)
@@ -68,13 +83,33 @@ func reviewRenamedChange(ctx context.Context, svc raci.Service, prior, planned *
 	}
 	doer := snap.Tenant.Scheme.Doer()
 	for _, party := range lost {
-		if !doesWorkElsewhere(snap, party, prior, planned, renames) {
-			diags.AddAttributeWarning(path.Root("assignments"), "Party Loses Its Last Responsible Row",
+		if !doesWorkElsewhere(snap, party, prior, planned, renames, plans) {
+			warn(fmt.Sprintf("Party %q Loses Its Last %s Row: %s", party, doer.Name(), named),
 				fmt.Sprintf("Party %q is no longer %s for any row of tenant %q. Check that this is intended: "+
-					"the party still exists, but does no work in the matrix.", party, doer.Name(), prior.Tenant))
+					"the party still exists, but does no work in the matrix. %s", party, doer.Name(), prior.Tenant, seeReview))
 		}
 	}
 	return diags
+}
+
+// seeReview ends the warnings that judge one row against the server's other rows:
+// a resource's plan cannot see what the rest of the plan does to them.
+const seeReview = "This warning compares the row with the other rows as the server holds them now and as this plan " +
+	"changes the rows planned before it, not the rest of the plan: to see the whole plan, save it " +
+	"(terraform plan -out=PLANFILE) and run `terraform show -json PLANFILE | terraform-provider-raci review`."
+
+// rowLabel names a row in a warning's summary, so that Terraform shows each row's
+// warning rather than folding them into "similar warnings": its title and its id.
+func rowLabel(prior, planned *raci.Responsibility) string {
+	r := prior
+	if planned != nil {
+		r = planned
+	}
+	title := r.Title
+	if title == "" {
+		title = prior.Title
+	}
+	return fmt.Sprintf("%q (%s/%s)", title, r.Tenant, r.Key)
 }
 
 // accountabilityMove says how accountability moves between the two versions of a
@@ -168,11 +203,17 @@ func doers(r *raci.Responsibility) map[string]bool {
 
 // doesWorkElsewhere reports whether a row of the snapshot other than this one (under
 // its prior or planned key) gives the party the scheme's doer letter; a row of the
-// snapshot that names it by the old name of a planned rename counts.
-func doesWorkElsewhere(snap *raci.Snapshot, party string, prior, planned *raci.Responsibility, renames map[string]string) bool {
+// snapshot that names it by the old name of a planned rename counts. A row this
+// process has already planned counts as planned, not as the server holds it, so the
+// second of two rows that together take a party's last R sees the first.
+func doesWorkElsewhere(snap *raci.Snapshot, party string, prior, planned *raci.Responsibility, renames map[string]string, plans *planRegistry) bool {
 	doer := snap.Tenant.Scheme.Doer()
-	for _, r := range snap.Responsibilities {
-		if r.Key == prior.Key || planned != nil && planned.Tenant == prior.Tenant && r.Key == planned.Key {
+	this := func(key string) bool {
+		return key == prior.Key || planned != nil && planned.Tenant == prior.Tenant && key == planned.Key
+	}
+	rows := plans.plannedRowsOver(snap.Tenant.Name, snap.Responsibilities)
+	for _, r := range rows {
+		if this(r.Key) {
 			continue
 		}
 		for _, a := range r.Assignments {

@@ -141,9 +141,15 @@ func warnings(diags diag.Diagnostics) []string {
 
 func TestReviewResponsibilityChange(t *testing.T) {
 	const (
-		moves         = `Accountability Moves: Accountability for "Backing Up" moves from subscriber to auth0.`
-		auth0Idle     = `Party Loses Its Last Responsible Row: Party "auth0" is no longer Responsible for any row of tenant "initech".`
+		moves         = `Accountability Moves in "Backing Up" (initech/backing-up): Accountability for "Backing Up" moves from subscriber to auth0.`
+		auth0Idle     = `Party "auth0" Loses Its Last Responsible Row: "Updates" (initech/updates): Party "auth0" is no longer Responsible for any row of tenant "initech".`
 		subscriberOut = `Party "subscriber" is no longer Responsible`
+		// Deleting a row that holds an A warns, and points to the review of the whole
+		// plan: another row of the plan may take the duty on.
+		deletedIssueResolution = `Row Deleted With Its Accountable Party: "Issue Resolution" (initech/issue-resolution): ` +
+			`Deleting row "Issue Resolution" (initech/issue-resolution) ends the accountability of auth0 for it.`
+		deletedBackingUp = `Row Deleted With Its Accountable Party: "Backing Up" (initech/backing-up): ` +
+			`Deleting row "Backing Up" (initech/backing-up) ends the accountability of subscriber for it.`
 	)
 	cases := []struct {
 		name           string
@@ -162,8 +168,9 @@ func TestReviewResponsibilityChange(t *testing.T) {
 		// auth0 gives up R and A here, but keeps R in updates.
 		{"R removed, last row", issueResolutionRow(), row("issue-resolution", "Issue Resolution",
 			assign("auth0", raci.Consulted), assign("subscriber", raci.Responsible, raci.Accountable)),
-			[]string{`Accountability Moves: Accountability for "Issue Resolution" moves from auth0 to subscriber.`}, 1},
-		{"destroyed, held elsewhere", issueResolutionRow(), nil, nil, 1},
+			[]string{`Accountability Moves in "Issue Resolution" (initech/issue-resolution): Accountability for "Issue Resolution" moves from auth0 to subscriber.`}, 1},
+		// auth0 keeps R in updates, but nobody answers for the duty any more.
+		{"destroyed, held elsewhere", issueResolutionRow(), nil, []string{deletedIssueResolution}, 1},
 		// Seed 000: the customer answers instead under a condition; nobody's
 		// accountability moves.
 		{"conditional A added", backingUpRow("subscriber"), withAssignment(backingUpRow("subscriber"),
@@ -171,20 +178,23 @@ func TestReviewResponsibilityChange(t *testing.T) {
 		{"shared, unchanged but for notes", sharedRow(), func() *raci.Responsibility { r := sharedRow(); r.Notes = "new"; return r }(), nil, 0},
 		{"single to shared", backingUpRow("subscriber"), withAssignment(row("backing-up", "Backing Up",
 			assign("subscriber", raci.Responsible, raci.Accountable)), assign("auth0", raci.Accountable, raci.Informed)),
-			[]string{`Accountability Moves: Accountability for "Backing Up" moves from subscriber to auth0 and subscriber. ` +
+			[]string{`Accountability Moves in "Backing Up" (initech/backing-up): Accountability for "Backing Up" moves from subscriber to auth0 and subscriber. ` +
 				`Check that auth0 has agreed to answer for this row before you apply.`}, 0},
 		{"shared settled on one", sharedRow(), backingUpRow("subscriber"),
-			[]string{`Accountability Moves: Accountability for "Backing Up" moves from auth0 and subscriber to subscriber. ` +
+			[]string{`Accountability Moves in "Backing Up" (initech/backing-up): Accountability for "Backing Up" moves from auth0 and subscriber to subscriber. ` +
 				`Check that subscriber agrees to answer for this row alone before you apply.`}, 0},
 		{"single to unassigned", backingUpRow("subscriber"), row("backing-up", "Backing Up",
 			assign("subscriber", raci.Responsible), assign("auth0", raci.Informed)),
-			[]string{`Accountability Moves: Accountability for "Backing Up" moves from subscriber to nobody. ` +
+			[]string{`Accountability Moves in "Backing Up" (initech/backing-up): Accountability for "Backing Up" moves from subscriber to nobody. ` +
 				`Check that the parties agree that nobody answers for this row before you apply.`}, 0},
 		{"unassigned settled", row("backing-up", "Backing Up", assign("subscriber", raci.Responsible), assign("auth0", raci.Informed)),
 			backingUpRow("subscriber"),
-			[]string{`Accountability Moves: Accountability for "Backing Up" moves from nobody to subscriber. ` +
+			[]string{`Accountability Moves in "Backing Up" (initech/backing-up): Accountability for "Backing Up" moves from nobody to subscriber. ` +
 				`Check that subscriber has agreed`}, 0},
-		{"destroyed, subscriber keeps updates", backingUpRow("subscriber"), nil, nil, 1},
+		{"destroyed, subscriber keeps updates", backingUpRow("subscriber"), nil, []string{deletedBackingUp}, 1},
+		// A row without an Accountable party takes nobody's accountability with it.
+		{"destroyed, unassigned", row("backing-up", "Backing Up", assign("subscriber", raci.Responsible), assign("auth0", raci.Informed)),
+			nil, nil, 1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -219,8 +229,13 @@ func TestReviewResponsibilityChange(t *testing.T) {
 			t.Fatal(err)
 		}
 		got = warnings(reviewResponsibilityChange(context.Background(), svc, backingUpRow("subscriber"), nil))
-		if len(got) != 1 || !strings.Contains(got[0], subscriberOut) {
-			t.Errorf("warnings on destroy = %q, want %q", got, subscriberOut)
+		if len(got) != 2 || !strings.HasPrefix(got[0], deletedBackingUp) || !strings.Contains(got[1], subscriberOut) {
+			t.Errorf("warnings on destroy = %q, want %q and %q", got, deletedBackingUp, subscriberOut)
+		}
+		for _, w := range got {
+			if !strings.Contains(w, "terraform-provider-raci review") {
+				t.Errorf("warning %q does not point to the review of the whole plan", w)
+			}
 		}
 	})
 }
@@ -256,7 +271,7 @@ func TestReviewModifyPlanWarns(t *testing.T) {
 		return warnings(resp.Diagnostics)
 	}
 	got := modify(plan)
-	if want := `Accountability Moves: Accountability for "Backing Up" moves from subscriber to auth0.`; len(got) != 1 || !strings.HasPrefix(got[0], want) {
+	if want := `Accountability Moves in "Backing Up" (initech/backing-up): Accountability for "Backing Up" moves from subscriber to auth0.`; len(got) != 1 || !strings.HasPrefix(got[0], want) {
 		t.Errorf("update warnings = %q, want %q", got, want)
 	}
 
@@ -273,8 +288,8 @@ func TestReviewModifyPlanWarns(t *testing.T) {
 
 	// Destroy: a null plan.
 	destroy := tfsdk.Plan{Schema: s, Raw: tftypes.NewValue(s.Type().TerraformType(ctx), nil)}
-	if got := modify(destroy); len(got) != 0 {
-		t.Errorf("warnings for destroying backing-up while updates keeps the subscriber Responsible = %q", got)
+	if got := modify(destroy); len(got) != 1 || !strings.HasPrefix(got[0], `Row Deleted With Its Accountable Party: "Backing Up" (initech/backing-up)`) {
+		t.Errorf("warnings for destroying backing-up while updates keeps the subscriber Responsible = %q; want only the A deleted", got)
 	}
 }
 
@@ -372,7 +387,7 @@ func TestAccReview_accountabilityWarning(t *testing.T) {
     { party = raci_party.%s.name, roles = ["I"] },
   ]`, accountable, other))
 	}
-	const want = `Accountability Moves: Accountability for "Backing Up" moves from subscriber to auth0.`
+	const want = `Accountability Moves in "Backing Up" (initech/backing-up): Accountability for "Backing Up" moves from subscriber to auth0.`
 	expect := func(want ...string) func(*terraform.State) error {
 		return func(*terraform.State) error {
 			got := slices.Compact(rec.recorded())
@@ -400,7 +415,7 @@ func TestAccReview_accountabilityWarning(t *testing.T) {
 				Config:    backingUp("auth0", "subscriber"),
 				Check: expect(want,
 					// The subscriber's only R row was this one.
-					`Party Loses Its Last Responsible Row: Party "subscriber" is no longer Responsible for any row of tenant "initech".`),
+					`Party "subscriber" Loses Its Last Responsible Row: "Backing Up" (initech/backing-up): Party "subscriber" is no longer Responsible for any row of tenant "initech".`),
 			},
 		},
 	})
