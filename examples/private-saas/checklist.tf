@@ -63,3 +63,20 @@ check "infrastructure_ready" {
     error_message = data.raci_readiness.infrastructure.summary
   }
 }
+
+# Initech's infrastructure engineers tick the checklist's items on the web pages,
+# signed in with Initech's identity provider as themselves: the group that holds
+# them gets the checklist scope, and nothing more. The event log names each by
+# their email.
+resource "raci_access" "subscriber_infrastructure" {
+  tenant = raci_tenant.initech.name
+  name   = "subscriber-infrastructure"
+  scope  = "checklist"
+  groups = [var.subscriber_infrastructure_group]
+}
+
+variable "subscriber_infrastructure_group" {
+  description = "The group of Initech's infrastructure engineers, as the identity provider's groups claim names it."
+  type        = string
+  default     = "initech-infra"
+}

@@ -283,6 +283,12 @@ func TestServeRejectsBadArguments(t *testing.T) {
 		{[]string{"--tls-cert", filepath.Join(t.TempDir(), "none.pem"), "--tls-key", filepath.Join(t.TempDir(), "none.key")}, "--tls-cert"},
 		{[]string{"--trusted-proxy", "10.0.0.0/33"}, `"10.0.0.0/33" is not a CIDR`},
 		{[]string{"--trusted-proxy", "10.0.0.1,proxy.internal"}, `"proxy.internal" is not a CIDR`},
+		{[]string{"--oidc-issuer", "https://idp.example"}, "--oidc-issuer and --oidc-client-id go together"},
+		{[]string{"--oidc-client-id", "raci"}, "--oidc-issuer and --oidc-client-id go together"},
+		{[]string{"--oidc-redirect-url", "https://raci.example/signin/oidc/callback"}, "--oidc-redirect-url needs --oidc-issuer"},
+		// An issuer that does not answer stops serve before it serves anything.
+		{[]string{"--listen", "127.0.0.1:0", "--database", "sqlite:" + filepath.Join(t.TempDir(), "raci.db"),
+			"--oidc-issuer", "http://127.0.0.1:1", "--oidc-client-id", "raci"}, "check --oidc-issuer"},
 	}
 	for _, tt := range tests {
 		var stderr bytes.Buffer

@@ -65,8 +65,14 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		return nil
 	})
+	oidcIssuer := flags.String("oidc-issuer", "", "issuer `URL` of an OpenID Provider people sign in to the web pages with; needs --oidc-client-id, and the client secret in RACI_OIDC_CLIENT_SECRET")
+	oidcClient := flags.String("oidc-client-id", "", "client `ID` registered with the OpenID Provider")
+	oidcGroups := flags.String("oidc-groups-claim", web.DefaultGroupsClaim, "the ID token's `claim` that lists a person's groups, which raci_access grants name")
+	oidcRedirect := flags.String("oidc-redirect-url", "", "`URL` the OpenID Provider sends browsers back to: this server's public URL followed by "+web.OIDCCallbackPath+
+		"; register it with the provider (default: the listen address's)")
 	flags.Usage = func() {
-		fmt.Fprintf(flags.Output(), "Usage: terraform-provider-raci serve [--listen ADDR] [--database URL] [--tls-cert FILE --tls-key FILE] [--trusted-proxy CIDR]...\n\n"+
+		fmt.Fprintf(flags.Output(), "Usage: terraform-provider-raci serve [--listen ADDR] [--database URL] [--tls-cert FILE --tls-key FILE] [--trusted-proxy CIDR]...\n"+
+			"       [--oidc-issuer URL --oidc-client-id ID [--oidc-groups-claim CLAIM] [--oidc-redirect-url URL]]\n\n"+
 			"Runs the RACI server. Every /v1 request needs a token. On a database without tokens, serve\n"+
 			"creates an admin token named \"admin\" and prints its secret once; or set RACI_BOOTSTRAP_TOKEN\n"+
 			"to a secret of your choosing, accepted as an admin token named \"bootstrap\".\n\n"+
@@ -74,7 +80,10 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			"requests per route and store errors, never names; if they must not be public, bind --listen\n"+
 			"to a private address and publish only /v1 through the load balancer.\n\n"+
 			"Over HTTPS (--tls-cert and --tls-key, or X-Forwarded-Proto: https from a --trusted-proxy),\n"+
-			"the web pages' cookies are Secure and every answer carries Strict-Transport-Security.\n\n")
+			"the web pages' cookies are Secure and every answer carries Strict-Transport-Security.\n\n"+
+			"With --oidc-issuer, people sign in to the web pages with the OpenID Provider (authorization\n"+
+			"code flow with PKCE); raci_access grants give them scopes by group or verified email. Tokens\n"+
+			"still sign in, for administrators and machines.\n\n")
 		flags.PrintDefaults()
 	}
 	if err := flags.Parse(args); err != nil {
@@ -85,6 +94,12 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if flags.NArg() > 0 {
 		return UsageError{fmt.Errorf("unexpected argument %q: serve takes only flags (see --help)", flags.Arg(0))}
+	}
+	if (*oidcIssuer == "") != (*oidcClient == "") {
+		return errors.New("--oidc-issuer and --oidc-client-id go together: give both to sign people in with an OpenID Provider, or neither")
+	}
+	if *oidcIssuer == "" && *oidcRedirect != "" {
+		return errors.New("--oidc-redirect-url needs --oidc-issuer and --oidc-client-id")
 	}
 	var tlsConfig *tls.Config
 	switch {
@@ -125,8 +140,28 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *listen, err)
 	}
+	scheme := "http"
+	if tlsConfig != nil {
+		scheme = "https"
+	}
+	var signIn *web.OIDC
+	if *oidcIssuer != "" {
+		redirect := *oidcRedirect
+		if redirect == "" {
+			redirect = scheme + "://" + ln.Addr().String() + web.OIDCCallbackPath
+		}
+		signIn, err = web.NewOIDC(ctx, web.OIDCConfig{
+			Issuer: *oidcIssuer, ClientID: *oidcClient, ClientSecret: os.Getenv("RACI_OIDC_CLIENT_SECRET"),
+			RedirectURL: redirect, GroupsClaim: *oidcGroups,
+		}, nil)
+		if err != nil {
+			_ = ln.Close()
+			return err
+		}
+		logger.Info("people sign in with OpenID Connect", "issuer", *oidcIssuer, "redirect_url", redirect, "groups_claim", *oidcGroups)
+	}
 	srv := &http.Server{
-		Handler:   serveHandler(db, token, logger, trusted),
+		Handler:   serveHandler(db, token, logger, trusted, signIn),
 		TLSConfig: tlsConfig,
 		// Bound how long a slow client may hold a connection before its request is
 		// read; bodies are small (1 MiB at most).
@@ -137,10 +172,8 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 
-	scheme := "http"
 	if tlsConfig != nil {
 		ln = tls.NewListener(ln, tlsConfig)
-		scheme = "https"
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -169,12 +202,13 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // serveHandler routes the JSON API (/v1), the probes and /metrics to the API server
 // and every other path to the web pages. trusted are the reverse proxies whose
-// X-Forwarded-Proto and X-Forwarded-For it believes.
-func serveHandler(db store, token string, logger *slog.Logger, trusted []netip.Prefix) http.Handler {
+// X-Forwarded-Proto and X-Forwarded-For it believes; signIn, when not nil, signs
+// people in with an OpenID Provider.
+func serveHandler(db store, token string, logger *slog.Logger, trusted []netip.Prefix, signIn *web.OIDC) http.Handler {
 	tokens, _ := db.(raci.TokenService)
 	return &apiOrWeb{
 		api:     server.New(db, server.Options{Token: token, Logger: logger, Ready: db.Ping}),
-		web:     web.New(db, tokens, web.Options{Token: token, Logger: logger, TrustedProxies: trusted}),
+		web:     web.New(db, tokens, web.Options{Token: token, Logger: logger, TrustedProxies: trusted, OIDC: signIn}),
 		trusted: trusted,
 	}
 }

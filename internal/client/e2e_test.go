@@ -44,6 +44,12 @@ func TestChecklistConformance(t *testing.T) {
 	racitest.RunChecklists(t, func(t *testing.T) racitest.ChecklistStore { return openRemote(t, "conformance-token") })
 }
 
+// Grants to people through the client, the server and SQLite behave as in SQLite
+// alone.
+func TestAccessConformance(t *testing.T) {
+	racitest.RunAccess(t, func(t *testing.T) racitest.AccessStore { return openRemote(t, "conformance-token") }, nil)
+}
+
 func TestSnapshotOverTheWire(t *testing.T) {
 	c := openRemote(t, "e2e-token")
 	ctx := t.Context()

@@ -443,6 +443,23 @@ func TestCanceledContext(t *testing.T) {
 	}
 }
 
+func TestAccessConformance(t *testing.T) {
+	var mu sync.Mutex
+	replicas := map[racitest.AccessStore]*postgres.DB{}
+	racitest.RunAccess(t, func(t *testing.T) racitest.AccessStore {
+		t.Parallel()
+		a, b := openTwo(t)
+		mu.Lock()
+		defer mu.Unlock()
+		replicas[a] = b
+		return a
+	}, func(t *testing.T, s racitest.AccessStore) racitest.AccessStore {
+		mu.Lock()
+		defer mu.Unlock()
+		return replicas[s]
+	})
+}
+
 func TestSessionConformance(t *testing.T) {
 	var mu sync.Mutex
 	replicas := map[racitest.SessionStore]*postgres.DB{}

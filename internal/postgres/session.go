@@ -15,17 +15,19 @@ import (
 var _ raci.SessionService = (*DB)(nil)
 
 const (
-	sessionColumns = `s.id, s.token_name, s.scopes, s.created_at, s.expires_at, s.flash`
+	sessionColumns = `s.id, s.token_name, s.scopes, s.created_at, s.expires_at, s.flash, s.person`
 	// liveSession holds for a session that has not expired ($2 is now) and whose
 	// token still exists ($3 is the bootstrap credential's name, which has no row):
 	// a token deleted while a session was being created leaves a row that is never
 	// found.
-	liveSession = `s.expires_at > $2 AND (s.token_name = $3 OR EXISTS (SELECT 1 FROM tokens t WHERE t.name = s.token_name))`
+	liveSession = `s.expires_at > $2 AND (s.person <> '' OR s.token_name = $3 OR EXISTS (SELECT 1 FROM tokens t WHERE t.name = s.token_name))`
 
 	qDeleteExpiredSessions = `DELETE FROM sessions WHERE expires_at <= $1`
 	qDeleteSessionBySecret = `DELETE FROM sessions WHERE secret_sha256 = $1`
 	qInsertSession         = `INSERT INTO sessions (id, secret_sha256, token_name, scopes, created_at, expires_at)
 		SELECT $1, $2, $3, $4, $5, $6 WHERE $3 = $7 OR EXISTS (SELECT 1 FROM tokens WHERE name = $3)`
+	qInsertPersonSession = `INSERT INTO sessions (id, secret_sha256, token_name, scopes, created_at, expires_at, person)
+		VALUES ($1, $2, '', '[]'::jsonb, $3, $4, $5)`
 	qFindSession         = `SELECT ` + sessionColumns + ` FROM sessions s WHERE s.secret_sha256 = $1 AND ` + liveSession
 	qListSessions        = `SELECT ` + sessionColumns + ` FROM sessions s WHERE $1::int = 0 AND ` + liveSession + ` ORDER BY s.created_at, s.id`
 	qDeleteSession       = `DELETE FROM sessions WHERE id = $1`
@@ -62,6 +64,34 @@ func (db *DB) CreateSession(ctx context.Context, tok *raci.Token, ttl time.Durat
 		if tag.RowsAffected() != 1 {
 			// The token was revoked since it was checked.
 			return raci.Errorf(raci.EUNAUTHORIZED, raci.TokenInvalidMessage)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return s, secret, nil
+}
+
+// CreatePersonSession starts a session of a person, ending the one whose secret
+// replaces is and every expired one in the same transaction.
+func (db *DB) CreatePersonSession(ctx context.Context, p raci.Person, ttl time.Duration, replaces string) (*raci.Session, string, error) {
+	now := db.Now()
+	s, secret, hash, person, err := store.NewPersonSession(p, ttl, now)
+	if err != nil {
+		return nil, "", err
+	}
+	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, qDeleteExpiredSessions, now.UnixNano()); err != nil {
+			return fmt.Errorf("delete expired sessions: %w", err)
+		}
+		if replaces != "" {
+			if _, err := tx.Exec(ctx, qDeleteSessionBySecret, raci.HashSessionSecret(replaces)); err != nil {
+				return fmt.Errorf("end the replaced session: %w", err)
+			}
+		}
+		if _, err := tx.Exec(ctx, qInsertPersonSession, s.ID, hash, s.CreatedAt.UnixNano(), s.ExpiresAt.UnixNano(), string(person)); err != nil {
+			return fmt.Errorf("create a session of a person: %w", err)
 		}
 		return nil
 	})
@@ -143,9 +173,14 @@ func scanSession(sc store.Scanner) (*raci.Session, error) {
 		scopes           []byte
 		created, expires int64
 	)
-	if err := sc.Scan(&s.ID, &s.Token, &scopes, &created, &expires, &s.Flash); err != nil {
+	var person string
+	if err := sc.Scan(&s.ID, &s.Token, &scopes, &created, &expires, &s.Flash, &person); err != nil {
 		return nil, err
 	}
 	s.CreatedAt, s.ExpiresAt = fromNanos(created), fromNanos(expires)
-	return store.DecodeSession(s, scopes)
+	out, err := store.DecodeSession(s, scopes)
+	if err != nil {
+		return nil, err
+	}
+	return out, store.DecodePerson(out, []byte(person))
 }

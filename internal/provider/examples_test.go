@@ -107,6 +107,16 @@ func TestAccExample_privateSaaS(t *testing.T) {
 				statecheck.ExpectKnownValue("raci_checklist.infrastructure", tfjsonpath.New("items"), knownvalue.MapSizeExact(7)),
 				statecheck.ExpectKnownValue("data.raci_readiness.infrastructure", tfjsonpath.New("ready"), knownvalue.Bool(false)),
 				serverCheck(func(ctx context.Context) error {
+					a, err := srv.API.FindAccess(ctx, "initech", "subscriber-infrastructure")
+					if err != nil {
+						return err
+					}
+					if a.Scope != raci.AccessChecklist || !slices.Equal(a.Groups, []string{"initech-infra"}) {
+						return fmt.Errorf("the subscriber's engineers hold %s for %q, want checklist for initech-infra", a.Scope, a.Groups)
+					}
+					return nil
+				}),
+				serverCheck(func(ctx context.Context) error {
 					snap, err := srv.API.Snapshot(ctx, "initech")
 					if err != nil {
 						return err

@@ -31,6 +31,7 @@ func TestModels_convertAsTheFramework(t *testing.T) {
 		"raci_party":                 convertsAsTheFramework[partyModel],
 		"raci_responsibility":        convertsAsTheFramework[responsibilityModel],
 		"raci_checklist":             convertsAsTheFramework[checklistModel],
+		"raci_access":                convertsAsTheFramework[accessModel],
 		"data.raci_readiness":        convertsAsTheFramework[readinessModel],
 		"data.raci_matrix":           convertsAsTheFramework[matrixModel],
 		"data.raci_responsibilities": convertsAsTheFramework[responsibilitiesModel],

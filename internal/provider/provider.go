@@ -167,6 +167,7 @@ func (p *raciProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		cache.actor = localActor()
 	}
 	data := &providerData{svc: cache}
+	data.access, _ = svc.(raci.AccessService)
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	p.configured.Store(data)
@@ -196,6 +197,7 @@ func (p *raciProvider) Resources(_ context.Context) []func() resource.Resource {
 		newPartyResource,
 		newResponsibilityResource,
 		newChecklistResource,
+		newAccessResource,
 	}
 }
 
@@ -218,4 +220,7 @@ func (p *raciProvider) Functions(_ context.Context) []func() function.Function {
 // providerData is what Configure hands to resources and data sources.
 type providerData struct {
 	svc raci.Service
+	// access is the store's grants to people (raci_access); nil for a store that
+	// keeps none.
+	access raci.AccessService
 }

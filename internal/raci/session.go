@@ -21,7 +21,11 @@ type Session struct {
 	ID string `json:"id"`
 	// Token is the name of the token the browser signed in with, and Scopes its
 	// scopes; BootstrapTokenName for the server's RACI_BOOTSTRAP_TOKEN credential.
-	Token     string    `json:"token"`
+	Token string `json:"token"`
+	// Person is who signed in with the identity provider, nil for a token's
+	// session (then Token is empty). A person's scopes are not kept: they are
+	// worked out from the grants on every request.
+	Person    *Person   `json:"person,omitempty"`
 	Scopes    []Scope   `json:"scopes"`
 	CreatedAt time.Time `json:"created_at"`
 	ExpiresAt time.Time `json:"expires_at"`
@@ -38,6 +42,10 @@ type SessionService interface {
 	// session whose secret replaces is, if any (signing in again from one browser
 	// ends the browser's old session), and forgets expired sessions.
 	CreateSession(ctx context.Context, tok *Token, ttl time.Duration, replaces string) (*Session, string, error)
+
+	// CreatePersonSession starts a session of a person signed in with the identity
+	// provider, as CreateSession does for a token.
+	CreatePersonSession(ctx context.Context, p Person, ttl time.Duration, replaces string) (*Session, string, error)
 
 	// FindSession returns the session whose secret this is; EUNAUTHORIZED when there
 	// is none, or it expired, or its token was revoked.

@@ -45,6 +45,12 @@ var routeNeeds = map[string]string{
 
 	"GET /v1/deleted-tenants/{tenant}/events": "admin",
 
+	// Grants to people are the tenant's administration: write, reads included.
+	"GET /v1/tenants/{tenant}/access":           raci.AccessWrite,
+	"GET /v1/tenants/{tenant}/access/{name}":    raci.AccessWrite,
+	"PUT /v1/tenants/{tenant}/access/{name}":    raci.AccessWrite,
+	"DELETE /v1/tenants/{tenant}/access/{name}": raci.AccessWrite,
+
 	"GET /v1/tenants/{tenant}/parties":                 raci.AccessRead,
 	"GET /v1/tenants/{tenant}/parties/{party}":         raci.AccessRead,
 	"PUT /v1/tenants/{tenant}/parties/{party}":         raci.AccessWrite,
@@ -142,6 +148,8 @@ func requestFor(method, pattern, tenant string, n int) (path, body string) {
 		body = vendorBody
 	case method == "PUT" && strings.Contains(pattern, "/responsibilities/"):
 		body = backupRow
+	case method == "PUT" && strings.Contains(pattern, "/access/"):
+		body = infraAccess
 	case method == "PUT" && strings.Contains(pattern, "/checklists/"):
 		body = infraChecklist
 	case method == "PUT":
@@ -155,6 +163,9 @@ func requestFor(method, pattern, tenant string, n int) (path, body string) {
 	}
 	return path, body
 }
+
+// infraAccess grants the checklist scope to a group and a person.
+const infraAccess = `{"scope": "checklist", "groups": ["initech-infra"], "emails": ["peter@initech.example"]}`
 
 // isolationFixture is a server over SQLite with a token of every kind.
 type isolationFixture struct {
@@ -201,6 +212,7 @@ func (f *isolationFixture) seed(tenant string) {
 		{base + "/parties/spare", vendorBody},
 		{base + "/responsibilities/backing-up", backupRow},
 		{base + "/checklists/infrastructure", infraChecklist},
+		{base + "/access/victim", infraAccess},
 	} {
 		if r := f.as("admin", "PUT", w[0], w[1]); r.status != 200 && r.status != 201 {
 			f.t.Fatalf("seed PUT %s: %d %s", w[0], r.status, r.body)
@@ -342,7 +354,7 @@ func TestIsolation(t *testing.T) {
 		}
 	}
 	t.Logf("isolation table: %d routes, %d cases", len(routes), cases)
-	if want := 21*len(scopeKinds)*2 + 9*len(scopeKinds); cases != want {
+	if want := 25*len(scopeKinds)*2 + 9*len(scopeKinds); cases != want {
 		t.Errorf("ran %d cases, want %d: did a route go missing?", cases, want)
 	}
 
@@ -380,7 +392,7 @@ func TestIsolation(t *testing.T) {
 			}
 		}
 	}
-	if want := 19 * 2 * len(kinds); absent != want {
+	if want := 23 * 2 * len(kinds); absent != want {
 		t.Errorf("asked %d questions about absent tenants, want %d: did a route go missing?", absent, want)
 	}
 }

@@ -71,6 +71,12 @@ func (s *Server) routes() []route {
 		// and the tokens for it, never see the events of the one before.
 		{method: http.MethodGet, path: "/v1/deleted-tenants/{tenant}/events", access: admin, handle: s.listDeletedEvents},
 
+		// Grants to people need write on the tenant, reads included: see access.go.
+		{method: http.MethodGet, path: "/v1/tenants/{tenant}/access", access: tenantWrite, handle: s.listAccess},
+		{method: http.MethodGet, path: "/v1/tenants/{tenant}/access/{name}", access: tenantWrite, handle: s.getAccess},
+		{method: http.MethodPut, path: "/v1/tenants/{tenant}/access/{name}", access: tenantWrite, handle: s.putAccess},
+		{method: http.MethodDelete, path: "/v1/tenants/{tenant}/access/{name}", access: tenantWrite, handle: s.deleteAccess},
+
 		{method: http.MethodGet, path: "/v1/tenants/{tenant}/parties", access: tenantRead, handle: s.listParties},
 		{method: http.MethodGet, path: "/v1/tenants/{tenant}/parties/{party}", access: tenantRead, handle: s.getParty},
 		{method: http.MethodPut, path: "/v1/tenants/{tenant}/parties/{party}", access: tenantWrite, handle: s.putParty},

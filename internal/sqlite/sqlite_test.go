@@ -422,6 +422,23 @@ func TestEventConformance(t *testing.T) {
 	})
 }
 
+func TestAccessConformance(t *testing.T) {
+	var mu sync.Mutex
+	paths := map[racitest.AccessStore]string{}
+	racitest.RunAccess(t, func(t *testing.T) racitest.AccessStore {
+		path := filepath.Join(t.TempDir(), "raci.db")
+		db := open(t, path)
+		mu.Lock()
+		defer mu.Unlock()
+		paths[db] = path
+		return db
+	}, func(t *testing.T, s racitest.AccessStore) racitest.AccessStore {
+		mu.Lock()
+		defer mu.Unlock()
+		return open(t, paths[s])
+	})
+}
+
 func TestSessionConformance(t *testing.T) {
 	var mu sync.Mutex
 	paths := map[racitest.SessionStore]string{}

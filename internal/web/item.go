@@ -31,6 +31,11 @@ func (h *Handler) updateItem(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !tok.Can(tenant, raci.AccessChecklist) {
+		if sess.person != nil {
+			h.errorPage(w, r, http.StatusForbidden, fmt.Sprintf("You (%s) may read tenant %q but not tick its checklists: that needs a raci_access grant "+
+				"of scope %q or %q to one of your groups or to your email. Ask the tenant's administrators.", tok.Name, tenant, raci.AccessChecklist, raci.AccessWrite))
+			return
+		}
 		h.errorPage(w, r, http.StatusForbidden, fmt.Sprintf("Token %q may read tenant %q but not tick its checklists: that needs the scope %q or %q.",
 			tok.Name, tenant, raci.TenantScope(tenant, raci.AccessChecklist), raci.TenantScope(tenant, raci.AccessWrite)))
 		return
@@ -60,6 +65,11 @@ func (h *Handler) updateItem(w http.ResponseWriter, r *http.Request) {
 		wants.Waiver = &raci.Waiver{}
 	}
 	if what := item.NeedsWrite(wants); what != "" && !tok.Can(tenant, raci.AccessWrite) {
+		if sess.person != nil {
+			h.errorPage(w, r, http.StatusForbidden, fmt.Sprintf("You (%s) may tick items of tenant %q but not %s: that needs a raci_access grant of scope %q.",
+				tok.Name, tenant, what, raci.AccessWrite))
+			return
+		}
 		h.errorPage(w, r, http.StatusForbidden, fmt.Sprintf("Token %q may tick items of tenant %q but not %s: that needs the scope %q.",
 			tok.Name, tenant, what, raci.TenantScope(tenant, raci.AccessWrite)))
 		return

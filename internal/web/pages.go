@@ -32,6 +32,13 @@ type page struct {
 	CSRF  string
 	Flash string
 	Data  any
+	// Person is set when the user signed in with the identity provider.
+	Person bool
+	// Via says why the user may act on the page's tenant: "checklist via group
+	// initech-infra (access infra)".
+	Via string
+	// OIDC names the identity provider on the sign-in page, "" without one.
+	OIDC string
 }
 
 var funcs = template.FuncMap{
@@ -49,7 +56,7 @@ var funcs = template.FuncMap{
 // parsePages parses each page with the layout around it.
 func parsePages() map[string]*template.Template {
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"signin", "tenants", "tenant", "error"} {
+	for _, name := range []string{"signin", "signedin", "tenants", "tenant", "error"} {
 		pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return pages
@@ -86,7 +93,11 @@ func (h *Handler) signinForm(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) showSignin(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	csrf := randomToken()
 	h.setCookie(w, r, signinCSRFCookie, csrf, 3600)
-	h.render(w, r, status, "signin", page{Title: "Sign in", CSRF: csrf, Data: msg})
+	p := page{Title: "Sign in", CSRF: csrf, Data: msg}
+	if h.oidc != nil {
+		p.OIDC = h.oidc.Issuer()
+	}
+	h.render(w, r, status, "signin", p)
 }
 
 // readForm reads the posted form, at most maxFormBytes of it. A larger form is
@@ -217,7 +228,7 @@ func (h *Handler) tenants(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) page(ctx context.Context, sess *session, title string, data any) page {
-	return page{Title: title, User: sess.token.Name, CSRF: sess.csrf, Flash: h.takeFlash(ctx, sess), Data: data}
+	return page{Title: title, User: sess.token.Name, CSRF: sess.csrf, Flash: h.takeFlash(ctx, sess), Data: data, Person: sess.person != nil}
 }
 
 // tenantView is a tenant's page.
@@ -350,7 +361,9 @@ func (h *Handler) showTenant(w http.ResponseWriter, r *http.Request, sess *sessi
 	if title == "" {
 		title = view.Tenant.Name
 	}
-	h.render(w, r, status, "tenant", h.page(r.Context(), sess, title, view))
+	p := h.page(r.Context(), sess, title, view)
+	p.Via = sess.via(name)
+	h.render(w, r, status, "tenant", p)
 }
 
 func (h *Handler) tenantView(ctx context.Context, tok *raci.Token, name string, failed *failedForm) (*tenantView, error) {

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
+	"strings"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 )
@@ -19,6 +20,10 @@ type session struct {
 	id     string
 	secret string
 	token  *raci.Token
+	// person is who signed in with the identity provider, nil for a token; grants
+	// are the scopes their grants give them now, with the reason of each.
+	person *raci.Person
+	grants []raci.PersonGrant
 	csrf   string
 	flash  string
 }
@@ -55,6 +60,9 @@ func (h *Handler) findSession(r *http.Request, secret string) *session {
 		}
 		return nil
 	}
+	if s.Person != nil {
+		return h.personSession(r, s, secret)
+	}
 	if s.Token == raci.BootstrapTokenName && h.tokenHash == nil {
 		return nil
 	}
@@ -66,6 +74,51 @@ func (h *Handler) findSession(r *http.Request, secret string) *session {
 		csrf:   sessionCSRF(secret),
 		flash:  s.Flash,
 	}
+}
+
+// personSession completes a person's session with the scopes the grants give them
+// now: read on every request, so that a grant removed on any server takes effect
+// on the next request. The person acts under their email, which the event log
+// names. A server started without OIDC takes no person's session.
+func (h *Handler) personSession(r *http.Request, s *raci.Session, secret string) *session {
+	if h.oidc == nil {
+		return nil
+	}
+	var grants []raci.PersonGrant
+	if h.access != nil {
+		list, err := h.access.AccessFor(r.Context(), *s.Person)
+		if err != nil {
+			h.logger.ErrorContext(r.Context(), "find the access of a person", "error", err)
+			return nil
+		}
+		grants = raci.PersonScopes(*s.Person, list)
+	}
+	scopes := make([]raci.Scope, 0, len(grants))
+	for _, g := range grants {
+		scopes = append(scopes, g.Scope)
+	}
+	noteActor(r, s.Person.Email)
+	return &session{
+		id:     s.ID,
+		secret: secret,
+		token:  &raci.Token{Name: s.Person.Email, Scopes: scopes},
+		person: s.Person,
+		grants: grants,
+		csrf:   sessionCSRF(secret),
+		flash:  s.Flash,
+	}
+}
+
+// via says why the session may act on the tenant: "via group initech-infra" for a
+// person, "" for a token.
+func (sess *session) via(tenant string) string {
+	var reasons []string
+	for _, g := range sess.grants {
+		if g.Access.Tenant == tenant {
+			reasons = append(reasons, g.Access.Scope+" via "+g.Reason+" (access "+g.Access.Name+")")
+		}
+	}
+	return strings.Join(reasons, "; ")
 }
 
 // setFlash keeps a message for the session's next page.

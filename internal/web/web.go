@@ -70,6 +70,9 @@ type Options struct {
 	// cookies are Secure), and their X-Forwarded-For names the client whose failed
 	// sign-ins count. Nobody else's are believed.
 	TrustedProxies []netip.Prefix
+	// OIDC, when not nil, signs people in with an OpenID Provider besides tokens;
+	// their scopes come from the tenants' grants (raci.AccessService).
+	OIDC *OIDC
 }
 
 // Handler serves the web pages. It is an http.Handler.
@@ -84,8 +87,12 @@ type Handler struct {
 	sessionTTL time.Duration
 	limiter    *signInLimiter
 	trusted    []netip.Prefix
-	pages      map[string]*template.Template
-	mux        *http.ServeMux
+	oidc       *OIDC
+	// access is the store's grants to people, nil when it keeps none: then a
+	// person signed in may act on nothing.
+	access raci.AccessService
+	pages  map[string]*template.Template
+	mux    *http.ServeMux
 }
 
 var _ http.Handler = (*Handler)(nil)
@@ -127,6 +134,8 @@ func New(svc raci.Service, tokens raci.TokenService, opts Options) *Handler {
 	} else if ss, ok := svc.(raci.SessionService); ok {
 		h.sessions = ss
 	}
+	h.oidc = opts.OIDC
+	h.access, _ = svc.(raci.AccessService)
 	h.pages = parsePages()
 
 	static, err := fs.Sub(staticFiles, "static")
@@ -138,6 +147,8 @@ func New(svc raci.Service, tokens raci.TokenService, opts Options) *Handler {
 	h.mux.HandleFunc("GET /signin", h.signinForm)
 	h.mux.HandleFunc("POST /signin", h.signin)
 	h.mux.HandleFunc("POST /signout", h.signout)
+	h.mux.HandleFunc("GET /signin/oidc", h.oidcStart)
+	h.mux.HandleFunc("GET "+OIDCCallbackPath, h.oidcCallback)
 	h.mux.HandleFunc("GET /tenants/{tenant}", h.tenant)
 	h.mux.HandleFunc("POST /tenants/{tenant}/checklists/{checklist}/items/{item}", h.updateItem)
 	return h
