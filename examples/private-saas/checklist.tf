@@ -80,3 +80,32 @@ variable "subscriber_infrastructure_group" {
   type        = string
   default     = "initech-infra"
 }
+
+# The subscriber's infrastructure engineers hear when the gate opens, or closes
+# again: a webhook for the checklist's readiness. Their receiver checks each
+# delivery's X-Raci-Signature-256 with the secret, and routes it to the parties the
+# body names. Set both variables to send it, e.g.
+#   TF_VAR_readiness_webhook_url=https://hooks.initech.example/raci \
+#   TF_VAR_readiness_webhook_secret=$(openssl rand -hex 32) terraform apply
+variable "readiness_webhook_url" {
+  description = "Where to POST the infrastructure checklist's readiness changes; null sends none."
+  type        = string
+  default     = null
+}
+
+variable "readiness_webhook_secret" {
+  description = "Key of the webhook's signatures, 16 to 256 bytes."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+resource "raci_webhook" "readiness" {
+  count = var.readiness_webhook_url == null ? 0 : 1
+
+  tenant = raci_tenant.initech.name
+  name   = "infrastructure-readiness"
+  url    = var.readiness_webhook_url
+  secret = var.readiness_webhook_secret
+  events = ["readiness", "checklist"]
+}

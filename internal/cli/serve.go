@@ -25,6 +25,7 @@ import (
 	"github.com/raci-dev/terraform-provider-raci/internal/server"
 	"github.com/raci-dev/terraform-provider-raci/internal/sqlite"
 	"github.com/raci-dev/terraform-provider-raci/internal/web"
+	"github.com/raci-dev/terraform-provider-raci/internal/webhook"
 )
 
 // Defaults for serve.
@@ -55,6 +56,10 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	tlsCert := flags.String("tls-cert", "", "PEM `file` of the TLS certificate (with its chain) to serve HTTPS with; needs --tls-key")
 	tlsKey := flags.String("tls-key", "", "PEM `file` of the TLS certificate's private key; needs --tls-cert")
 	var trusted []netip.Prefix
+	webhookPoll := flags.Duration("webhook-poll", time.Second, "how often to look for webhook deliveries that are due")
+	webhookBackoff := flags.Duration("webhook-backoff", time.Second, "wait after a webhook delivery's first failed attempt; it doubles with each further one, up to 5 minutes")
+	webhookLease := flags.Duration("webhook-lease", time.Minute, "how long a server holds a webhook delivery it is sending before another may take it over; more than the 10s send timeout")
+	webhookMaxAge := flags.Duration("webhook-max-age", 24*time.Hour, "how long after its change a webhook delivery is retried before it is marked failed")
 	flags.Func("trusted-proxy", "`CIDR` or address of a reverse proxy in front of serve, whose X-Forwarded-Proto and X-Forwarded-For are believed; repeat it, or separate several with commas", func(v string) error {
 		for _, part := range strings.Split(v, ",") {
 			p, err := parseTrustedProxy(strings.TrimSpace(part))
@@ -72,7 +77,8 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"; register it with the provider (default: the listen address's)")
 	flags.Usage = func() {
 		fmt.Fprintf(flags.Output(), "Usage: terraform-provider-raci serve [--listen ADDR] [--database URL] [--tls-cert FILE --tls-key FILE] [--trusted-proxy CIDR]...\n"+
-			"       [--oidc-issuer URL --oidc-client-id ID [--oidc-groups-claim CLAIM] [--oidc-redirect-url URL]]\n\n"+
+			"       [--oidc-issuer URL --oidc-client-id ID [--oidc-groups-claim CLAIM] [--oidc-redirect-url URL]]\n"+
+			"       [--webhook-poll D] [--webhook-backoff D] [--webhook-lease D] [--webhook-max-age D]\n\n"+
 			"Runs the RACI server. Every /v1 request needs a token. On a database without tokens, serve\n"+
 			"creates an admin token named \"admin\" and prints its secret once; or set RACI_BOOTSTRAP_TOKEN\n"+
 			"to a secret of your choosing, accepted as an admin token named \"bootstrap\".\n\n"+
@@ -100,6 +106,9 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if *oidcIssuer == "" && *oidcRedirect != "" {
 		return errors.New("--oidc-redirect-url needs --oidc-issuer and --oidc-client-id")
+	}
+	if *webhookPoll <= 0 || *webhookBackoff <= 0 || *webhookMaxAge <= 0 || *webhookLease <= 0 {
+		return errors.New("--webhook-poll, --webhook-backoff, --webhook-lease and --webhook-max-age must be positive durations, such as 1s or 24h")
 	}
 	var tlsConfig *tls.Config
 	switch {
@@ -133,6 +142,22 @@ func Serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err := firstAdminToken(ctx, db, stdout, logger); err != nil {
 			return err
 		}
+	}
+
+	if queue, ok := db.(raci.DeliveryQueue); ok {
+		claimer, err := deliveryClaimer()
+		if err != nil {
+			return err
+		}
+		sender := &webhook.Sender{
+			Queue: queue, Claimer: claimer, Poll: *webhookPoll, Lease: *webhookLease, MaxAge: *webhookMaxAge, Logger: logger,
+			Backoff: webhook.Doubling(*webhookBackoff, 5*time.Minute),
+		}
+		sendCtx, stopSending := context.WithCancel(context.WithoutCancel(ctx))
+		sent := make(chan struct{})
+		go func() { defer close(sent); sender.Run(sendCtx) }()
+		// Before the database closes: a send in flight records its outcome first.
+		defer func() { stopSending(); <-sent }()
 	}
 
 	var lc net.ListenConfig
@@ -236,6 +261,18 @@ func (h *apiOrWeb) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		h.web.ServeHTTP(w, r)
 	}
+}
+
+// deliveryClaimer names this process in the claims it makes on webhook
+// deliveries: the host, the process and a random part, so that two replicas never
+// share a name.
+func deliveryClaimer() (string, error) {
+	host, _ := os.Hostname()
+	id, err := raci.NewDeliveryID()
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), id[:8]), nil
 }
 
 // parseTrustedProxy reads a --trusted-proxy value: a CIDR, or one address.

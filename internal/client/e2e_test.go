@@ -50,6 +50,12 @@ func TestAccessConformance(t *testing.T) {
 	racitest.RunAccess(t, func(t *testing.T) racitest.AccessStore { return openRemote(t, "conformance-token") }, nil)
 }
 
+// Webhooks through the client, the server and SQLite behave as in SQLite alone:
+// the secret goes over the wire once and never comes back.
+func TestWebhookConformance(t *testing.T) {
+	racitest.RunWebhooks(t, func(t *testing.T) racitest.WebhookStore { return openRemote(t, "conformance-token") })
+}
+
 func TestSnapshotOverTheWire(t *testing.T) {
 	c := openRemote(t, "e2e-token")
 	ctx := t.Context()

@@ -122,11 +122,12 @@ type child struct {
 
 var listening = regexp.MustCompile(`msg="RACI server listening" addr=(\S+)`)
 
-// startServe runs `serve` on a free loopback port and waits until it listens.
-func startServe(t *testing.T, database string) *child {
+// startServe runs `serve` on a free loopback port, with the flags given, and waits
+// until it listens.
+func startServe(t *testing.T, database string, flags ...string) *child {
 	t.Helper()
 	c := &child{output: &syncBuffer{}, exited: make(chan struct{})}
-	c.cmd = exec.Command(binary, "serve", "--listen", "127.0.0.1:0", "--database", database)
+	c.cmd = exec.Command(binary, append([]string{"serve", "--listen", "127.0.0.1:0", "--database", database}, flags...)...)
 	c.cmd.Env = append(os.Environ(), "RACI_BOOTSTRAP_TOKEN="+token)
 	c.cmd.Stdout = c.output
 	c.cmd.Stderr = c.output

@@ -18,7 +18,7 @@ const (
 	eventColumns = `seq, at, actor, tenant, object, action, before_json, after_json`
 
 	qInsertEvent = `INSERT INTO events (at, actor, tenant, object, action, before_json, after_json)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq`
 	qListEvents = `SELECT ` + eventColumns + ` FROM events
 		WHERE tenant = $1 AND seq > $2 AND seq < $3 ORDER BY seq LIMIT $4`
 	qListObjectEvents = `SELECT ` + eventColumns + ` FROM events
@@ -92,8 +92,7 @@ func (db *DB) ListEvents(ctx context.Context, tenant string, f raci.EventFilter)
 // earlier one to the tenant.
 func (q conn) AppendEvent(ctx context.Context, e *raci.Event) error {
 	// A nil slice is NULL.
-	_, err := q.Exec(ctx, qInsertEvent, e.At.UnixNano(), e.Actor, e.Tenant, e.Object, e.Action, []byte(e.Before), []byte(e.After))
-	return err
+	return q.QueryRow(ctx, qInsertEvent, e.At.UnixNano(), e.Actor, e.Tenant, e.Object, e.Action, []byte(e.Before), []byte(e.After)).Scan(&e.Seq)
 }
 
 func scanEvent(s store.Scanner) (*raci.Event, error) {

@@ -476,3 +476,7 @@ func TestSessionConformance(t *testing.T) {
 		return replicas[s]
 	})
 }
+
+func TestWebhookConformance(t *testing.T) {
+	racitest.RunWebhooks(t, func(t *testing.T) racitest.WebhookStore { return openParallel(t) })
+}

@@ -84,10 +84,16 @@ func TestAccExample_privateSaaS(t *testing.T) {
 	exampleEnv(t, srv)
 	dir := copyExampleTree(t, "../../examples/private-saas")
 	unassigned := map[string]bool{"configuration": true, "operations-handover": true, "issue-resolution": true}
+	// With a receiver configured, the example sends the checklist's readiness.
+	vars := config.Variables{
+		"readiness_webhook_url":    config.StringVariable("https://hooks.initech.example/raci"),
+		"readiness_webhook_secret": config.StringVariable("example-secret-0123456789"),
+	}
 	resource.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			ProtoV6ProviderFactories: protoV6ProviderFactories,
 			ConfigDirectory:          config.StaticDirectory(dir),
+			ConfigVariables:          vars,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownOutputValue("accountable", knownvalue.MapExact(map[string]knownvalue.Check{
 					"preparing-vm-infrastructure": knownvalue.StringExact("subscriber"),
@@ -106,6 +112,9 @@ func TestAccExample_privateSaaS(t *testing.T) {
 				statecheck.ExpectKnownValue(`raci_responsibility.row["user-migration"]`, tfjsonpath.New("when"), knownvalue.StringExact("if required")),
 				statecheck.ExpectKnownValue("raci_checklist.infrastructure", tfjsonpath.New("items"), knownvalue.MapSizeExact(7)),
 				statecheck.ExpectKnownValue("data.raci_readiness.infrastructure", tfjsonpath.New("ready"), knownvalue.Bool(false)),
+				statecheck.ExpectKnownValue("raci_webhook.readiness[0]", tfjsonpath.New("events"), knownvalue.SetExact([]knownvalue.Check{
+					knownvalue.StringExact("checklist"), knownvalue.StringExact("readiness"),
+				})),
 				serverCheck(func(ctx context.Context) error {
 					a, err := srv.API.FindAccess(ctx, "initech", "subscriber-infrastructure")
 					if err != nil {
@@ -145,7 +154,7 @@ func TestAccExample_privateSaaS(t *testing.T) {
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
-		}, destroyExample(dir, nil)},
+		}, destroyExample(dir, vars)},
 	})
 }
 

@@ -32,6 +32,7 @@ func TestModels_convertAsTheFramework(t *testing.T) {
 		"raci_responsibility":        convertsAsTheFramework[responsibilityModel],
 		"raci_checklist":             convertsAsTheFramework[checklistModel],
 		"raci_access":                convertsAsTheFramework[accessModel],
+		"raci_webhook":               convertsAsTheFramework[webhookModel],
 		"data.raci_readiness":        convertsAsTheFramework[readinessModel],
 		"data.raci_matrix":           convertsAsTheFramework[matrixModel],
 		"data.raci_responsibilities": convertsAsTheFramework[responsibilitiesModel],

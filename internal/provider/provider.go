@@ -198,6 +198,7 @@ func (p *raciProvider) Resources(_ context.Context) []func() resource.Resource {
 		newResponsibilityResource,
 		newChecklistResource,
 		newAccessResource,
+		newWebhookResource,
 	}
 }
 

@@ -68,7 +68,16 @@ var routeNeeds = map[string]string{
 	"DELETE /v1/tenants/{tenant}/checklists/{key}":             raci.AccessWrite,
 	"PATCH /v1/tenants/{tenant}/checklists/{key}/items/{item}": raci.AccessChecklist,
 	"GET /v1/tenants/{tenant}/checklists/{key}/readiness":      raci.AccessRead,
+
+	"GET /v1/tenants/{tenant}/webhooks":                      raci.AccessRead,
+	"GET /v1/tenants/{tenant}/webhooks/{webhook}":            raci.AccessRead,
+	"PUT /v1/tenants/{tenant}/webhooks/{webhook}":            raci.AccessWrite,
+	"DELETE /v1/tenants/{tenant}/webhooks/{webhook}":         raci.AccessWrite,
+	"GET /v1/tenants/{tenant}/webhooks/{webhook}/deliveries": raci.AccessRead,
 }
+
+// opsWebhook is a webhook body; its secret must never come back in an answer.
+const opsWebhook = `{"url": "http://127.0.0.1:9/raci", "secret": "isolation-secret-0123456789", "events": ["responsibility", "readiness"]}`
 
 // scopeKind is one kind of caller: a token with these scopes, or none at all.
 type scopeKind struct {
@@ -142,7 +151,7 @@ func requestFor(method, pattern, tenant string, n int) (path, body string) {
 	if strings.Contains(pattern, "/checklists/") {
 		key = "infrastructure"
 	}
-	path = strings.NewReplacer("{tenant}", tenant, "{party}", "spare", "{key}", key, "{item}", "dns", "{name}", "victim").Replace(pattern)
+	path = strings.NewReplacer("{tenant}", tenant, "{party}", "spare", "{key}", key, "{item}", "dns", "{name}", "victim", "{webhook}", "ops").Replace(pattern)
 	switch {
 	case method == "PUT" && strings.HasSuffix(pattern, "{party}"):
 		body = vendorBody
@@ -152,6 +161,8 @@ func requestFor(method, pattern, tenant string, n int) (path, body string) {
 		body = infraAccess
 	case method == "PUT" && strings.Contains(pattern, "/checklists/"):
 		body = infraChecklist
+	case method == "PUT" && strings.Contains(pattern, "/webhooks/"):
+		body = opsWebhook
 	case method == "PUT":
 		body = acmeTenant
 	case method == "PATCH":
@@ -213,6 +224,7 @@ func (f *isolationFixture) seed(tenant string) {
 		{base + "/responsibilities/backing-up", backupRow},
 		{base + "/checklists/infrastructure", infraChecklist},
 		{base + "/access/victim", infraAccess},
+		{base + "/webhooks/ops", opsWebhook},
 	} {
 		if r := f.as("admin", "PUT", w[0], w[1]); r.status != 200 && r.status != 201 {
 			f.t.Fatalf("seed PUT %s: %d %s", w[0], r.status, r.body)
@@ -321,6 +333,9 @@ func TestIsolation(t *testing.T) {
 					path = "/v1/sessions/" + sess.ID
 				}
 				r := f.as(k.name, rt.method, path, body)
+				if bytes.Contains(r.body, []byte("isolation-secret")) {
+					t.Errorf("%s: the answer holds the webhook's secret: %s", name, r.body)
+				}
 				if rt.method != "GET" && tenant != "" {
 					dirty[tenant] = true
 				}
@@ -354,7 +369,7 @@ func TestIsolation(t *testing.T) {
 		}
 	}
 	t.Logf("isolation table: %d routes, %d cases", len(routes), cases)
-	if want := 25*len(scopeKinds)*2 + 9*len(scopeKinds); cases != want {
+	if want := 30*len(scopeKinds)*2 + 9*len(scopeKinds); cases != want {
 		t.Errorf("ran %d cases, want %d: did a route go missing?", cases, want)
 	}
 
@@ -392,7 +407,7 @@ func TestIsolation(t *testing.T) {
 			}
 		}
 	}
-	if want := 23 * 2 * len(kinds); absent != want {
+	if want := 28 * 2 * len(kinds); absent != want {
 		t.Errorf("asked %d questions about absent tenants, want %d: did a route go missing?", absent, want)
 	}
 }

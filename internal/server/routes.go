@@ -94,6 +94,12 @@ func (s *Server) routes() []route {
 		{method: http.MethodDelete, path: "/v1/tenants/{tenant}/checklists/{key}", access: tenantWrite, handle: s.deleteChecklist},
 		{method: http.MethodPatch, path: "/v1/tenants/{tenant}/checklists/{key}/items/{item}", access: tenantChecklist, handle: s.patchChecklistItem},
 		{method: http.MethodGet, path: "/v1/tenants/{tenant}/checklists/{key}/readiness", access: tenantRead, handle: s.getReadiness},
+
+		{method: http.MethodGet, path: "/v1/tenants/{tenant}/webhooks", access: tenantRead, handle: s.listWebhooks},
+		{method: http.MethodGet, path: "/v1/tenants/{tenant}/webhooks/{webhook}", access: tenantRead, handle: s.getWebhook},
+		{method: http.MethodPut, path: "/v1/tenants/{tenant}/webhooks/{webhook}", access: tenantWrite, handle: s.putWebhook},
+		{method: http.MethodDelete, path: "/v1/tenants/{tenant}/webhooks/{webhook}", access: tenantWrite, handle: s.deleteWebhook},
+		{method: http.MethodGet, path: "/v1/tenants/{tenant}/webhooks/{webhook}/deliveries", access: tenantRead, handle: s.listDeliveries},
 	}
 }
 

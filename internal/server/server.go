@@ -48,6 +48,9 @@ type Server struct {
 	// access is the store's grants to people, nil when it keeps none: then the
 	// access routes answer 404.
 	access raci.AccessService
+	// webhooks is the store's, nil when it keeps none: then the webhook routes
+	// answer 404.
+	webhooks raci.WebhookService
 	// revisions is the store's, nil when it keeps none: then every read goes to the
 	// store. With it, reads of a tenant's objects are answered from cache while the
 	// tenant's revision stays the same.
@@ -80,6 +83,7 @@ func New(svc raci.Service, opts Options) *Server {
 	s.tokens, _ = svc.(raci.TokenService)
 	s.sessions, _ = svc.(raci.SessionService)
 	s.access, _ = svc.(raci.AccessService)
+	s.webhooks, _ = svc.(raci.WebhookService)
 	if store, ok := svc.(raci.RevisionService); ok {
 		s.revisions = newRevisionReader(store)
 		s.metrics.countRevisionQueries(&s.revisions.sent)

@@ -19,7 +19,7 @@ const (
 	eventColumns = `seq, at, actor, tenant, object, action, before_json, after_json`
 
 	qInsertEvent = `INSERT INTO events (at, actor, tenant, object, action, before_json, after_json)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq`
 	qListEvents = `SELECT ` + eventColumns + ` FROM events
 		WHERE tenant = ? AND seq > ? AND seq < ? ORDER BY seq LIMIT ?`
 	qListObjectEvents = `SELECT ` + eventColumns + ` FROM events
@@ -84,7 +84,7 @@ func (db *DB) ListEvents(ctx context.Context, tenant string, f raci.EventFilter)
 
 // AppendEvent appends the event to the log.
 func (t *tx) AppendEvent(ctx context.Context, e *raci.Event) error {
-	return t.exec(ctx, qInsertEvent, e.At.UnixNano(), e.Actor, e.Tenant, e.Object, e.Action, nullJSON(e.Before), nullJSON(e.After))
+	return t.queryRow(ctx, qInsertEvent, e.At.UnixNano(), e.Actor, e.Tenant, e.Object, e.Action, nullJSON(e.Before), nullJSON(e.After)).Scan(&e.Seq)
 }
 
 // nullJSON is the column value of an object in the log: its JSON, or NULL when

@@ -455,3 +455,9 @@ func TestSessionConformance(t *testing.T) {
 		return open(t, paths[s]) // a second process on the same file
 	})
 }
+
+func TestWebhookConformance(t *testing.T) {
+	racitest.RunWebhooks(t, func(t *testing.T) racitest.WebhookStore {
+		return open(t, filepath.Join(t.TempDir(), "raci.db"))
+	})
+}

@@ -66,7 +66,10 @@ type Tx interface {
 	DeleteResponsibility(ctx context.Context, tenant, key string) error
 	DeleteChecklist(ctx context.Context, tenant, key string) error
 
-	// AppendEvent appends e, all set but its Seq, to the event log; a nil Before or
-	// After is stored as NULL.
+	// AppendEvent appends e, all set but its Seq, to the event log, and sets its
+	// Seq; a nil Before or After is stored as NULL.
 	AppendEvent(ctx context.Context, e *raci.Event) error
+
+	// WebhookTx writes the outbox of webhook deliveries beside the event.
+	WebhookTx
 }

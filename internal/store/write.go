@@ -656,7 +656,9 @@ func recordEvent[T any](ctx context.Context, w *Writes, tx Tx, tenant, object, a
 	if err := tx.AppendEvent(ctx, e); err != nil {
 		return fmt.Errorf("event for %s of tenant %q: %w", object, tenant, err)
 	}
-	return nil
+	// The outbox is written in the same transaction as the change: a crash
+	// between the commit and the delivery loses nothing.
+	return enqueueDeliveries(ctx, tx, e, before, after)
 }
 
 // eventJSON is an object as the log keeps it: its JSON, or nil when there is none.

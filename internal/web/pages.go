@@ -43,6 +43,7 @@ type page struct {
 
 var funcs = template.FuncMap{
 	"inc":  func(n int) int { return n + 1 },
+	"join": strings.Join,
 	"time": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	"iso":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"date": func(t *time.Time) string {
@@ -244,14 +245,26 @@ type tenantView struct {
 	Source     *noteSegment
 	Checklists []checklistView
 	Events     []eventView
-	CanEdit    bool
-	CanWaive   bool
-	Statuses   []raci.ItemStatus
+	// Webhooks are the tenant's, each with its recent deliveries; nil for a store
+	// without webhooks.
+	Webhooks []webhookView
+	CanEdit  bool
+	CanWaive bool
+	Statuses []raci.ItemStatus
 }
 
 type partyView struct {
 	Name, Display string
 }
+
+// webhookView is a webhook, without its secret, and its newest deliveries.
+type webhookView struct {
+	*raci.Webhook
+	Deliveries []*raci.Delivery
+}
+
+// recentDeliveries is how many deliveries of each webhook the tenant page lists.
+const recentDeliveries = 10
 
 // rowGroup is the rows of one category.
 type rowGroup struct {
@@ -454,6 +467,20 @@ func (h *Handler) tenantView(ctx context.Context, tok *raci.Token, name string, 
 			}
 		}
 		v.Events = append(v.Events, ev)
+	}
+
+	if ws, ok := h.svc.(raci.WebhookService); ok {
+		hooks, err := ws.ListWebhooks(ctx, name)
+		if err != nil {
+			return nil, fmt.Errorf("list webhooks of %s: %w", name, err)
+		}
+		for _, hook := range hooks {
+			ds, err := ws.ListDeliveries(ctx, name, hook.Name, recentDeliveries)
+			if err != nil {
+				return nil, fmt.Errorf("list deliveries of webhook %s/%s: %w", name, hook.Name, err)
+			}
+			v.Webhooks = append(v.Webhooks, webhookView{Webhook: hook.Redacted(), Deliveries: ds})
+		}
 	}
 	return v, nil
 }

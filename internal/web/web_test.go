@@ -716,3 +716,32 @@ func TestFormTooLarge(t *testing.T) {
 	wantStatus(t, other.post("/signin", url.Values{"csrf": {form.csrf(t)}, "token": {strings.Repeat("x", 70<<10)}}),
 		http.StatusRequestEntityTooLarge)
 }
+
+// The tenant page lists each webhook with its recent deliveries, their status and
+// why the last attempt failed, and never the secret.
+func TestTenantPageListsWebhookDeliveries(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	if _, _, err := f.db.PutWebhook(ctx, &raci.Webhook{Tenant: "acme", Name: "inform", URL: "https://hooks.acme.example/raci",
+		Secret: "page-secret-0123456789", Events: []string{"party", "responsibility"}}, raci.Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.db.PutParty(ctx, &raci.Party{Tenant: "acme", Name: "auditor", Kind: raci.ThirdParty}, raci.Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+	// One attempt that failed and waits for its retry.
+	due, err := f.db.ClaimDeliveries(ctx, "test", time.Now().Add(time.Minute), time.Minute, 10)
+	if err != nil || len(due) != 1 {
+		t.Fatalf("claim: %v %v", due, err)
+	}
+	if err := f.db.FinishDelivery(ctx, due[0].ID, "test", time.Now(), raci.DeliveryAttempt{Error: "receiver answered 503 Service Unavailable", Next: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	b := f.browser(t)
+	b.signInAs("acme-reader")
+	p := b.get("/tenants/acme")
+	wantStatus(t, p, http.StatusOK)
+	wantContains(t, p, `<h3 id="webhook-inform">inform</h3>`, `Sends party, responsibility changes to <code>https://hooks.acme.example/raci</code>.`,
+		`<th scope="row">party: create party/auditor</th><td>pending</td><td>1</td><td>receiver answered 503 Service Unavailable</td>`)
+	wantNotContains(t, p, "page-secret")
+}
