@@ -43,7 +43,6 @@ var (
 	binary   string
 	binDir   string
 	buildErr error
-	pg       *pgtest.Server
 )
 
 func TestMain(m *testing.M) {
@@ -51,14 +50,11 @@ func TestMain(m *testing.M) {
 	if testing.Short() {
 		os.Exit(m.Run()) // every test skips itself
 	}
-	var stop func()
-	pg, stop = pgtest.Start()
 	binDir, buildErr = os.MkdirTemp("", "raci-crashtest-")
 	if buildErr == nil {
 		binary, buildErr = build(binDir)
 	}
 	code := m.Run()
-	stop()
 	os.RemoveAll(binDir)
 	os.Exit(code)
 }
@@ -313,128 +309,357 @@ func listRows(t *testing.T, client *http.Client, base string) map[string]*raci.R
 	}
 }
 
-// TestSIGKILLLosesNoAcknowledgedWrite drives writes from several goroutines into a
-// child server, kills it with SIGKILL while they run, starts it again on the same
-// database and looks for every write that was acknowledged with a 2xx.
+// TestSIGKILLLosesNoAcknowledgedWrite drives creates and updates from several
+// goroutines into a child server, kills it with SIGKILL while they run, starts it
+// again on the same database and looks for every write that was acknowledged with a
+// 2xx: the row with its last acknowledged content, and an event for each write. The
+// PostgreSQL server runs with fsync and synchronous_commit on, as users run it.
 func TestSIGKILLLosesNoAcknowledgedWrite(t *testing.T) {
 	requireBinary(t)
 	t.Run("sqlite", func(t *testing.T) {
-		crashUnderLoad(t, "sqlite:"+filepath.Join(t.TempDir(), "raci.db"))
+		database := "sqlite:" + filepath.Join(t.TempDir(), "raci.db")
+		killServeUnderLoad(t, database)
 	})
 	t.Run("postgres", func(t *testing.T) {
-		crashUnderLoad(t, pg.NewDatabase(t))
+		killServeUnderLoad(t, durablePostgres(t).URL)
 	})
 }
 
-func crashUnderLoad(t *testing.T, database string) {
+// TestPostgresSIGKILLLosesNoAcknowledgedWrite kills PostgreSQL itself, the
+// postmaster, under the same load, starts it again on the same data directory and
+// checks, through the RACI server that kept running, that every acknowledged write,
+// update and event is there.
+func TestPostgresSIGKILLLosesNoAcknowledgedWrite(t *testing.T) {
+	requireBinary(t)
+	pgServer := durablePostgres(t)
 	client := newClient()
 	defer client.CloseIdleConnections()
+	c := startServe(t, pgServer.URL)
+	seedTenant(t, client, c.base)
 
+	l := runLoad(c.base, client, func() {
+		if err := pgServer.Kill(); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if t.Failed() {
+		t.FailNow()
+	}
+	if err := l.err(); err != nil {
+		t.Fatalf("%v\n%s", err, c.output)
+	}
+	if err := pgServer.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-c.exited:
+		t.Fatalf("serve exited when PostgreSQL was killed (%v):\n%s", c.cmd.ProcessState, c.output)
+	default:
+	}
+	// The pool's connections died with the server: the first requests may fail
+	// while it opens new ones.
+	waitReady(t, client, c.base)
+	l.verify(t, "postgres, postmaster killed", client, c.base)
+}
+
+// durablePostgres starts a PostgreSQL server of the test's own with fsync and
+// synchronous_commit on, which it stops when the test ends.
+func durablePostgres(t *testing.T) *pgtest.Durable {
+	t.Helper()
+	d, skip, err := pgtest.StartDurable()
+	switch {
+	case skip != "":
+		t.Skip(skip)
+	case err != nil:
+		t.Fatal(err)
+	}
+	t.Cleanup(d.Stop)
+	return d
+}
+
+// waitReady waits until an authenticated read of tenant crash answers 200.
+func waitReady(t *testing.T, client *http.Client, base string) {
+	t.Helper()
+	deadline := time.Now().Add(childTimeout)
+	for {
+		req, err := http.NewRequest(http.MethodGet, base+"/v1/tenants/crash", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := client.Do(req)
+		if err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("GET /v1/tenants/crash did not answer 200 within %s of the restart: %v", childTimeout, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// killServeUnderLoad kills the RACI server under load, starts it again on the same
+// database and verifies.
+func killServeUnderLoad(t *testing.T, database string) {
+	client := newClient()
+	defer client.CloseIdleConnections()
 	c := startServe(t, database)
 	seedTenant(t, client, c.base)
 
+	l := runLoad(c.base, client, func() {
+		if err := c.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatalf("SIGKILL: %v", err)
+		}
+		state := c.wait(t)
+		if ws, ok := state.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+			t.Fatalf("serve ended with %v, not by SIGKILL:\n%s", state, c.output)
+		}
+	})
+	if t.Failed() {
+		t.FailNow()
+	}
+	if err := l.err(); err != nil {
+		t.Fatal(err)
+	}
+	restarted := startServe(t, database)
+	l.verify(t, strings.SplitN(database, ":", 2)[0]+", serve killed", client, restarted.base)
+}
+
+// history is what one key's writers know of it: the contents acknowledged, in
+// order (a create, then updates), and the content of a write that got no answer,
+// which may or may not be stored.
+type history struct {
+	acked   []row
+	pending *row
+}
+
+// load is the outcome of runLoad: every key's history, and the errors of writes
+// that failed before the kill.
+type load struct {
+	keys    map[string]*history
+	errs    []error
+	creates int // acknowledged
+	updates int // acknowledged
+}
+
+func (l *load) err() error { return errors.Join(l.errs...) }
+
+// runLoad writes from several goroutines for loadDuration, then calls kill while
+// they still write, and returns once each has stopped at its first write without
+// an acknowledgement. Each worker creates a row, then updates one of its earlier
+// rows, and so on: half the writes are updates.
+func runLoad(base string, client *http.Client, kill func()) *load {
 	ctx, cancel := context.WithTimeout(context.Background(), childTimeout)
 	defer cancel()
 	var killed atomic.Bool
 	type result struct {
-		acked     map[string]row
-		attempted []string // keys whose PUT got no answer
-		err       error
+		keys map[string]*history
+		err  error
 	}
 	results := make(chan result, workers)
 	for w := range workers {
 		go func() {
-			res := result{acked: map[string]row{}}
+			res := result{keys: map[string]*history{}}
 			defer func() { results <- res }()
-			for n := 0; ; n++ {
-				key := fmt.Sprintf("w%d-%06d", w, n)
-				want := newRow(w, n)
+			// write PUTs want to key and reports whether it was acknowledged.
+			write := func(key string, want row, wantStatus int) bool {
 				body, err := json.Marshal(want)
 				if err != nil {
 					res.err = err
-					return
+					return false
 				}
-				status, answer, err := put(ctx, client, c.base+"/v1/tenants/crash/responsibilities/"+key, string(body))
+				h := res.keys[key]
+				if h == nil {
+					h = &history{}
+					res.keys[key] = h
+				}
+				status, answer, err := put(ctx, client, base+"/v1/tenants/crash/responsibilities/"+key, string(body))
 				switch {
-				case err != nil && killed.Load():
-					res.attempted = append(res.attempted, key)
-					return
+				case status == wantStatus:
+					h.acked = append(h.acked, want)
+					return true
+				case killed.Load():
+					// No answer, or a failure once the database was gone: the
+					// write may have been committed or not.
+					h.pending = &want
 				case err != nil:
 					res.err = fmt.Errorf("PUT %s before the kill: %w", key, err)
-					return
-				case status != http.StatusCreated:
-					res.err = fmt.Errorf("PUT %s: status %d, want 201: %s", key, status, answer)
+				default:
+					res.err = fmt.Errorf("PUT %s before the kill: status %d, want %d: %s", key, status, wantStatus, answer)
+				}
+				return false
+			}
+			for n := 0; ; n++ {
+				if !write(fmt.Sprintf("w%d-%06d", w, n), newRow(w, n), http.StatusCreated) {
 					return
 				}
-				res.acked[key] = want
+				if n == 0 {
+					continue
+				}
+				// Update an earlier row: each gets updated about twice.
+				old := n / 2
+				if !write(fmt.Sprintf("w%d-%06d", w, old), newRow(w, old), http.StatusOK) {
+					return
+				}
 			}
 		}()
 	}
 
 	time.Sleep(loadDuration)
 	killed.Store(true)
-	if err := c.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatalf("SIGKILL: %v", err)
-	}
-	state := c.wait(t)
-	if ws, ok := state.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
-		t.Fatalf("serve ended with %v, not by SIGKILL:\n%s", state, c.output)
-	}
+	kill()
 
-	acked := map[string]row{}
-	var unanswered []string
+	l := &load{keys: map[string]*history{}}
 	for range workers {
 		res := <-results
 		if res.err != nil {
-			t.Error(res.err)
+			l.errs = append(l.errs, res.err)
 		}
-		for k, v := range res.acked {
-			acked[k] = v
+		for k, h := range res.keys {
+			l.keys[k] = h
+			if len(h.acked) > 0 {
+				l.creates++
+				l.updates += len(h.acked) - 1
+			}
 		}
-		unanswered = append(unanswered, res.attempted...)
 	}
-	if t.Failed() {
-		t.FailNow()
-	}
+	return l
+}
 
-	restarted := startServe(t, database)
-	stored := listRows(t, client, restarted.base)
-	found, wrong := 0, 0
-	for key, want := range acked {
+// verify reads the rows and the event log of tenant crash from the server at base
+// and checks each acknowledged write against them.
+func (l *load) verify(t *testing.T, scenario string, client *http.Client, base string) {
+	t.Helper()
+	stored := listRows(t, client, base)
+	events := listEvents(t, client, base)
+
+	var rowsFound, rowsLost, eventsFound, eventsLost, pendingLanded, pending int
+	report := func(format string, args ...any) {
+		if rowsLost+eventsLost < 10 {
+			t.Errorf(format, args...)
+		}
+	}
+	for key, h := range l.keys {
 		got, ok := stored[key]
+		if h.pending != nil {
+			pending++
+		}
+		if len(h.acked) == 0 {
+			// Only a create without an answer: stored or not, both are right.
+			if ok && !sameRow(*h.pending, got) {
+				report("%s was never acknowledged and reads back as %+v, want its unanswered create %+v or nothing", key, got, *h.pending)
+			}
+			if ok {
+				pendingLanded++
+			}
+			continue
+		}
+		last := h.acked[len(h.acked)-1]
 		switch {
 		case !ok:
-			if wrong < 10 {
-				t.Errorf("acknowledged write %s is missing after the restart", key)
-			}
-			wrong++
-		case !sameRow(want, got):
-			if wrong < 10 {
-				t.Errorf("acknowledged write %s reads back as %+v, want %+v", key, got, want)
-			}
-			wrong++
+			rowsLost++
+			report("acknowledged write %s is missing after the restart", key)
+		case h.pending != nil && sameRow(*h.pending, got):
+			pendingLanded++
+			rowsFound++
+		case !sameRow(last, got):
+			rowsLost++
+			report("%s reads back as %+v, want its last acknowledged content %+v", key, got, last)
 		default:
-			found++
+			rowsFound++
+		}
+
+		// The key's events, in order: a create, then one update per acknowledged
+		// update, each with the content written; and one more for an unanswered
+		// write that landed.
+		evs := events[raci.ResponsibilityObject(key)]
+		for i, want := range h.acked {
+			action := raci.ActionUpdate
+			if i == 0 {
+				action = raci.ActionCreate
+			}
+			if i >= len(evs) {
+				eventsLost++
+				report("%s: the event of acknowledged write %d (%s, notes %q) is missing", key, i+1, action, want.Notes)
+				continue
+			}
+			var after row
+			if err := json.Unmarshal(evs[i].After, &after); err != nil || evs[i].Action != action || after.Notes != want.Notes {
+				eventsLost++
+				report("%s: event %d is %s with notes %q (%v), want %s with %q", key, i+1, evs[i].Action, after.Notes, err, action, want.Notes)
+				continue
+			}
+			eventsFound++
+		}
+		extra := len(evs) - len(h.acked)
+		if extra > 1 || (extra == 1 && h.pending == nil) {
+			t.Errorf("%s has %d events for %d acknowledged writes", key, len(evs), len(h.acked))
+		}
+		if ok && got.Version != int64(len(evs)) {
+			t.Errorf("%s is at version %d after %d events", key, got.Version, len(evs))
 		}
 	}
-	landed := 0
-	for _, key := range unanswered {
-		if _, ok := stored[key]; ok {
-			landed++
+	for key := range stored {
+		if _, ok := l.keys[key]; !ok {
+			t.Errorf("row %s after the restart was never written", key)
 		}
 	}
-	if extra := len(stored) - len(acked) - landed; extra != 0 {
-		t.Errorf("%d rows after the restart were never written", extra)
+	for object := range events {
+		key, ok := strings.CutPrefix(object, "responsibility/")
+		if _, written := l.keys[key]; ok && !written {
+			t.Errorf("event of %s, which was never written", object)
+		}
 	}
-	t.Logf("%s: %d writes acknowledged in %s from %d goroutines before SIGKILL; %d found with the acknowledged content after restart; "+
-		"%d PUTs unanswered at the kill, %d of them stored anyway",
-		strings.SplitN(database, ":", 2)[0], len(acked), loadDuration, workers, found, len(unanswered), landed)
-	if found != len(acked) {
-		t.Errorf("found %d of %d acknowledged writes", found, len(acked))
+
+	t.Logf("%s: %d creates and %d updates acknowledged in %s from %d goroutines; after the restart %d of %d rows found with their last acknowledged content (%d lost), "+
+		"%d of %d events found (%d lost); %d writes unanswered at the kill, %d of them stored anyway",
+		scenario, l.creates, l.updates, loadDuration, workers, rowsFound, l.creates, rowsLost, eventsFound, l.creates+l.updates, eventsLost, pending, pendingLanded)
+	if rowsLost+eventsLost > 0 {
+		t.Errorf("%d rows and %d events of acknowledged writes lost", rowsLost, eventsLost)
 	}
 	// A load too light to mean anything is a broken test, not a pass.
-	if len(acked) < 100 {
-		t.Errorf("only %d writes were acknowledged in %s: the load did not run", len(acked), loadDuration)
+	if l.creates < 50 || l.updates < 25 {
+		t.Errorf("only %d creates and %d updates were acknowledged in %s: the load did not run", l.creates, l.updates, loadDuration)
+	}
+}
+
+// listEvents reads the event log of tenant crash, each object's events in order.
+func listEvents(t *testing.T, client *http.Client, base string) map[string][]*raci.Event {
+	t.Helper()
+	events := map[string][]*raci.Event{}
+	after := ""
+	var last int64
+	for {
+		req, err := http.NewRequest(http.MethodGet, base+"/v1/tenants/crash/events?limit=1000&after="+after, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("list events: %v", err)
+		}
+		var page raci.Page[*raci.Event]
+		err = json.NewDecoder(resp.Body).Decode(&page)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || err != nil {
+			t.Fatalf("list events: status %d, %v", resp.StatusCode, err)
+		}
+		for _, e := range page.Items {
+			if e.Seq <= last {
+				t.Fatalf("event %d follows event %d: the log is out of order", e.Seq, last)
+			}
+			last = e.Seq
+			events[e.Object] = append(events[e.Object], e)
+		}
+		if page.Next == "" {
+			return events
+		}
+		after = page.Next
 	}
 }
 

@@ -28,7 +28,7 @@ func TestSIGKILLBetweenWriteAndDelivery(t *testing.T) {
 		crashBeforeDelivery(t, "sqlite:"+filepath.Join(t.TempDir(), "raci.db"))
 	})
 	t.Run("postgres", func(t *testing.T) {
-		crashBeforeDelivery(t, pg.NewDatabase(t))
+		crashBeforeDelivery(t, durablePostgres(t).URL)
 	})
 }
 

@@ -36,11 +36,17 @@ const OSCALNamespace = "urn:raci-dev:raci:oscal"
 //     "party", "holder" and "when" props of that responsible-role sharing a "group",
 //     and the role's remarks spell the cells out as the Markdown does.
 //
-// Every uuid is a name-based (version 5) UUID of the tenant and the object's name, so
-// a party or row keeps its uuid from one rendering to the next; the document's own
-// uuid derives from its content, so it changes when the document does, as OSCAL asks.
-// last-modified (and version) is the latest update time of the tenant, its parties
-// and its rows.
+// Every uuid is a name-based (version 5) UUID of the installation the snapshot comes
+// from (Snapshot.Installation), the tenant and the object's name, so a party or row
+// keeps its uuid from one rendering to the next, and two installations that hold the
+// same names give different uuids. The document's own uuid derives from the
+// tenant's revision and the document's content: it changes when the document does,
+// as OSCAL asks, and no two revisions share one, even when a deletion brings the
+// rows back to what an earlier revision held. last-modified (and version) is the
+// latest of the update times of the tenant, its parties and its rows and the time
+// of the tenant's revision (Snapshot.RevisedAt), so a deletion moves it on too.
+// A snapshot without an installation or a revision (one parsed from Markdown, say)
+// gets uuids of the tenant and names alone, and a document uuid of its content.
 func OSCAL(s *raci.Snapshot) string {
 	if s == nil {
 		return ""
@@ -74,7 +80,7 @@ func OSCAL(s *raci.Snapshot) string {
 	parties := matrixParties(s)
 	partyUUID := map[string]string{}
 	for _, p := range parties {
-		partyUUID[p.Name] = oscalUUID(tenant, "party", p.Name)
+		partyUUID[p.Name] = oscalUUID(s.Installation, tenant, "party", p.Name)
 		md.Parties = append(md.Parties, oscalPartyFrom(p, partyUUID[p.Name]))
 	}
 
@@ -91,20 +97,25 @@ func OSCAL(s *raci.Snapshot) string {
 
 	def := oscalComponentDefinition{Metadata: md}
 	for _, r := range rows {
-		c := oscalComponentFrom(tenant, scheme, letters, r, partyUUID)
+		c := oscalComponentFrom(s.Installation, tenant, scheme, letters, r, partyUUID)
 		if text := openPointText(r, parties); text != "" {
 			c.Props = append(c.Props, prop("open-point", strings.ToUpper(text[:1])+text[1:], ""))
 		}
 		def.Components = append(def.Components, c)
 	}
 
-	// The document's uuid is a digest of everything else in it.
+	// The document's uuid is the tenant's revision and a digest of everything else
+	// in the document.
 	content, err := json.Marshal(def)
 	if err != nil {
 		panic(fmt.Sprintf("format: encoding the OSCAL document: %v", err))
 	}
 	digest := sha1.Sum(content)
-	def.UUID = oscalUUID(tenant, "document", hex.EncodeToString(digest[:]))
+	name := hex.EncodeToString(digest[:])
+	if s.Revision > 0 {
+		name = fmt.Sprintf("revision/%d/%s", s.Revision, name)
+	}
+	def.UUID = oscalUUID(s.Installation, tenant, "document", name)
 
 	out, err := json.MarshalIndent(oscalDocument{ComponentDefinition: def}, "", "  ")
 	if err != nil {
@@ -288,9 +299,9 @@ func isEmailAddress(c string) bool {
 	return err == nil && a.Name == "" && a.Address == c
 }
 
-func oscalComponentFrom(tenant string, scheme raci.Scheme, letters []raci.Role, r *raci.Responsibility, partyUUID map[string]string) oscalComponent {
+func oscalComponentFrom(installation, tenant string, scheme raci.Scheme, letters []raci.Role, r *raci.Responsibility, partyUUID map[string]string) oscalComponent {
 	c := oscalComponent{
-		UUID:        oscalUUID(tenant, "responsibility", r.Key),
+		UUID:        oscalUUID(installation, tenant, "responsibility", r.Key),
 		Type:        "process-procedure",
 		Title:       oscalLine(rowTitle(r)),
 		Description: strings.TrimSpace(r.Description),
@@ -361,9 +372,10 @@ func oscalComponentFrom(tenant string, scheme raci.Scheme, letters []raci.Role, 
 	return c
 }
 
-// lastModified is the latest update time in the snapshot, in UTC as RFC 3339. A
-// snapshot without times (built by hand) gets the Unix epoch, since OSCAL requires
-// a date and time with a time zone and years from 1900 on.
+// lastModified is the latest update time in the snapshot, the time of its revision
+// included, in UTC as RFC 3339. A snapshot without times (built by hand) gets the
+// Unix epoch, since OSCAL requires a date and time with a time zone and years from
+// 1900 on.
 func lastModified(s *raci.Snapshot) string {
 	var latest time.Time
 	consider := func(t time.Time) {
@@ -373,6 +385,10 @@ func lastModified(s *raci.Snapshot) string {
 	}
 	if s.Tenant != nil {
 		consider(s.Tenant.UpdatedAt)
+	}
+	if s.RevisedAt != nil {
+		// A deletion leaves no update time behind; its event's time is here.
+		consider(*s.RevisedAt)
 	}
 	for _, p := range s.Parties {
 		if p != nil {
@@ -397,10 +413,16 @@ var oscalUUIDSpace = uuidV5(uuidSpaceURL, OSCALNamespace)
 // uuidSpaceURL is RFC 9562's name space for URLs (6ba7b811-9dad-11d1-80b4-00c04fd430c8).
 var uuidSpaceURL = [16]byte{0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8}
 
-// oscalUUID names one object of one tenant: kind ("party", "responsibility") and
-// name keep a party and a row with the same name apart.
-func oscalUUID(tenant, kind, name string) string {
-	return formatUUID(uuidV5(oscalUUIDSpace, tenant+"/"+kind+"/"+name))
+// oscalUUID names one object of one tenant of one installation: kind ("party",
+// "responsibility") and name keep a party and a row with the same name apart, and
+// the installation id, when there is one, two installations' tenants of the same
+// name.
+func oscalUUID(installation, tenant, kind, name string) string {
+	n := tenant + "/" + kind + "/" + name
+	if installation != "" {
+		n = "installation/" + installation + "/" + n
+	}
+	return formatUUID(uuidV5(oscalUUIDSpace, n))
 }
 
 // uuidV5 returns the name-based (version 5, SHA-1) UUID of name in the name space

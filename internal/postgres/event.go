@@ -3,7 +3,11 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 	"github.com/raci-dev/terraform-provider-raci/internal/store"
@@ -112,4 +116,34 @@ func scanEvent(s store.Scanner) (*raci.Event, error) {
 		e.After = json.RawMessage(after)
 	}
 	return &e, nil
+}
+
+const (
+	// The newest event of the tenant's name, one step down the (tenant, seq) index.
+	qNewestEvent = `SELECT seq, at FROM events WHERE tenant = $1 ORDER BY seq DESC LIMIT 1`
+	// The id migration 0009 gave the database.
+	qInstallationID = `SELECT id FROM installation`
+)
+
+// NewestEvent returns the seq and time of the tenant's newest event, 0 and the
+// zero time when it has none.
+func (q conn) NewestEvent(ctx context.Context, tenant string) (int64, time.Time, error) {
+	var seq, at int64
+	err := q.QueryRow(ctx, qNewestEvent, tenant).Scan(&seq, &at)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, time.Time{}, nil
+	}
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("newest event of tenant %q: %w", tenant, err)
+	}
+	return seq, fromNanos(at), nil
+}
+
+// InstallationID returns the database's installation id.
+func (q conn) InstallationID(ctx context.Context) (string, error) {
+	var id string
+	if err := q.QueryRow(ctx, qInstallationID).Scan(&id); err != nil {
+		return "", fmt.Errorf("installation id: %w", err)
+	}
+	return id, nil
 }

@@ -477,6 +477,33 @@ func TestSessionConformance(t *testing.T) {
 	})
 }
 
+// installationOf reads the installation id a snapshot of a new tenant carries.
+func installationOf(t *testing.T, db raci.Service, tenant string) string {
+	t.Helper()
+	if _, _, err := db.PutTenant(context.Background(), &raci.Tenant{Name: tenant, DeploymentModel: raci.PrivateSaaS}, raci.Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := raci.ReadSnapshot(context.Background(), db, tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap.Installation
+}
+
+// Each database gets an installation id of its own when it is created: two
+// databases differ, and two server processes on one database agree.
+func TestInstallationID(t *testing.T) {
+	one, two := openTwo(t)
+	other := open(t)
+	a, b, c := installationOf(t, one, "acme"), installationOf(t, two, "globex"), installationOf(t, other, "acme")
+	if len(a) != 32 || a != b {
+		t.Errorf("two processes on one database have installation ids %q and %q; want one id of 32 hex digits", a, b)
+	}
+	if a == c {
+		t.Errorf("two databases have the same installation id %q", a)
+	}
+}
+
 func TestWebhookConformance(t *testing.T) {
 	racitest.RunWebhooks(t, func(t *testing.T) racitest.WebhookStore { return openParallel(t) })
 }

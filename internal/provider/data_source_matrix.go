@@ -87,8 +87,9 @@ func (d *matrixDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 				MarkdownDescription: "The matrix as an OSCAL " + format.OSCALVersion + " `component-definition` in JSON: the parties " +
 					"in `metadata.parties`, one role per letter in `metadata.roles`, and one `process-procedure` component per " +
 					"row whose `responsible-roles` give each letter its parties. Holders and conditions are props in the " +
-					"namespace `" + format.OSCALNamespace + "`. Party and row uuids are stable name-based UUIDs; " +
-					"`last-modified` is the latest change to the tenant, its parties or its rows.",
+					"namespace `" + format.OSCALNamespace + "`. Party and row uuids are stable name-based UUIDs of the server's " +
+					"installation id and the names, so two installations never share one; the document's uuid is new with every " +
+					"revision of the tenant. `last-modified` is the latest change to the tenant or anything in it, deletions included.",
 				Computed: true,
 			},
 			"violations": schema.ListNestedAttribute{

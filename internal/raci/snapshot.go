@@ -1,6 +1,9 @@
 package raci
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Snapshot is a whole tenant in one object: the tenant, its parties ordered by name,
 // its rows ordered by key and its checklists ordered by key. The provider reads one
@@ -11,6 +14,19 @@ type Snapshot struct {
 	Parties          []*Party          `json:"parties"`
 	Responsibilities []*Responsibility `json:"responsibilities"`
 	Checklists       []*Checklist      `json:"checklists"`
+
+	// Revision is the tenant's revision when the snapshot was read (see
+	// RevisionService): it grows with every write to the tenant, deletions
+	// included, and never repeats. 0 when the source keeps no history.
+	Revision int64 `json:"revision,omitempty"`
+	// RevisedAt is when the write of Revision was made; nil with Revision 0.
+	// Unlike the objects' update times it moves on when an object is deleted.
+	RevisedAt *time.Time `json:"revised_at,omitempty"`
+	// Installation identifies the database the snapshot comes from: created once
+	// with the database and never changed, so that the ids derived from it
+	// (OSCAL's uuids) differ between two installations holding the same names. ""
+	// when the source has none.
+	Installation string `json:"installation,omitempty"`
 }
 
 // SnapshotService reads a whole tenant at once. A store implements it when it can
@@ -19,7 +35,9 @@ type Snapshot struct {
 type SnapshotService interface {
 	// Snapshot returns the tenant with all its parties, rows and checklists, as of
 	// one moment. Parties, Responsibilities and Checklists are never nil (a store
-	// without checklists returns none). ENOTFOUND when the tenant does not exist.
+	// without checklists returns none); a store with an event log sets Revision
+	// and RevisedAt, and one with an installation id sets Installation. ENOTFOUND
+	// when the tenant does not exist.
 	Snapshot(ctx context.Context, tenant string) (*Snapshot, error)
 }
 

@@ -25,7 +25,9 @@ const (
 )
 
 // routeNeeds is what each route needs, written out here rather than read from the
-// route table, so that a wrong entry in the table fails the isolation test.
+// route table, so that a wrong entry in the table fails the isolation test. The web
+// pages, served beside the API by `serve`, have the same table in internal/web
+// (TestWebIsolation).
 var routeNeeds = map[string]string{
 	"GET /healthz":             "none",
 	"GET /readyz":              "none",

@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 	"github.com/raci-dev/terraform-provider-raci/internal/store"
@@ -110,4 +112,34 @@ func scanEvent(s store.Scanner) (*raci.Event, error) {
 		e.After = json.RawMessage(after.String)
 	}
 	return &e, nil
+}
+
+const (
+	// The newest event of the tenant's name, one step down the (tenant, seq) index.
+	qNewestEvent = `SELECT seq, at FROM events WHERE tenant = ? ORDER BY seq DESC LIMIT 1`
+	// The id migration 0009 gave the database.
+	qInstallationID = `SELECT id FROM installation`
+)
+
+// NewestEvent returns the seq and time of the tenant's newest event, 0 and the
+// zero time when it has none.
+func (t *tx) NewestEvent(ctx context.Context, tenant string) (int64, time.Time, error) {
+	var seq, at int64
+	err := t.queryRow(ctx, qNewestEvent, tenant).Scan(&seq, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, time.Time{}, nil
+	}
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("newest event of tenant %q: %w", tenant, err)
+	}
+	return seq, fromNanos(at), nil
+}
+
+// InstallationID returns the database's installation id.
+func (t *tx) InstallationID(ctx context.Context) (string, error) {
+	var id string
+	if err := t.queryRow(ctx, qInstallationID).Scan(&id); err != nil {
+		return "", fmt.Errorf("installation id: %w", err)
+	}
+	return id, nil
 }

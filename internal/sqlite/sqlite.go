@@ -202,6 +202,7 @@ var queries = []string{
 	qInsertToken, qTokenExists, qListTokens, qDeleteToken, qFindTokenBySecret, qCountTokens,
 	qFindSession, qDeleteTokenSessions, qSetSessionFlash, qSessionFlash,
 	qInsertEvent, qTenantRevision, qListEvents, qListObjectEvents, qListEventsNewest, qListObjectEventsNewest, qEventBounds,
+	qNewestEvent, qInstallationID,
 }
 
 // statements are a pool's prepared statements by query text. SQLite compiles a

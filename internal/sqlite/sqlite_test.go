@@ -456,6 +456,37 @@ func TestSessionConformance(t *testing.T) {
 	})
 }
 
+// installationOf reads the installation id a snapshot of a new tenant carries.
+func installationOf(t *testing.T, db raci.Service, tenant string) string {
+	t.Helper()
+	if _, _, err := db.PutTenant(context.Background(), &raci.Tenant{Name: tenant, DeploymentModel: raci.PrivateSaaS}, raci.Precondition{}); err != nil && raci.ErrorCode(err) != raci.EPRECONDITION {
+		t.Fatal(err)
+	}
+	snap, err := raci.ReadSnapshot(context.Background(), db, tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap.Installation
+}
+
+// Each database gets an installation id of its own when it is created, and keeps
+// it: two databases differ, and reopening one finds the same id.
+func TestInstallationID(t *testing.T) {
+	dir := t.TempDir()
+	first := open(t, filepath.Join(dir, "first.db"))
+	second := open(t, filepath.Join(dir, "second.db"))
+	a, b := installationOf(t, first, "acme"), installationOf(t, second, "acme")
+	if a == "" || a == b {
+		t.Fatalf("two databases have installation ids %q and %q; want two different ids", a, b)
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if again := installationOf(t, open(t, filepath.Join(dir, "first.db")), "acme"); again != a {
+		t.Errorf("reopened, the database has installation id %q, want %q as before", again, a)
+	}
+}
+
 func TestWebhookConformance(t *testing.T) {
 	racitest.RunWebhooks(t, func(t *testing.T) racitest.WebhookStore {
 		return open(t, filepath.Join(t.TempDir(), "raci.db"))

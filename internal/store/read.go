@@ -105,9 +105,9 @@ func (rs *Reads) ChecklistReadiness(ctx context.Context, tenant, key string) (*r
 	return c.Readiness(rs.clock()), nil
 }
 
-// Snapshot returns the tenant with all its parties, rows and checklists, read in
-// one transaction, so one state, and in a number of queries that does not grow with
-// the tenant.
+// Snapshot returns the tenant with all its parties, rows and checklists, its
+// revision and the installation id, read in one transaction, so one state, and in
+// a number of queries that does not grow with the tenant.
 func (rs *Reads) Snapshot(ctx context.Context, tenant string) (*raci.Snapshot, error) {
 	var s *raci.Snapshot
 	err := rs.view(ctx, func(r Reader) error {
@@ -131,7 +131,15 @@ func (rs *Reads) Snapshot(ctx context.Context, tenant string) (*raci.Snapshot, e
 			return err
 		}
 		s = &raci.Snapshot{Tenant: t, Parties: parties, Responsibilities: rows, Checklists: checklists}
-		return nil
+		rev, at, err := r.NewestEvent(ctx, tenant)
+		if err != nil {
+			return err
+		}
+		if rev > 0 {
+			s.Revision, s.RevisedAt = rev, &at
+		}
+		s.Installation, err = r.InstallationID(ctx)
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/raci-dev/terraform-provider-raci/internal/raci"
 )
@@ -37,6 +38,11 @@ type Reader interface {
 	// ListChecklists returns the checklists whose keys sort after after, with their
 	// items, in a number of queries that does not grow with the checklists.
 	ListChecklists(ctx context.Context, tenant, after string, limit int) ([]*raci.Checklist, error)
+	// NewestEvent returns the seq and time of the newest event of the tenant's
+	// name (its revision), 0 and the zero time when it has none.
+	NewestEvent(ctx context.Context, tenant string) (int64, time.Time, error)
+	// InstallationID returns the id migration 0009 gave the database.
+	InstallationID(ctx context.Context) (string, error)
 }
 
 // Tx is a write transaction: what the write path reads, checks and writes. Its

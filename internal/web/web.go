@@ -138,20 +138,35 @@ func New(svc raci.Service, tokens raci.TokenService, opts Options) *Handler {
 	h.access, _ = svc.(raci.AccessService)
 	h.pages = parsePages()
 
+	for _, rt := range h.routes() {
+		h.mux.Handle(rt.method+" "+rt.pattern, rt.handler)
+	}
+	return h
+}
+
+// route is one page or form of the web pages.
+type route struct {
+	method, pattern string
+	handler         http.Handler
+}
+
+// routes lists every route, for New and for the test that checks who may use each.
+func (h *Handler) routes() []route {
 	static, err := fs.Sub(staticFiles, "static")
 	if err != nil {
 		panic(err) // the embedded directory exists at compile time
 	}
-	h.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
-	h.mux.HandleFunc("GET /{$}", h.tenants)
-	h.mux.HandleFunc("GET /signin", h.signinForm)
-	h.mux.HandleFunc("POST /signin", h.signin)
-	h.mux.HandleFunc("POST /signout", h.signout)
-	h.mux.HandleFunc("GET /signin/oidc", h.oidcStart)
-	h.mux.HandleFunc("GET "+OIDCCallbackPath, h.oidcCallback)
-	h.mux.HandleFunc("GET /tenants/{tenant}", h.tenant)
-	h.mux.HandleFunc("POST /tenants/{tenant}/checklists/{checklist}/items/{item}", h.updateItem)
-	return h
+	return []route{
+		{http.MethodGet, "/static/", http.StripPrefix("/static/", http.FileServerFS(static))},
+		{http.MethodGet, "/{$}", http.HandlerFunc(h.tenants)},
+		{http.MethodGet, "/signin", http.HandlerFunc(h.signinForm)},
+		{http.MethodPost, "/signin", http.HandlerFunc(h.signin)},
+		{http.MethodPost, "/signout", http.HandlerFunc(h.signout)},
+		{http.MethodGet, "/signin/oidc", http.HandlerFunc(h.oidcStart)},
+		{http.MethodGet, OIDCCallbackPath, http.HandlerFunc(h.oidcCallback)},
+		{http.MethodGet, "/tenants/{tenant}", http.HandlerFunc(h.tenant)},
+		{http.MethodPost, "/tenants/{tenant}/checklists/{checklist}/items/{item}", http.HandlerFunc(h.updateItem)},
+	}
 }
 
 // ServeHTTP logs the request as the API logs its own, then serves it.

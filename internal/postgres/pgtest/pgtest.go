@@ -27,6 +27,10 @@
 //	}
 //
 // and each test calls pg.NewDatabase(t) for the URL of its own database.
+//
+// That server runs with fsync and synchronous_commit off, to keep up on a busy
+// machine. A test about durability calls StartDurable instead: a server of its own,
+// run as users run PostgreSQL, that it may kill and start again.
 package pgtest
 
 import (
@@ -97,7 +101,7 @@ func Start() (*Server, func()) {
 		return s, s.admin.Close
 	}
 
-	local, err := startLocal()
+	local, err := startLocal(fastSettings)
 	if err != nil {
 		return &Server{err: fmt.Errorf("no PostgreSQL server for the tests: %w\n"+
 			"Install PostgreSQL's server binaries (e.g. apt-get install postgresql), or set %s to the URL of a server "+
@@ -167,16 +171,26 @@ func (s *Server) NewDatabase(t testing.TB) string {
 
 // local is a throw-away server in a temporary directory.
 type local struct {
-	url  string
-	dir  string
-	cmd  *exec.Cmd
-	log  string
-	done chan struct{} // closed when the server process has exited
+	url      string
+	dir      string
+	bin      string // where initdb and postgres are
+	owner    *owner
+	settings []string // the -c settings postgres runs with
+	cmd      *exec.Cmd
+	log      string
+	done     chan struct{} // closed when the server process has exited
 }
 
-// startLocal runs initdb and postgres in a new temporary directory and waits until
-// the server accepts connections on its Unix socket there.
-func startLocal() (*local, error) {
+// fastSettings make a throw-away server keep up with the tests on a busy machine:
+// durability means nothing for a database thrown away after the tests.
+var fastSettings = []string{"fsync=off", "synchronous_commit=off", "full_page_writes=off"}
+
+// durableSettings are PostgreSQL's defaults, spelled out: how users run it.
+var durableSettings = []string{"fsync=on", "synchronous_commit=on", "full_page_writes=on"}
+
+// startLocal runs initdb and postgres, with the given settings, in a new temporary
+// directory and waits until the server accepts connections on its Unix socket there.
+func startLocal(settings []string) (*local, error) {
 	bin, err := findBinaries()
 	if err != nil {
 		return nil, err
@@ -193,7 +207,7 @@ func startLocal() (*local, error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	l := &local{dir: dir, log: filepath.Join(dir, "postgres.log"), done: make(chan struct{})}
+	l := &local{dir: dir, log: filepath.Join(dir, "postgres.log"), bin: bin, owner: owner, settings: settings}
 	data := filepath.Join(dir, "data")
 
 	initdb := exec.Command(filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres", "-A", "trust",
@@ -203,26 +217,12 @@ func startLocal() (*local, error) {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("%s: %w\n%s", initdb, err, out)
 	}
-
-	logFile, err := os.Create(l.log)
-	if err != nil {
-		os.RemoveAll(dir)
-		return nil, err
+	if err := l.run(); err != nil {
+		tail := l.logTail()
+		l.stop()
+		return nil, fmt.Errorf("%w\n%s", err, tail)
 	}
-	defer logFile.Close()
-	const port = 5432 // only names the socket file: the server listens on no TCP port
-	// Durability means nothing for a database thrown away after the tests: without
-	// fsync the server keeps up with the tests on a busy machine.
-	l.cmd = exec.Command(filepath.Join(bin, "postgres"), "-D", data, "-k", dir, "-p", strconv.Itoa(port),
-		"-c", "listen_addresses=", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
-	l.cmd.Stdout, l.cmd.Stderr = logFile, logFile
-	l.cmd.SysProcAttr = owner.attr(true)
-	if err := l.startProcess(); err != nil {
-		os.RemoveAll(dir)
-		return nil, fmt.Errorf("start %s: %w", l.cmd.Path, err)
-	}
-
-	q := url.Values{"host": {dir}, "port": {strconv.Itoa(port)}, "sslmode": {"disable"}}
+	q := url.Values{"host": {dir}, "port": {strconv.Itoa(localPort)}, "sslmode": {"disable"}}
 	l.url = (&url.URL{Scheme: "postgres", User: url.User("postgres"), Path: "/postgres", RawQuery: q.Encode()}).String()
 	if err := l.waitReady(); err != nil {
 		tail := l.logTail()
@@ -230,6 +230,31 @@ func startLocal() (*local, error) {
 		return nil, fmt.Errorf("%w\n%s", err, tail)
 	}
 	return l, nil
+}
+
+// localPort only names the socket file: the server listens on no TCP port.
+const localPort = 5432
+
+// run starts the postgres process on the data directory, its output appended to
+// the log.
+func (l *local) run() error {
+	logFile, err := os.OpenFile(l.log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	args := []string{"-D", filepath.Join(l.dir, "data"), "-k", l.dir, "-p", strconv.Itoa(localPort), "-c", "listen_addresses="}
+	for _, s := range l.settings {
+		args = append(args, "-c", s)
+	}
+	l.cmd = exec.Command(filepath.Join(l.bin, "postgres"), args...)
+	l.cmd.Stdout, l.cmd.Stderr = logFile, logFile
+	l.cmd.SysProcAttr = l.owner.attr(true)
+	l.done = make(chan struct{})
+	if err := l.startProcess(); err != nil {
+		return fmt.Errorf("start %s: %w", l.cmd.Path, err)
+	}
+	return nil
 }
 
 // startProcess starts the server from a goroutine that keeps its OS thread until the
@@ -275,7 +300,7 @@ func (l *local) waitReady() error {
 // stop shuts the server down (fast shutdown: sessions are ended) and removes its
 // directory.
 func (l *local) stop() {
-	if l.cmd.Process != nil {
+	if l.cmd != nil && l.cmd.Process != nil {
 		_ = l.cmd.Process.Signal(os.Interrupt)
 		select {
 		case <-l.done:

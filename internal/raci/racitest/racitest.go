@@ -60,6 +60,7 @@ func Run(t *testing.T, open func(t *testing.T) raci.Service) {
 	run("Responsibility/List", testResponsibilityList)
 
 	run("Snapshot", testSnapshot)
+	run("Snapshot/Revision", testSnapshotRevision)
 
 	run("Concurrency/WritersWithoutPrecondition", testConcurrentWriters)
 	run("Concurrency/WritersWithIfMatch", testConcurrentIfMatch)
