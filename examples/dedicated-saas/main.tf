@@ -3,7 +3,7 @@
 # them shared, and a third-party service the customer buys. See README.md.
 
 terraform {
-  required_version = ">= 1.11"
+  required_version = ">= 1.8"
 
   required_providers {
     raci = {

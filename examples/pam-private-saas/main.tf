@@ -3,7 +3,7 @@
 # tenant. Each plan is the change between two revisions. See README.md.
 
 terraform {
-  required_version = ">= 1.11"
+  required_version = ">= 1.8"
 
   required_providers {
     raci = {

@@ -3,7 +3,7 @@
 # twelve tasks, from preparing the VMs to resolving problems. See README.md.
 
 terraform {
-  required_version = ">= 1.11"
+  required_version = ">= 1.8"
 
   required_providers {
     raci = {
