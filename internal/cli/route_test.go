@@ -20,6 +20,8 @@ func TestAPIOrWebSplitsOnTheCleanPath(t *testing.T) {
 		"/./v1/tenants":         "api",
 		"/web/../v1/tenants":    "api",
 		"/v1":                   "api",
+		"/v1/../healthz":        "api",
+		"/healthz/":             "web",
 		"/healthz":              "api",
 		"/metrics":              "api",
 		"/":                     "web",

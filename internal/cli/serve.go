@@ -263,16 +263,21 @@ func (h *apiOrWeb) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.web.ServeHTTP(w, r)
 }
 
-// isAPIPath reports whether a request path is the API's. An unclean path
-// ("//v1/tenants", "/v1/../v1/tenants") is the API's when its clean form is, so that
-// the API answers it with problem details rather than the web pages with HTML.
+// isAPIPath reports whether a request path is the API's: as it is, or once clean.
+// An unclean path ("//v1/tenants") is the API's when its clean form is, so that the
+// API answers it with problem details rather than the web pages with HTML; and one
+// under /v1/ stays the API's ("/v1/../healthz"), whose router redirects it.
 func isAPIPath(p string) bool {
 	switch p {
 	case "/healthz", "/readyz", "/metrics":
 		return true
 	}
-	clean := path.Clean("/" + p)
-	return clean == "/v1" || strings.HasPrefix(clean, "/v1/")
+	for _, q := range []string{p, path.Clean("/" + p)} {
+		if q == "/v1" || strings.HasPrefix(q, "/v1/") {
+			return true
+		}
+	}
+	return false
 }
 
 // deliveryClaimer names this process in the claims it makes on webhook
