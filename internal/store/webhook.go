@@ -36,12 +36,8 @@ func (w *Writes) PutWebhook(ctx context.Context, in *raci.Webhook, pre raci.Prec
 	what := fmt.Sprintf("webhook %q", h.Tenant+"/"+h.Name)
 	created := false
 	err := w.update(ctx, h.Tenant, func(tx Tx) error {
-		ok, err := tx.TenantExists(ctx, h.Tenant)
-		if err != nil {
+		if err := requireTenant(ctx, tx, h.Tenant); err != nil {
 			return err
-		}
-		if !ok {
-			return raci.TenantNotFound(h.Tenant)
 		}
 		old, err := tx.FindWebhook(ctx, h.Tenant, h.Name)
 		if err != nil {
@@ -80,12 +76,8 @@ func (w *Writes) DeleteWebhook(ctx context.Context, tenant, name string, pre rac
 			return err
 		}
 		if h == nil {
-			ok, err := tx.TenantExists(ctx, tenant)
-			if err != nil {
+			if err := requireTenant(ctx, tx, tenant); err != nil {
 				return err
-			}
-			if !ok {
-				return raci.TenantNotFound(tenant)
 			}
 			return raci.WebhookNotFound(tenant, name)
 		}

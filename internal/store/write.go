@@ -156,12 +156,8 @@ func (w *Writes) PutParty(ctx context.Context, in *raci.Party, pre raci.Precondi
 	what := fmt.Sprintf("party %q", p.Tenant+"/"+p.Name)
 	created := false
 	err := w.update(ctx, p.Tenant, func(tx Tx) error {
-		ok, err := tx.TenantExists(ctx, p.Tenant)
-		if err != nil {
+		if err := requireTenant(ctx, tx, p.Tenant); err != nil {
 			return err
-		}
-		if !ok {
-			return raci.TenantNotFound(p.Tenant)
 		}
 		old, err := tx.FindParty(ctx, p.Tenant, p.Name)
 		if err != nil {
@@ -461,12 +457,8 @@ func (w *Writes) PutChecklist(ctx context.Context, in *raci.Checklist, pre raci.
 	err := w.update(ctx, given.Tenant, func(tx Tx) error {
 		// Merge into a fresh copy on every run: a retry merges what is stored then.
 		c = given.Clone()
-		ok, err := tx.TenantExists(ctx, c.Tenant)
-		if err != nil {
+		if err := requireTenant(ctx, tx, c.Tenant); err != nil {
 			return err
-		}
-		if !ok {
-			return raci.TenantNotFound(c.Tenant)
 		}
 		old, err := tx.FindChecklist(ctx, c.Tenant, c.Key)
 		if err != nil {
@@ -623,6 +615,19 @@ func (w *Writes) writeChecklist(ctx context.Context, tx Tx, c, old *raci.Checkli
 		return err
 	}
 	return appendEvent(ctx, w, tx, c.Tenant, raci.ChecklistObject(c.Key), old, stored)
+}
+
+// requireTenant returns the ENOTFOUND error of a tenant that does not exist, and
+// nil for one that does.
+func requireTenant(ctx context.Context, tx Tx, tenant string) error {
+	ok, err := tx.TenantExists(ctx, tenant)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return raci.TenantNotFound(tenant)
+	}
+	return nil
 }
 
 // appendEvent records a write in the transaction that makes it: before is the
