@@ -3,9 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -32,38 +29,6 @@ func exampleEnv(t *testing.T, srv *testServer) {
 	t.Setenv(resource.EnvTfAccProviderNamespace, "raci-dev")
 }
 
-// copyExampleTree copies an example directory, subdirectories included, to a
-// temporary directory: the test framework runs Terraform in a copy of its own, and
-// files the configuration reads with path.module must come along.
-func copyExampleTree(t *testing.T, src string) string {
-	t.Helper()
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, path)
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if strings.HasPrefix(d.Name(), ".") && rel != "." {
-				return filepath.SkipDir
-			}
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatalf("copy example %s: %v", src, err)
-	}
-	return dst
-}
-
 // destroyExample destroys in a step of its own: the framework's own destroy at the
 // end of a test reads the state through a shim that cannot address for_each
 // instances (hashicorp/terraform-plugin-sdk#536).
@@ -82,7 +47,7 @@ func destroyExample(dir string, vars config.Variables) resource.TestStep {
 func TestAccExample_privateSaaS(t *testing.T) {
 	srv := startServer(t)
 	exampleEnv(t, srv)
-	dir := copyExampleTree(t, "../../examples/private-saas")
+	dir := copyExample(t, "../../examples/private-saas", "main.tf", "checklist.tf")
 	unassigned := map[string]bool{"configuration": true, "operations-handover": true, "issue-resolution": true}
 	// With a receiver configured, the example sends the checklist's readiness.
 	vars := config.Variables{
@@ -163,7 +128,7 @@ func TestAccExample_privateSaaS(t *testing.T) {
 func TestAccExample_dedicatedSaaS(t *testing.T) {
 	srv := startServer(t)
 	exampleEnv(t, srv)
-	dir := copyExampleTree(t, "../../examples/dedicated-saas")
+	dir := copyExample(t, "../../examples/dedicated-saas", "main.tf")
 	resource.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -209,7 +174,7 @@ func TestAccExample_dedicatedSaaS(t *testing.T) {
 func TestAccExample_pamPrivateSaaS(t *testing.T) {
 	srv := startServer(t)
 	exampleEnv(t, srv)
-	dir := copyExampleTree(t, "../../examples/pam-private-saas")
+	dir := copyExample(t, "../../examples/pam-private-saas", "main.tf", "revision-000.yaml")
 	rec := &warningRecorder{}
 	revision := func(r string) config.Variables {
 		return config.Variables{"revision": config.StringVariable(r)}

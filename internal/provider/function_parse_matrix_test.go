@@ -8,7 +8,6 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
@@ -234,7 +233,7 @@ func TestAccFromMarkdownExample(t *testing.T) {
 	t.Setenv(envToken, testToken)
 	t.Setenv(envDatabase, "")
 	t.Setenv(resource.EnvTfAccProviderNamespace, "raci-dev")
-	dir := copyExample(t, "../../examples/from-markdown")
+	dir := copyExample(t, "../../examples/from-markdown", "main.tf", "matrix.md")
 
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks: functionsSupported,
@@ -370,10 +369,12 @@ func rowsByKey(rows []format.ParsedRow) map[string]raci.Responsibility {
 	return out
 }
 
-// copyExample copies an example's configuration and Markdown into a fresh directory,
-// so that a state file or .terraform left by someone trying the example out is not
-// picked up.
-func copyExample(t *testing.T, src string) string {
+// copyExample copies an example's files (configuration, Markdown, YAML) into a fresh
+// directory, so that a state file or .terraform left by someone trying the example
+// out is not picked up; the test framework copies the directory's top level only,
+// which is where the files a configuration reads with path.module must be. It fails
+// the test when one of the required files is not there.
+func copyExample(t *testing.T, src string, required ...string) string {
 	t.Helper()
 	entries, err := os.ReadDir(src)
 	if err != nil {
@@ -382,7 +383,7 @@ func copyExample(t *testing.T, src string) string {
 	dst := t.TempDir()
 	var copied []string
 	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") && !strings.HasSuffix(e.Name(), ".md") {
+		if e.IsDir() || !slices.Contains([]string{".tf", ".md", ".yaml"}, filepath.Ext(e.Name())) {
 			continue
 		}
 		b, err := os.ReadFile(filepath.Join(src, e.Name()))
@@ -394,8 +395,10 @@ func copyExample(t *testing.T, src string) string {
 		}
 		copied = append(copied, e.Name())
 	}
-	if !slices.Contains(copied, "main.tf") || !slices.Contains(copied, "matrix.md") {
-		t.Fatalf("example %s lacks main.tf or matrix.md (found %v)", src, copied)
+	for _, name := range required {
+		if !slices.Contains(copied, name) {
+			t.Fatalf("example %s lacks %s (found %v)", src, name, copied)
+		}
 	}
 	return dst
 }
